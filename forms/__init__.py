@@ -1,0 +1,1 @@
+"""WTForms classes and validators; no database writes here."""

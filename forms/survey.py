@@ -1,0 +1,88 @@
+"""The citizen's survey form, built from an instrument's items."""
+
+import re
+import uuid
+from functools import cache
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, HiddenField, TextAreaField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from survey_app.models import OVERALL_ITEM, SCALE, Instrument
+from survey_app.models.response import COMMENT_MAX_LENGTH
+
+SUBMISSION_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+FIXED_FIELDS = frozenset({"comment", "submission_id", "csrf_token"})
+
+
+def to_level(value):
+    """'' means "Không có ý kiến"; anything unparsable is kept so the validator can name it."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def on_scale(form, field) -> None:
+    if field.data is not None and field.data not in SCALE:
+        raise ValidationError(_l("Choose one of the five levels."))
+
+
+def strip_text(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class SurveyForm(FlaskForm):
+    submission_id = HiddenField()
+    comment = TextAreaField(
+        filters=[strip_text],
+        validators=[
+            Length(
+                max=COMMENT_MAX_LENGTH,
+                message=_l("The comment is too long (at most %(max)d characters)."),
+            )
+        ],
+    )
+
+    def fresh_submission_id(self) -> str:
+        """The id that makes a double tap or a resubmission count once."""
+        if not SUBMISSION_ID_PATTERN.match(self.submission_id.data or ""):
+            self.submission_id.data = uuid.uuid4().hex
+        return self.submission_id.data
+
+    def answers(self, item_codes: list[str]) -> dict[str, int | None]:
+        return {code: self[code].data for code in item_codes}
+
+
+@cache
+def survey_form_class(instrument_id: int, item_codes: tuple[str, ...]) -> type[SurveyForm]:
+    """One form class per instrument version; item codes are the field names."""
+    fields = {code: _level_field(code) for code in item_codes}
+    return type(f"SurveyForm{instrument_id}", (SurveyForm,), fields)
+
+
+class LevelField(Field):
+    """One answer on the 1–5 scale, rendered as radios by the template; '' is "No opinion"."""
+
+    def process_formdata(self, valuelist):
+        self.data = to_level(valuelist[0]) if valuelist else None
+
+
+def _level_field(code: str) -> LevelField:
+    validators = [on_scale]
+    if code == OVERALL_ITEM:
+        validators.insert(0, InputRequired(message=_l("Please rate your overall satisfaction.")))
+    return LevelField(validators=validators)
+
+
+def build_survey_form(instrument: Instrument) -> SurveyForm:
+    form_class = survey_form_class(instrument.id, tuple(item.code for item in instrument.items))
+    return form_class()
+
+
+def unknown_field_names(submitted_names, form: SurveyForm) -> list[str]:
+    allowed = FIXED_FIELDS | {field.name for field in form}
+    return sorted(set(submitted_names) - allowed)

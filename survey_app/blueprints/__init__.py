@@ -1,0 +1,1 @@
+"""HTTP views: parse, validate, call one service, render."""

@@ -1,0 +1,29 @@
+"""The `survey-app` command: Flask's CLI (db, routes, run, shell) plus the service's own commands."""
+
+import click
+from flask.cli import FlaskGroup
+
+from survey_app import create_app
+from survey_app.config import ConfigError
+
+
+def create_app_for_cli():
+    try:
+        return create_app()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.group(cls=FlaskGroup, create_app=create_app_for_cli)
+def main() -> None:
+    """Citizen satisfaction surveys for one-stop counters."""
+
+
+def _register_commands() -> None:
+    from survey_app.cli import demo, instruments
+
+    main.add_command(demo.demo_command)
+    main.add_command(instruments.instruments_group)
+
+
+_register_commands()

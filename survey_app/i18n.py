@@ -1,0 +1,19 @@
+"""Locale choice: Vietnamese unless the visitor picked English with the visible switch."""
+
+from flask import current_app, request, session
+
+LANG_PARAMETER = "lang"
+
+
+def select_locale() -> str:
+    supported = current_app.config["SURVEY_LOCALES"]
+    chosen = request.args.get(LANG_PARAMETER)
+    if chosen in supported:
+        session["lang"] = chosen
+        return chosen
+    remembered = session.get("lang")
+    return remembered if remembered in supported else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["SURVEY_TIMEZONE"]

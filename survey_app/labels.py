@@ -1,0 +1,29 @@
+"""Words shown for the domain's constants, in the reader's language."""
+
+from flask_babel import lazy_gettext as _l
+
+from survey_app.models import Channel, Factor
+
+SCALE_LABELS = {
+    1: _l("Very dissatisfied"),
+    2: _l("Dissatisfied"),
+    3: _l("Neutral"),
+    4: _l("Satisfied"),
+    5: _l("Very satisfied"),
+}
+NO_OPINION_LABEL = _l("No opinion")
+
+FACTOR_LABELS = {
+    Factor.ACCESS: _l("Access to the service"),
+    Factor.PROCEDURES: _l("Administrative procedures"),
+    Factor.OFFICERS: _l("Service of the officers"),
+    Factor.RESULTS: _l("Results of the procedure"),
+    Factor.FEEDBACK: _l("Handling of comments, feedback and complaints"),
+}
+
+CHANNEL_LABELS = {
+    Channel.QR: _l("QR code"),
+    Channel.KIOSK: _l("Counter tablet"),
+    Channel.WEB: _l("Web portal"),
+    Channel.PAPER: _l("Paper form"),
+}

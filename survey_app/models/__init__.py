@@ -1,0 +1,44 @@
+"""All models, importable from one place (and registered on the metadata for migrations)."""
+
+from survey_app.models.instrument import (
+    FLAG_AT_OR_BELOW,
+    OVERALL_ITEM,
+    SATISFIED_FROM,
+    SCALE,
+    Factor,
+    Instrument,
+    Item,
+)
+from survey_app.models.org import (
+    DEFAULT_INSTRUMENT,
+    Counter,
+    Officer,
+    Procedure,
+    SurveyCode,
+    Unit,
+    officer_counters,
+)
+from survey_app.models.response import Answer, Channel, SurveyResponse
+from survey_app.models.types import UTCDateTime, utcnow
+
+__all__ = [
+    "DEFAULT_INSTRUMENT",
+    "FLAG_AT_OR_BELOW",
+    "OVERALL_ITEM",
+    "SATISFIED_FROM",
+    "SCALE",
+    "Answer",
+    "Channel",
+    "Counter",
+    "Factor",
+    "Instrument",
+    "Item",
+    "Officer",
+    "Procedure",
+    "SurveyCode",
+    "SurveyResponse",
+    "UTCDateTime",
+    "Unit",
+    "officer_counters",
+    "utcnow",
+]

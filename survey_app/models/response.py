@@ -1,0 +1,76 @@
+"""Survey responses and their per-item answers."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey_app.extensions import db
+from survey_app.models.instrument import Instrument, Item
+from survey_app.models.org import Counter, Officer, Procedure, Unit
+from survey_app.models.types import UTCDateTime, utcnow, value_enum
+
+
+COMMENT_MAX_LENGTH = 2000
+CLIENT_REF_MAX_LENGTH = 64
+
+
+class Channel(enum.StrEnum):
+    QR = "qr"
+    KIOSK = "kiosk"
+    WEB = "web"
+    PAPER = "paper"
+
+
+class SurveyResponse(db.Model):
+    __tablename__ = "survey_responses"
+    __table_args__ = (
+        # The client's id makes a repeated submission (double tap, re-import) land once.
+        sa.UniqueConstraint("unit_id", "client_ref"),
+        sa.Index("ix_survey_responses_unit_submitted", "unit_id", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_ref: Mapped[str] = mapped_column(sa.String(CLIENT_REF_MAX_LENGTH))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    counter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("counters.id"), index=True)
+    officer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("officers.id"), index=True)
+    procedure_id: Mapped[int | None] = mapped_column(sa.ForeignKey("procedures.id"))
+    instrument_id: Mapped[int] = mapped_column(sa.ForeignKey("instruments.id"))
+    channel: Mapped[Channel] = mapped_column(value_enum(Channel, 10))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    # Any answered item (CHUNG included) at "Bình thường" or below: the unit must follow up.
+    flagged: Mapped[bool] = mapped_column(default=False)
+    # Kept for the record but left out of every figure.
+    is_spam: Mapped[bool] = mapped_column(default=False)
+
+    unit: Mapped[Unit] = relationship()
+    counter: Mapped[Counter | None] = relationship()
+    officer: Mapped[Officer | None] = relationship()
+    procedure: Mapped[Procedure | None] = relationship()
+    instrument: Mapped[Instrument] = relationship()
+    answers: Mapped[list["Answer"]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+
+    def answer_values(self) -> dict[str, int]:
+        return {answer.item.code: answer.value for answer in self.answers}
+
+
+class Answer(db.Model):
+    """One answered item; an unanswered item ("Không có ý kiến") has no row."""
+
+    __tablename__ = "answers"
+    __table_args__ = (sa.CheckConstraint("value BETWEEN 1 AND 5", name="value_on_scale"),)
+
+    response_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("survey_responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"), primary_key=True, index=True)
+    value: Mapped[int] = mapped_column(sa.SmallInteger)
+
+    response: Mapped[SurveyResponse] = relationship(back_populates="answers")
+    item: Mapped[Item] = relationship()

@@ -1,0 +1,1 @@
+"""Writes: one user action is one function here and one commit."""

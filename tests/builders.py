@@ -1,0 +1,78 @@
+"""Plain keyword-only builders with sensible defaults; each commits what it builds."""
+
+import itertools
+import uuid
+from datetime import datetime
+
+from survey_app.extensions import db
+from survey_app.models import Channel, Counter, Officer, SurveyCode, Unit
+from survey_app.queries import get_current_instrument
+from survey_app.services.org import add_counter, add_officer, add_unit
+from survey_app.services.responses import Submission, submit_response
+
+_sequence = itertools.count(1)
+
+
+def make_unit(*, code=None, name=None, parent=None, instrument_code="sipas-2023") -> Unit:
+    number = next(_sequence)
+    unit = add_unit(
+        code=code or f"U{number}",
+        name=name or f"UBND xã Thử Nghiệm {number}",
+        parent=parent,
+        instrument_code=instrument_code,
+    )
+    db.session.commit()
+    return unit
+
+
+def make_counter(*, unit=None, code=None, name="Quầy Tư pháp - Hộ tịch", field="Tư pháp - Hộ tịch"):
+    unit = unit or make_unit()
+    counter = add_counter(unit=unit, code=code or f"Q{next(_sequence)}", name=name, field=field)
+    db.session.commit()
+    return counter
+
+
+def make_officer(*, unit=None, code=None, full_name="Nguyễn Thị Lan", counters=()) -> Officer:
+    unit = unit or make_unit()
+    officer = add_officer(
+        unit=unit, code=code or f"CB{next(_sequence)}", full_name=full_name, counters=counters
+    )
+    db.session.commit()
+    return officer
+
+
+def survey_code_of(owner: Counter | Officer) -> str:
+    column = SurveyCode.counter_id if isinstance(owner, Counter) else SurveyCode.officer_id
+    return db.session.scalar(db.select(SurveyCode.code).where(column == owner.id))
+
+
+def full_answers(instrument_code="sipas-2023", value=5, **overrides) -> dict[str, int | None]:
+    instrument = get_current_instrument(instrument_code)
+    return {item.code: value for item in instrument.items} | overrides
+
+
+def make_response(
+    *,
+    unit=None,
+    counter=None,
+    officer=None,
+    answers=None,
+    comment="",
+    channel=Channel.QR,
+    submitted_at: datetime | None = None,
+    client_ref=None,
+):
+    unit = unit or (counter or officer).unit if (counter or officer) else unit or make_unit()
+    instrument = get_current_instrument(unit.instrument_code)
+    submission = Submission(
+        client_ref=client_ref or uuid.uuid4().hex,
+        unit=unit,
+        counter=counter,
+        officer=officer,
+        instrument=instrument,
+        channel=channel,
+        answers=answers if answers is not None else full_answers(unit.instrument_code),
+        comment=comment,
+        submitted_at=submitted_at,
+    )
+    return submit_response(submission).response

@@ -1,0 +1,61 @@
+import pytest
+from flask_migrate import upgrade
+
+from survey_app import create_app
+from survey_app.extensions import db
+from tests.databases import fresh_database, suite_backend
+
+# Loaded by migration 0002 and never changed by a test.
+SEEDED_TABLES = {"instruments", "items", "alembic_version"}
+
+
+def make_test_app(database_url: str, **overrides):
+    settings = {
+        "SURVEY_ENV": "testing",
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SERVER_NAME": "survey.test",
+    }
+    return create_app(settings | overrides)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    with fresh_database(tmp_path_factory.mktemp("db"), suite_backend()) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def migrated_app(database_url):
+    app = make_test_app(database_url)
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(migrated_app):
+    with migrated_app.app_context():
+        yield migrated_app
+        db.session.remove()
+        _empty_tables()
+
+
+def _empty_tables() -> None:
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name not in SEEDED_TABLES:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()

@@ -1,0 +1,36 @@
+"""Helpers that use the survey the way a phone does: open the page, pick answers, send."""
+
+from bs4 import BeautifulSoup
+
+
+def parse(response) -> BeautifulSoup:
+    assert response.mimetype == "text/html"
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert page.title and page.title.string.strip(), "every page has a title"
+    return page
+
+
+def hidden_fields(page: BeautifulSoup) -> dict[str, str]:
+    return {field["name"]: field.get("value", "") for field in page.select("input[type=hidden]")}
+
+
+def open_survey(client, code: str, **query):
+    response = client.get(f"/s/{code}", query_string=query)
+    return response, parse(response)
+
+
+def send_survey(client, code: str, answers: dict, comment: str = "", extra: dict | None = None):
+    """Open the form, then post the answers with the form's own hidden fields (CSRF, id)."""
+    _, page = open_survey(client, code)
+    data = hidden_fields(page) | {k: "" if v is None else str(v) for k, v in answers.items()}
+    data |= {"comment": comment} | (extra or {})
+    return client.post(f"/s/{code}", data=data), data
+
+
+def error_texts(page: BeautifulSoup) -> dict[str, str]:
+    """The message shown next to each field, keyed by item code (or 'comment')."""
+    return {error["id"].removeprefix("e-"): error.get_text(strip=True) for error in page.select(".err")}
+
+
+def checked_values(page: BeautifulSoup) -> dict[str, str]:
+    return {radio["name"]: radio["value"] for radio in page.select("input[type=radio][checked]")}
