@@ -1,18 +1,21 @@
 """Locale choice: Vietnamese unless the visitor picked English with the visible switch."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 
 LANG_PARAMETER = "lang"
 
 
 def select_locale() -> str:
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return default  # CLI commands and exports speak the default language
     supported = current_app.config["SURVEY_LOCALES"]
     chosen = request.args.get(LANG_PARAMETER)
     if chosen in supported:
         session["lang"] = chosen
         return chosen
     remembered = session.get("lang")
-    return remembered if remembered in supported else current_app.config["BABEL_DEFAULT_LOCALE"]
+    return remembered if remembered in supported else default
 
 
 def select_timezone() -> str:
