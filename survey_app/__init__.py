@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import get_locale
 
 from survey_app.config import load_settings
-from survey_app.extensions import babel, csrf, db, migrate
+from survey_app.extensions import babel, configure_sqlite, csrf, db, migrate
 from survey_app.i18n import select_locale, select_timezone
 from survey_app.paths import MIGRATIONS_DIR, resource_dir
 
@@ -34,6 +34,7 @@ def _init_extensions(app: Flask) -> None:
     from survey_app import models  # noqa: F401  (registers the tables)
 
     db.init_app(app)
+    configure_sqlite(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
@@ -42,7 +43,9 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from survey_app.blueprints.main import bp as main_bp
+    from survey_app.blueprints.qr import bp as qr_bp
     from survey_app.blueprints.survey import bp as survey_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(survey_bp)
+    app.register_blueprint(qr_bp)
