@@ -1,4 +1,7 @@
+import contextvars
+
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from survey_app import create_app
@@ -9,6 +12,14 @@ from tests.databases import fresh_database, suite_backend
 SEEDED_TABLES = {"instruments", "items", "alembic_version"}
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context and `g`, as in production, although the test
+    itself holds an app context for its builders and queries."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 def make_test_app(database_url: str, **overrides):
     settings = {
         "SURVEY_ENV": "testing",
@@ -17,7 +28,9 @@ def make_test_app(database_url: str, **overrides):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SERVER_NAME": "survey.test",
     }
-    return create_app(settings | overrides)
+    app = create_app(settings | overrides)
+    app.test_client_class = FreshContextClient
+    return app
 
 
 @pytest.fixture(scope="session")
