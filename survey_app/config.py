@@ -50,11 +50,14 @@ def _check(settings: dict) -> None:
         if settings["SURVEY_ENV"] == "production":
             raise ConfigError(
                 "SURVEY_SECRET_KEY is not set. Set it to a long random value, e.g.\n"
-                "  export SURVEY_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')\n"
+                "  export SURVEY_SECRET_KEY="
+                "$(python3 -c 'import secrets; print(secrets.token_hex(32))')\n"
                 "or set SURVEY_ENV=development on a developer machine."
             )
         settings["SECRET_KEY"] = INSECURE_DEV_KEY
     try:
         ZoneInfo(settings["SURVEY_TIMEZONE"])
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ConfigError(f"SURVEY_TIMEZONE {settings['SURVEY_TIMEZONE']!r} is not a time zone.") from error
+        raise ConfigError(
+            f"SURVEY_TIMEZONE {settings['SURVEY_TIMEZONE']!r} is not a time zone."
+        ) from error

@@ -28,7 +28,7 @@ csrf = CSRFProtect()
 
 
 def configure_sqlite(app) -> None:
-    """SQLite: enforce foreign keys and let several gunicorn workers write without 'locked' errors."""
+    """SQLite: enforce foreign keys; let several gunicorn workers write without 'locked' errors."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     with app.app_context():

@@ -6,7 +6,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def resource_dir(name: str) -> Path:
-    """The wheel puts templates/ and static/ inside the package; a checkout keeps them at the top."""
+    """A wheel has templates/ and static/ inside the package; a checkout keeps them at the top."""
     packaged = PACKAGE_DIR / name
     if packaged.is_dir():
         return packaged

@@ -62,4 +62,8 @@ def fresh_database(tmp_dir, backend: str):
 
 def suite_backend() -> str:
     """The whole suite runs on PostgreSQL when TEST_DATABASE_URL names it, else on SQLite."""
-    return "postgresql" if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql") else "sqlite"
+    return (
+        "postgresql"
+        if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
+        else "sqlite"
+    )

@@ -29,7 +29,9 @@ def send_survey(client, code: str, answers: dict, comment: str = "", extra: dict
 
 def error_texts(page: BeautifulSoup) -> dict[str, str]:
     """The message shown next to each field, keyed by item code (or 'comment')."""
-    return {error["id"].removeprefix("e-"): error.get_text(strip=True) for error in page.select(".err")}
+    return {
+        error["id"].removeprefix("e-"): error.get_text(strip=True) for error in page.select(".err")
+    }
 
 
 def checked_values(page: BeautifulSoup) -> dict[str, str]:

@@ -47,7 +47,10 @@ def test_settings_come_from_survey_variables(clean_env):
 
 @pytest.mark.parametrize(
     ("name", "value", "message"),
-    [("SURVEY_TIMEZONE", "Mars/Olympus", "is not a time zone"), ("SURVEY_ENV", "prod", "must be one of")],
+    [
+        ("SURVEY_TIMEZONE", "Mars/Olympus", "is not a time zone"),
+        ("SURVEY_ENV", "prod", "must be one of"),
+    ],
 )
 def test_wrong_values_are_named(clean_env, name, value, message):
     clean_env.setenv("SURVEY_SECRET_KEY", "k" * 40)

@@ -36,7 +36,9 @@ print("wheel-ok")
 def installed_wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", out, ROOT], check=True)
+    subprocess.run(
+        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", out, ROOT], check=True
+    )
     [wheel] = out.glob("survey_app-*.whl")
     target = out / "site"
     subprocess.run([*pip, "install", "--no-deps", "--target", target, wheel], check=True)
@@ -71,6 +73,10 @@ def test_the_installed_wheel_migrates_and_serves_the_survey(installed_wheel, tmp
     cli = [sys.executable, "-c", "from survey_app.cli import main; main()"]
     subprocess.run([*cli, "db", "upgrade"], env=env, cwd=tmp_path, check=True, capture_output=True)
     smoke = subprocess.run(
-        [sys.executable, "-c", SMOKE, str(target)], env=env, cwd=tmp_path, capture_output=True, text=True
+        [sys.executable, "-c", SMOKE, str(target)],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
     )
     assert smoke.stdout.strip() == "wheel-ok", smoke.stderr

@@ -90,8 +90,13 @@ def test_unanswered_items_are_not_stored(app):
 
 @pytest.mark.parametrize(
     ("answers", "flagged"),
-    [({"CHUNG": 4, "TC1": 4}, False), ({"CHUNG": 4, "TC1": 3}, True), ({"CHUNG": 3}, True),
-     ({"CHUNG": 5, "TC1": None}, False), ({"CHUNG": 1}, True)],
+    [
+        ({"CHUNG": 4, "TC1": 4}, False),
+        ({"CHUNG": 4, "TC1": 3}, True),
+        ({"CHUNG": 3}, True),
+        ({"CHUNG": 5, "TC1": None}, False),
+        ({"CHUNG": 1}, True),
+    ],
 )
 def test_flagged_means_any_answer_at_neutral_or_below(answers, flagged):
     assert is_flagged(answers) is flagged

@@ -51,7 +51,11 @@ def test_a_counter_code_stores_an_attributed_response(client):
     posted, _ = send_survey(client, survey_code_of(counter), answers, comment="Cán bộ nhiệt tình")
     assert posted.status_code == 303
     [stored] = stored_responses()
-    assert (stored.unit_id, stored.counter_id, stored.officer_id) == (counter.unit_id, counter.id, None)
+    assert (stored.unit_id, stored.counter_id, stored.officer_id) == (
+        counter.unit_id,
+        counter.id,
+        None,
+    )
     assert stored.channel is Channel.QR
     assert (stored.instrument.code, stored.instrument.version) == ("sipas-2023", 1)
     assert stored.answer_values() == {k: v for k, v in answers.items() if v is not None}

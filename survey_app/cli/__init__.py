@@ -1,4 +1,4 @@
-"""The `survey-app` command: Flask's CLI (db, routes, run, shell) plus the service's own commands."""
+"""The `survey-app` command: Flask's CLI (db, routes, run, shell) plus our own commands."""
 
 import click
 from flask.cli import FlaskGroup

@@ -84,7 +84,7 @@ class Procedure(db.Model):
 
 
 class SurveyCode(db.Model):
-    """The random public code behind a QR: opens the survey attributed to a counter or an officer."""
+    """The random public code behind a QR: opens the survey for a counter or an officer."""
 
     __tablename__ = "survey_codes"
     __table_args__ = (

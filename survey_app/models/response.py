@@ -11,7 +11,6 @@ from survey_app.models.instrument import Instrument, Item
 from survey_app.models.org import Counter, Officer, Procedure, Unit
 from survey_app.models.types import UTCDateTime, utcnow, value_enum
 
-
 COMMENT_MAX_LENGTH = 2000
 CLIENT_REF_MAX_LENGTH = 64
 

@@ -34,9 +34,7 @@ def add_counter(*, unit: Unit, code: str, name: str, field: str = "") -> Counter
     return counter
 
 
-def add_officer(
-    *, unit: Unit, code: str, full_name: str, counters: list[Counter] = ()
-) -> Officer:
+def add_officer(*, unit: Unit, code: str, full_name: str, counters: list[Counter] = ()) -> Officer:
     public_code = new_public_code()
     officer = Officer(unit=unit, code=code, full_name=full_name, counters=list(counters))
     db.session.add_all([officer, SurveyCode(code=public_code, unit=unit, officer=officer)])

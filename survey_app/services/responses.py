@@ -50,7 +50,9 @@ class SubmitResult:
 def answer_errors(instrument: Instrument, answers: Mapping[str, int | None]) -> dict[str, str]:
     """The rules every channel shares: known items, values on the scale, overall answered."""
     known = {item.code for item in instrument.items}
-    errors = {code: str(_l("This question is not on the form.")) for code in answers if code not in known}
+    errors = {
+        code: str(_l("This question is not on the form.")) for code in answers if code not in known
+    }
     for code, value in answers.items():
         if code in known and value is not None and value not in SCALE:
             errors[code] = str(_l("Choose a level from 1 to 5."))
