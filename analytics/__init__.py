@@ -1,0 +1,1 @@
+"""Aggregation, evaluations and exports; no request objects here."""

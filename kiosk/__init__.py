@@ -1,0 +1,1 @@
+"""The counter tablet (kiosk): device pairing, offline queue and sync endpoint."""
