@@ -43,10 +43,15 @@ def add_officer(*, unit: Unit, code: str, full_name: str, counters: list[Counter
 
 def list_survey_codes(unit_ids: list[int]) -> list[SurveyCode]:
     """Live codes of the given units, counters first, in a stable order for posters and listings."""
-    return list(
-        db.session.scalars(
-            sa.select(SurveyCode)
-            .where(SurveyCode.unit_id.in_(unit_ids), SurveyCode.revoked_at.is_(None))
-            .order_by(SurveyCode.unit_id, SurveyCode.officer_id.is_not(None), SurveyCode.code)
+    query = (
+        sa.select(SurveyCode)
+        .outerjoin(Counter, SurveyCode.counter)
+        .outerjoin(Officer, SurveyCode.officer)
+        .where(SurveyCode.unit_id.in_(unit_ids), SurveyCode.revoked_at.is_(None))
+        .order_by(
+            SurveyCode.unit_id,
+            SurveyCode.officer_id.is_not(None),
+            sa.func.coalesce(Counter.code, Officer.code),
         )
     )
+    return list(db.session.scalars(query))
