@@ -3,7 +3,7 @@
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from babel.dates import format_datetime
+from babel.dates import format_date, format_time
 
 from survey_app.extensions import db
 from survey_app.models import Channel, SurveyCode, SurveyResponse, utcnow
@@ -190,9 +190,10 @@ def test_the_thank_you_time_is_local_and_formatted_per_language(client):
     posted, _ = send_survey(client, survey_code_of(make_counter()), full_answers())
     local = stored_responses()[0].submitted_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
     vi_text = parse(client.get(posted.headers["Location"])).get_text()
-    assert format_datetime(local, "short", locale="vi") in vi_text  # e.g. 05:01 23/11/26
+    vi_when = f"lúc {format_time(local, 'short', locale='vi')} ngày {local.day} tháng {local.month}"
+    assert vi_when in vi_text  # lúc 05:01 ngày 23 tháng 11, 2026
     en_text = parse(client.get(posted.headers["Location"] + "?lang=en")).get_text()
-    assert format_datetime(local, "short", locale="en") in en_text  # e.g. 11/23/26, 5:01 AM
+    assert format_date(local, "long", locale="en") in en_text  # November 23, 2026
 
 
 def test_a_unit_on_sipas_2017_gets_its_own_questions(client):
@@ -209,3 +210,23 @@ def test_the_page_is_light_enough_for_a_cheap_phone(client):
     with client.get(page.select_one("link[rel=stylesheet]")["href"]) as css:
         assert len(response.get_data()) + len(css.get_data()) < 50 * 1024
     assert page.select("script, img") == []
+
+
+def test_going_back_and_sending_again_keeps_the_first_rating(client):
+    code = survey_code_of(make_counter())
+    first, _ = send_survey(client, code, full_answers(value=5))
+    again, page = open_survey(client, code)
+    assert "phiếu đầu tiên được giữ nguyên" in page.select_one(".notice").get_text()
+    resent, _ = send_survey(client, code, full_answers(value=1))
+    assert resent.headers["Location"] == first.headers["Location"]
+    [stored] = stored_responses()
+    assert stored.answer_values()["CHUNG"] == 5
+
+
+def test_another_phone_is_a_new_rating(app, client):
+    code = survey_code_of(make_counter())
+    send_survey(client, code, full_answers())
+    _, page = open_survey(app.test_client(), code)
+    assert page.select_one(".notice") is None
+    send_survey(app.test_client(), code, full_answers())
+    assert len(stored_responses()) == 2

@@ -1,6 +1,17 @@
 """The citizen's QR survey: /s/<code> opens the unit's instrument for a counter or an officer."""
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+import time
+
+from flask import (
+    Blueprint,
+    abort,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 
 from forms.survey import SurveyForm, build_survey_form, unknown_field_names
@@ -17,6 +28,10 @@ from survey_app.services.errors import InvalidSubmission
 from survey_app.services.responses import Submission, submit_response
 
 bp = Blueprint("survey", __name__)
+# Going back from the thank-you page and sending again re-uses the first id, so the same visit
+# is never counted twice; a later visit (another dossier) gets a new one.
+RESEND_WINDOW_SECONDS = 30 * 60
+SENT_KEY = "last_sent"
 # The form checks its own CSRF token, so an expired token re-renders the page with every answer
 # kept instead of failing before the view runs.
 csrf.exempt(bp)
@@ -27,6 +42,9 @@ def answer_survey(code: str):
     survey_code = _survey_code_or_404(code)
     instrument = get_current_instrument(survey_code.unit.instrument_code)
     form = build_survey_form(instrument)
+    sent_before = _recently_sent(survey_code.code) if request.method == "GET" else None
+    if sent_before:
+        form.submission_id.data = sent_before
     submission_id = form.fresh_submission_id()
     if request.method == "POST":
         unknown = unknown_field_names(request.form.keys(), form)
@@ -37,9 +55,10 @@ def answer_survey(code: str):
                 _attach_errors(form, error.errors)
             else:
                 ref = result.response.client_ref
+                _remember_sent(survey_code.code, ref)
                 return redirect(url_for(".thank_you", code=code, ref=ref), code=303)
         return _render_form(form, survey_code, instrument, unknown), 422
-    return _render_form(form, survey_code, instrument, [])
+    return _render_form(form, survey_code, instrument, [], sent_before=bool(sent_before))
 
 
 @bp.get("/s/<code>/cam-on/<ref>")
@@ -47,6 +66,17 @@ def thank_you(code: str, ref: str):
     survey_code = _survey_code_or_404(code, allow_revoked=True)
     response = get_response_by_ref(survey_code.unit_id, ref) or abort(404)
     return render_template("survey/thanks.html", survey_code=survey_code, response=response)
+
+
+def _remember_sent(code: str, ref: str) -> None:
+    session[SENT_KEY] = {"code": code, "ref": ref, "at": time.time()}
+
+
+def _recently_sent(code: str) -> str | None:
+    """The id of this phone's last response for the code, if sent within the resend window."""
+    sent = session.get(SENT_KEY) or {}
+    fresh = time.time() - sent.get("at", 0) < RESEND_WINDOW_SECONDS
+    return sent.get("ref") if fresh and sent.get("code") == code else None
 
 
 def _survey_code_or_404(code: str, allow_revoked: bool = False) -> SurveyCode:
@@ -78,7 +108,9 @@ def _attach_errors(form: SurveyForm, errors: dict[str, str]) -> None:
             form.form_errors.append(message)
 
 
-def _render_form(form: SurveyForm, survey_code: SurveyCode, instrument, unknown: list[str]):
+def _render_form(
+    form: SurveyForm, survey_code: SurveyCode, instrument, unknown: list[str], sent_before=False
+):
     sections = [
         (factor, FACTOR_LABELS[factor], [i for i in instrument.items if i.factor == factor])
         for factor in Factor
@@ -91,6 +123,7 @@ def _render_form(form: SurveyForm, survey_code: SurveyCode, instrument, unknown:
         sections=[section for section in sections if section[2]],
         overall_items=overall,
         unknown_fields=unknown,
+        sent_before=sent_before,
         scale_labels=SCALE_LABELS,
         no_opinion_label=NO_OPINION_LABEL,
         locale=str(get_locale()),
