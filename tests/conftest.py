@@ -54,10 +54,11 @@ def app(migrated_app):
     with migrated_app.app_context():
         yield migrated_app
         db.session.remove()
-        _empty_tables()
+        empty_tables()
 
 
-def _empty_tables() -> None:
+def empty_tables() -> None:
+    """Delete every row a test may have written; the seeded instruments stay."""
     with db.engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in SEEDED_TABLES:

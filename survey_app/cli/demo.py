@@ -1,8 +1,14 @@
 """`survey-app demo`: migrate the configured database, load demo data and serve it."""
 
 import os
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import click
+
+from survey_app.config import ConfigError
+
+HOST = "127.0.0.1"
 
 
 @click.command("demo")
@@ -11,14 +17,61 @@ import click
 def demo_command(port: int, no_serve: bool) -> None:
     """Load a realistic demo (one province centre, two communes) and serve it locally."""
     from flask_migrate import upgrade
+    from werkzeug.serving import run_simple
 
-    from survey_app import create_app
+    from survey_app.extensions import db
+    from survey_app.services.demo import load_demo
 
-    os.environ.setdefault("SURVEY_ENV", "development")
-    os.environ.setdefault("SURVEY_PUBLIC_URL", f"http://127.0.0.1:{port}")
-    app = create_app()
+    base_url = f"http://{HOST}:{port}"
+    app = _demo_app(base_url)
     with app.app_context():
         upgrade()
-        click.echo("TODO demo data")
+        today = datetime.now(ZoneInfo(app.config["SURVEY_TIMEZONE"])).date()
+        _print_summary(load_demo(today), base_url)
+        # Close the loader's connections: the server opens its own, and an in-process caller
+        # (a test) must not be left holding open ones.
+        db.session.remove()
+        db.engine.dispose()
     if not no_serve:
-        app.run(host="127.0.0.1", port=port)
+        # click.echo flushes every line: a parent reading our pipe sees the links before we block.
+        click.echo(f"Serving on {base_url} (Ctrl+C to stop)")
+        # app.run() is a no-op under a Flask CLI group (FLASK_RUN_FROM_CLI); run_simple is
+        # what it would call.
+        run_simple(HOST, port, app, threaded=True, use_reloader=False, use_debugger=False)
+
+
+def _demo_app(base_url: str):
+    from survey_app import create_app
+
+    # Settings, not os.environ: the command must not leak them into the calling process.
+    settings = {"SURVEY_ENV": os.environ.get("SURVEY_ENV", "development")}
+    if "SURVEY_PUBLIC_URL" not in os.environ:
+        settings["SURVEY_PUBLIC_URL"] = base_url
+    try:
+        return create_app(settings)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _print_summary(summary, base_url: str) -> None:
+    state = "loaded now" if summary.created else "already there, reused"
+    click.echo(f"Demo data ({state}); survey links open the citizen's form:")
+    codes_by_unit = {}
+    for survey_code in summary.survey_codes:
+        codes_by_unit.setdefault(survey_code.unit_id, []).append(survey_code)
+    for unit in summary.units:
+        click.echo(f"\n{unit.code}  {unit.name}  [instrument {unit.instrument_code}]")
+        _print_codes(codes_by_unit.get(unit.id, []), base_url)
+    click.echo("\nSign-in accounts: none yet (the staff side is not built)")
+    click.echo(f"Responses in the demo units: {summary.responses}")
+
+
+def _print_codes(survey_codes: list, base_url: str) -> None:
+    counters = sorted((c for c in survey_codes if c.counter), key=lambda c: c.counter.code)
+    officers = sorted((c for c in survey_codes if c.officer), key=lambda c: c.officer.code)
+    for title, rows in (("Counters", counters), ("Officers", officers)):
+        click.echo(f"  {title}:")
+        for survey_code in rows:
+            owner = survey_code.counter or survey_code.officer
+            name = owner.name if survey_code.counter else owner.full_name
+            click.echo(f"    {base_url}/s/{survey_code.code}  {owner.code}  {name}")

@@ -1,0 +1,139 @@
+import re
+from collections import Counter as Tally
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from survey_app.cli import main
+from survey_app.extensions import db
+from survey_app.models import Channel, Counter, Officer, Procedure, SurveyResponse, Unit
+from survey_app.services.demo import load_demo, months_before
+from tests.conftest import empty_tables
+from tests.survey_pages import parse
+
+TODAY = date(2026, 3, 15)
+SURVEY_URL = re.compile(r"http://127\.0\.0\.1:(\d+)(/s/[A-Z0-9]{8})")
+
+
+@pytest.fixture(scope="module")
+def demo(migrated_app):
+    """Loading takes about a second, so these read-only tests share one load."""
+    with migrated_app.app_context():
+        yield load_demo(TODAY)
+        db.session.remove()
+        empty_tables()
+
+
+def _responses() -> list[SurveyResponse]:
+    return list(db.session.scalars(sa.select(SurveyResponse)))
+
+
+def test_demo_builds_a_province_centre_with_two_communes(demo):
+    root, *communes = demo.units
+    assert root.code == "LD-TTHCC" and root.parent is None
+    assert root.name == "Trung tâm Phục vụ hành chính công tỉnh Lâm Đồng"
+    assert [unit.parent for unit in communes] == [root, root]
+    assert sorted(unit.instrument_code for unit in demo.units) == [
+        "sipas-2017",
+        "sipas-2023",
+        "sipas-2023",
+    ]
+
+
+def test_every_demo_unit_has_counters_by_field_and_officers_on_them(demo):
+    for unit in demo.units:
+        assert 3 <= len(unit.counters) <= 5
+        assert all(counter.field and counter.field in counter.name for counter in unit.counters)
+        assert 2 <= len(unit.officers) <= 4
+        for officer in unit.officers:
+            assert len(officer.full_name.split()) >= 3
+            assert 1 <= len(officer.counters) <= 2
+            assert {counter.unit for counter in officer.counters} == {unit}
+
+
+def test_every_counter_and_officer_has_a_survey_code(demo):
+    counters = db.session.scalars(sa.select(Counter)).all()
+    officers = db.session.scalars(sa.select(Officer)).all()
+    coded = {code.counter or code.officer for code in demo.survey_codes}
+    assert coded == set(counters) | set(officers)
+    assert all(re.fullmatch(r"[A-Z0-9]{8}", code.code) for code in demo.survey_codes)
+
+
+def test_procedures_belong_to_the_fields_of_the_counters(demo):
+    procedures = db.session.scalars(sa.select(Procedure)).all()
+    counter_fields = {counter.field for counter in db.session.scalars(sa.select(Counter))}
+    assert len(procedures) >= 10
+    assert "Đăng ký khai sinh" in {procedure.name for procedure in procedures}
+    assert {procedure.field for procedure in procedures} <= counter_fields
+
+
+def test_responses_fill_the_last_13_months_and_none_is_in_the_future(demo):
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    local_days = [response.submitted_at.astimezone(zone).date() for response in _responses()]
+    assert 400 <= len(local_days) <= 600 and demo.responses == len(local_days)
+    assert min(local_days) >= months_before(TODAY, 13) == date(2025, 2, 15)
+    assert max(local_days) < TODAY
+    assert len({(day.year, day.month) for day in local_days}) >= 12
+    assert all(day.weekday() < 5 for day in local_days)
+
+
+def test_responses_fall_in_office_hours(demo):
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    hours = {response.submitted_at.astimezone(zone).hour for response in _responses()}
+    assert hours <= {7, 8, 9, 10, 11, 13, 14, 15, 16}
+
+
+def test_responses_are_mostly_satisfied_with_some_flagged_and_commented(demo):
+    responses = _responses()
+    flagged = [response for response in responses if response.flagged]
+    assert 0.08 <= len(flagged) / len(responses) <= 0.25
+    assert all(min(response.answer_values().values()) <= 3 for response in flagged)
+    commented = [response for response in responses if response.comment]
+    assert 0.1 <= len(commented) / len(responses) <= 0.3
+    unanswered = [r for r in responses if len(r.answers) < len(r.instrument.items)]
+    assert unanswered
+
+
+def test_channels_attribution_and_instruments(demo):
+    responses = _responses()
+    channels = Tally(response.channel for response in responses)
+    assert channels[Channel.QR] > channels[Channel.PAPER] > 0 and channels[Channel.KIOSK] > 0
+    for response in responses:
+        expected = "kiosk-5" if response.channel == Channel.KIOSK else response.unit.instrument_code
+        assert response.instrument.code == expected
+        assert response.counter or response.officer
+    assert any(response.procedure for response in responses)
+    assert all(response.client_ref.startswith("demo-") for response in responses)
+
+
+def test_loading_again_adds_nothing(demo):
+    again = load_demo(TODAY)
+    assert not again.created and demo.created
+    assert again.responses == demo.responses == len(_responses())
+    assert [unit.code for unit in again.units] == [unit.code for unit in demo.units]
+    assert db.session.scalar(sa.select(sa.func.count(Unit.id))) == 3
+
+
+def test_demo_command_reuses_the_data_and_prints_links_that_open_the_survey(
+    demo, migrated_app, database_url
+):
+    env = {
+        "SURVEY_DATABASE_URL": database_url,
+        "SURVEY_ENV": "development",
+        "FLASK_RUN_FROM_CLI": None,  # FlaskGroup sets it; CliRunner restores it afterwards
+    }
+    result = CliRunner().invoke(main, ["demo", "--no-serve", "--port", "5123"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "already there" in result.output
+    assert f"Responses in the demo units: {demo.responses}" in result.output
+    assert "Sign-in accounts: none yet (the staff side is not built)" in result.output
+    assert "Serving on" not in result.output
+    links = SURVEY_URL.findall(result.output)
+    assert len(links) == len(demo.survey_codes) and {port for port, _ in links} == {"5123"}
+    client = migrated_app.test_client()
+    for _, path in links[:3]:
+        page = parse(client.get(path))
+        assert "Trung tâm Phục vụ hành chính công tỉnh Lâm Đồng" in page.get_text()
