@@ -2,9 +2,11 @@ import contextvars
 
 import pytest
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from flask_migrate import upgrade
 
 from survey_app import create_app
+from survey_app.cli import main
 from survey_app.extensions import db
 from tests.databases import fresh_database, suite_backend
 
@@ -73,3 +75,16 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def invoke(runner, monkeypatch):
+    """Run a `survey-app` command on the test app, in English (the operator's CLI language in
+    these tests); FlaskGroup sets FLASK_RUN_FROM_CLI in the environment, so it is undone after."""
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
+
+    def run(*args):
+        with force_locale("en"):
+            return runner.invoke(main, [str(arg) for arg in args])
+
+    return run
