@@ -2,6 +2,16 @@
 
 from bs4 import BeautifulSoup
 
+# What a Vietnamese citizen must read: the SIPAS factor names and the five levels (domain.md §2).
+FACTOR_TITLES_VI = [
+    "Tiếp cận dịch vụ",
+    "Thủ tục hành chính",
+    "Sự phục vụ của công chức",
+    "Kết quả giải quyết thủ tục hành chính",
+    "Tiếp nhận, xử lý góp ý, phản ánh, kiến nghị",
+]
+SCALE_VI = ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"]
+
 
 def parse(response) -> BeautifulSoup:
     assert response.mimetype == "text/html"

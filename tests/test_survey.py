@@ -8,16 +8,15 @@ from babel.dates import format_date, format_time
 from survey_app.extensions import db
 from survey_app.models import Channel, SurveyCode, SurveyResponse, utcnow
 from tests.builders import full_answers, make_counter, make_officer, make_unit, survey_code_of
-from tests.survey_pages import checked_values, error_texts, open_survey, parse, send_survey
-
-FACTOR_TITLES_VI = [
-    "Tiếp cận dịch vụ",
-    "Thủ tục hành chính",
-    "Sự phục vụ của công chức",
-    "Kết quả giải quyết thủ tục hành chính",
-    "Tiếp nhận, xử lý góp ý, phản ánh, kiến nghị",
-]
-SCALE_VI = ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"]
+from tests.survey_pages import (
+    FACTOR_TITLES_VI,
+    SCALE_VI,
+    checked_values,
+    error_texts,
+    open_survey,
+    parse,
+    send_survey,
+)
 
 
 def stored_responses() -> list[SurveyResponse]:

@@ -12,19 +12,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE
+from tests.survey_pages import FACTOR_TITLES_VI, SCALE_VI
 
 pytestmark = pytest.mark.slow
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-# Names of the SIPAS factors and scale levels (shared/domain.md).
-FACTOR_TITLES_VI = [
-    "Tiếp cận dịch vụ",
-    "Thủ tục hành chính",
-    "Sự phục vụ của công chức",
-    "Kết quả giải quyết thủ tục hành chính",
-    "Tiếp nhận, xử lý góp ý, phản ánh, kiến nghị",
-]
-SCALE_VI = ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"]
 # Letters of Vietnamese spelling that no English msgid contains.
 VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
 THANKS_URL = re.compile(r"/s/[A-Z0-9]{8}/cam-on/([0-9a-f]{32})$")
