@@ -56,6 +56,8 @@ def test_the_wheel_carries_every_resource(installed_wheel):
         "survey_app/migrations/env.py",
         "survey_app/migrations/versions/0002_load_instruments.py",
         "survey_app/data/instruments/sipas-2023.json",
+        "survey_app/data/demo.json",
+        "survey_app/static/fonts/DejaVuSans.ttf",
         "forms/survey.py",
     ]
     assert [name for name in expected if name not in names] == []
