@@ -4,10 +4,14 @@ import os
 
 from flask import Flask
 from flask_babel import get_locale
+from flask_login import current_user
 
+from survey_app import auth
+from survey_app.auth.permissions import Permission, can
 from survey_app.config import load_settings
 from survey_app.extensions import babel, configure_sqlite, csrf, db, migrate
 from survey_app.i18n import select_locale, select_timezone
+from survey_app.labels import ROLE_LABELS
 from survey_app.paths import MIGRATIONS_DIR, resource_dir
 
 
@@ -39,13 +43,42 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     csrf.init_app(app)
+    auth.init_app(app)
+    app.jinja_env.globals.update(can=_current_user_can, role_label=lambda role: ROLE_LABELS[role])
+
+
+def _current_user_can(permission: str) -> bool:
+    return current_user.is_authenticated and can(current_user.role, Permission(permission))
 
 
 def _register_blueprints(app: Flask) -> None:
-    from survey_app.blueprints.main import bp as main_bp
-    from survey_app.blueprints.qr import bp as qr_bp
-    from survey_app.blueprints.survey import bp as survey_bp
+    from survey_app.blueprints import (
+        api,
+        api_keys,
+        auth,
+        codes,
+        main,
+        officer,
+        org,
+        procedures,
+        qr,
+        staff,
+        survey,
+        users,
+    )
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(survey_bp)
-    app.register_blueprint(qr_bp)
+    for module in (
+        main,
+        survey,
+        qr,
+        auth,
+        staff,
+        org,
+        procedures,
+        codes,
+        api_keys,
+        api,
+        officer,
+        users,
+    ):
+        app.register_blueprint(module.bp)

@@ -1,6 +1,7 @@
 """Settings come from SURVEY_* environment variables; tests pass overrides to create_app."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -29,6 +30,10 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Staff sessions end after this much inactivity (the cookie is renewed on each request).
+        "PERMANENT_SESSION_LIFETIME": timedelta(
+            hours=float(os.environ.get("SURVEY_SESSION_HOURS", 8))
+        ),
         # A citizen who pauses mid-form must not lose answers to an expired token; an expired
         # token still re-renders the form with everything kept (see blueprints/survey.py).
         "WTF_CSRF_TIME_LIMIT": 4 * 3600,

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from survey_app.models import Channel, Factor
+from survey_app.models import Channel, Factor, Role
 
 SCALE_LABELS = {
     1: _l("Very dissatisfied"),
@@ -26,4 +26,11 @@ CHANNEL_LABELS = {
     Channel.KIOSK: _l("Counter tablet"),
     Channel.WEB: _l("Web portal"),
     Channel.PAPER: _l("Paper form"),
+}
+
+ROLE_LABELS = {
+    Role.ADMINISTRATOR: _l("Administrator"),
+    Role.MANAGER: _l("Unit manager"),
+    Role.COMPLAINT_HANDLER: _l("Complaint handler"),
+    Role.OFFICER: _l("Officer"),
 }

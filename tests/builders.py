@@ -5,8 +5,9 @@ import uuid
 from datetime import datetime
 
 from survey_app.extensions import db
-from survey_app.models import Channel, Counter, Officer, SurveyCode, Unit
+from survey_app.models import Channel, Counter, Officer, Role, SurveyCode, Unit
 from survey_app.queries import get_current_instrument
+from survey_app.services.accounts import create_user
 from survey_app.services.org import add_counter, add_officer, add_unit
 from survey_app.services.responses import Submission, submit_response
 
@@ -76,3 +77,21 @@ def make_response(
         submitted_at=submitted_at,
     )
     return submit_response(submission).response
+
+
+DEFAULT_PASSWORD = "mật khẩu đủ dài 2026"
+
+
+def make_user(*, role=Role.MANAGER, unit=None, officer=None, username=None, password=None):
+    """A staff account; an officer account gets an officer of its unit unless one is given."""
+    unit = unit or (officer.unit if officer else make_unit())
+    if role is Role.OFFICER and officer is None:
+        officer = make_officer(unit=unit)
+    return create_user(
+        username=username or f"user{next(_sequence)}",
+        full_name="Phạm Thị Quản Lý",
+        password=password or DEFAULT_PASSWORD,
+        role=role,
+        unit=unit,
+        officer=officer,
+    )

@@ -19,6 +19,7 @@ from survey_app.models.org import (
     officer_counters,
 )
 from survey_app.models.response import Answer, Channel, SurveyResponse
+from survey_app.models.staff import ApiKey, AuditEvent, Role, User
 from survey_app.models.types import UTCDateTime, utcnow
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "SATISFIED_FROM",
     "SCALE",
     "Answer",
+    "ApiKey",
+    "AuditEvent",
     "Channel",
     "Counter",
     "Factor",
@@ -35,10 +38,12 @@ __all__ = [
     "Item",
     "Officer",
     "Procedure",
+    "Role",
     "SurveyCode",
     "SurveyResponse",
     "UTCDateTime",
     "Unit",
+    "User",
     "officer_counters",
     "utcnow",
 ]

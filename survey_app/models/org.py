@@ -65,6 +65,8 @@ class Officer(db.Model):
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
     full_name: Mapped[str] = mapped_column(sa.String(200))
     active: Mapped[bool] = mapped_column(default=True)
+    # File name under the instance folder's uploads/officers/; shown on the kiosk.
+    photo_path: Mapped[str | None] = mapped_column(sa.String(200))
 
     unit: Mapped[Unit] = relationship(back_populates="officers")
     counters: Mapped[list[Counter]] = relationship(
@@ -89,8 +91,9 @@ class SurveyCode(db.Model):
     __tablename__ = "survey_codes"
     __table_args__ = (
         sa.CheckConstraint(
-            "(counter_id IS NULL) <> (officer_id IS NULL)", name="counter_or_officer"
+            "single_use OR (counter_id IS NULL) <> (officer_id IS NULL)", name="counter_or_officer"
         ),
+        sa.UniqueConstraint("unit_id", "dossier_code"),
     )
 
     code: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
@@ -99,6 +102,10 @@ class SurveyCode(db.Model):
     officer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("officers.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A one-time link printed on a dossier's receipt: it opens the survey once.
+    dossier_code: Mapped[str | None] = mapped_column(sa.String(60))
+    single_use: Mapped[bool] = mapped_column(default=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     unit: Mapped[Unit] = relationship()
     counter: Mapped[Counter | None] = relationship()

@@ -27,6 +27,8 @@ class SurveyResponse(db.Model):
     __table_args__ = (
         # The client's id makes a repeated submission (double tap, re-import) land once.
         sa.UniqueConstraint("unit_id", "client_ref"),
+        # One dossier (mã hồ sơ) counts once, whatever channel its rating came through.
+        sa.UniqueConstraint("unit_id", "dossier_code"),
         sa.Index("ix_survey_responses_unit_submitted", "unit_id", "submitted_at"),
     )
 
@@ -38,6 +40,7 @@ class SurveyResponse(db.Model):
     procedure_id: Mapped[int | None] = mapped_column(sa.ForeignKey("procedures.id"))
     instrument_id: Mapped[int] = mapped_column(sa.ForeignKey("instruments.id"))
     channel: Mapped[Channel] = mapped_column(value_enum(Channel, 10))
+    dossier_code: Mapped[str | None] = mapped_column(sa.String(60))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     comment: Mapped[str] = mapped_column(sa.Text, default="")

@@ -1,0 +1,49 @@
+"""What each role may do. Views name the permission they need; nothing else decides access."""
+
+import enum
+from collections.abc import Callable
+
+from survey_app.models import Role
+
+
+class Permission(enum.StrEnum):
+    MANAGE_USERS = "manage_users"
+    VIEW_AUDIT_LOG = "view_audit_log"
+    MANAGE_UNITS = "manage_units"  # the unit tree, instruments, organisation imports
+    MANAGE_CATALOGUE = "manage_catalogue"  # the procedures catalogue
+    MANAGE_ORGANISATION = "manage_organisation"  # counters, officers, QR codes and posters
+    MANAGE_API_KEYS = "manage_api_keys"
+    HANDLE_COMPLAINTS = "handle_complaints"
+    VIEW_REPORTS = "view_reports"
+    VIEW_OWN_FEEDBACK = "view_own_feedback"
+    USE_STAFF_PAGES = "use_staff_pages"  # the home page, own password, sign-out
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMINISTRATOR: frozenset(Permission) - {Permission.VIEW_OWN_FEEDBACK},
+    Role.MANAGER: frozenset(
+        {
+            Permission.MANAGE_ORGANISATION,
+            Permission.MANAGE_API_KEYS,
+            Permission.HANDLE_COMPLAINTS,
+            Permission.VIEW_REPORTS,
+            Permission.USE_STAFF_PAGES,
+        }
+    ),
+    Role.COMPLAINT_HANDLER: frozenset({Permission.HANDLE_COMPLAINTS, Permission.USE_STAFF_PAGES}),
+    Role.OFFICER: frozenset({Permission.VIEW_OWN_FEEDBACK, Permission.USE_STAFF_PAGES}),
+}
+
+
+def can(role: Role, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[role]
+
+
+def needs(permission: Permission) -> Callable:
+    """Declare the permission a staff view requires; the guard enforces it before the view runs."""
+
+    def mark(view: Callable) -> Callable:
+        view.required_permission = permission
+        return view
+
+    return mark
