@@ -9,9 +9,10 @@ from click.testing import CliRunner
 
 from survey_app.cli import main
 from survey_app.extensions import db
-from survey_app.models import Channel, Counter, Officer, Procedure, SurveyResponse, Unit
+from survey_app.models import Channel, Counter, Officer, Procedure, Role, SurveyResponse, Unit
 from survey_app.services.demo import load_demo, months_before
 from tests.conftest import empty_tables
+from tests.staff_pages import sign_in
 from tests.survey_pages import parse
 
 TODAY = date(2026, 3, 15)
@@ -129,7 +130,12 @@ def test_demo_command_reuses_the_data_and_prints_links_that_open_the_survey(
     assert result.exit_code == 0, result.output
     assert "already there" in result.output
     assert f"Responses in the demo units: {demo.responses}" in result.output
-    assert "Sign-in accounts: none yet (the staff side is not built)" in result.output
+    assert (
+        "Sign-in accounts at http://127.0.0.1:5123/dang-nhap (password: mot-cua-demo-2026)"
+        in result.output
+    )
+    for username in ("quantri", "lanhdao.ductrong", "xuly.xuanhuong", "congchuc.dt01"):
+        assert username in result.output
     assert "Serving on" not in result.output
     links = SURVEY_URL.findall(result.output)
     assert len(links) == len(demo.survey_codes) and {port for port, _ in links} == {"5123"}
@@ -137,3 +143,17 @@ def test_demo_command_reuses_the_data_and_prints_links_that_open_the_survey(
     for _, path in links[:3]:
         page = parse(client.get(path))
         assert "Trung tâm Phục vụ hành chính công tỉnh Lâm Đồng" in page.get_text()
+
+
+def test_demo_accounts_cover_every_role_and_sign_in(demo, migrated_app):
+    roles = {user.username: (user.role, user.unit.code) for user in demo.accounts}
+    assert roles == {
+        "quantri": (Role.ADMINISTRATOR, "LD-TTHCC"),
+        "lanhdao.ductrong": (Role.MANAGER, "LD-DUCTRONG"),
+        "xuly.xuanhuong": (Role.COMPLAINT_HANDLER, "LD-XUANHUONG"),
+        "congchuc.dt01": (Role.OFFICER, "LD-DUCTRONG"),
+    }
+    officer_account = next(user for user in demo.accounts if user.role is Role.OFFICER)
+    assert officer_account.officer.code == "DT-CB01"
+    response = sign_in(migrated_app.test_client(), officer_account, password=demo.password)
+    assert response.status_code == 302

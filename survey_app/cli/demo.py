@@ -62,7 +62,11 @@ def _print_summary(summary, base_url: str) -> None:
     for unit in summary.units:
         click.echo(f"\n{unit.code}  {unit.name}  [instrument {unit.instrument_code}]")
         _print_codes(codes_by_unit.get(unit.id, []), base_url)
-    click.echo("\nSign-in accounts: none yet (the staff side is not built)")
+    click.echo(f"\nSign-in accounts at {base_url}/dang-nhap (password: {summary.password}):")
+    for user in summary.accounts:
+        click.echo(
+            f"    {user.username:<20} {user.role.value:<18} {user.unit.code}  {user.full_name}"
+        )
     click.echo(f"Responses in the demo units: {summary.responses}")
 
 

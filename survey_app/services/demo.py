@@ -28,10 +28,12 @@ from survey_app.models import (
     SurveyCode,
     SurveyResponse,
     Unit,
+    User,
     utcnow,
 )
 from survey_app.paths import PACKAGE_DIR
 from survey_app.queries import get_current_instrument, get_unit_by_code, list_unit_subtree_ids
+from survey_app.services.demo_accounts import add_demo_accounts
 from survey_app.services.org import add_counter, add_officer, add_unit, list_survey_codes
 from survey_app.services.responses import Submission, build_response
 
@@ -64,6 +66,8 @@ class DemoSummary:
     units: list[Unit]  # the root first
     survey_codes: list[SurveyCode]
     responses: int
+    accounts: list[User]
+    password: str  # the demo accounts' shared password, printed for the newcomer
 
 
 @dataclass
@@ -90,6 +94,7 @@ def load_demo(today: date) -> DemoSummary:
     generator = _ResponseGenerator(data, _add_procedures(data["procedures"]), today)
     for number in range(1, data["responses"] + 1):
         db.session.add(generator.response(number, staged))
+    add_demo_accounts(data["accounts"], data["password"])
     db.session.commit()
     return _summary(root, created=True)
 
@@ -100,7 +105,13 @@ def _summary(root: Unit, created: bool) -> DemoSummary:
     responses = db.session.scalar(
         sa.select(sa.func.count(SurveyResponse.id)).where(SurveyResponse.unit_id.in_(unit_ids))
     )
-    return DemoSummary(created, list(units), list_survey_codes(unit_ids), responses)
+    accounts = db.session.scalars(
+        sa.select(User).where(User.unit_id.in_(unit_ids)).order_by(User.id)
+    )
+    password = json.loads(DEMO_FILE.read_text(encoding="utf-8"))["password"]
+    return DemoSummary(
+        created, list(units), list_survey_codes(unit_ids), responses, list(accounts), password
+    )
 
 
 def _add_units(node: dict, parent: Unit | None, staged: list[_StagedUnit]) -> Unit:
