@@ -1,0 +1,70 @@
+"""Citizens' comments as an officer may read them: personal data masked, nothing that ties a
+comment to the citizen who wrote it (no time finer than the month, no answers, no counter or
+dossier), in alphabetical order rather than the order they came in."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from analytics.indices import ResponseFilter, response_conditions
+from analytics.months import Month, survey_zone
+from survey_app.extensions import db
+from survey_app.models import SurveyResponse as Response
+
+# Vietnamese numbers: a trunk 0 or the country code 84 (with or without +, maybe in brackets),
+# then 8 to 10 more digits in groups split by spaces, dots, dashes or brackets:
+# 0912 345 678 · 0912.345.678 · +84 912 345 678 · (+84) 912-345-678 · 024 3825 1234.
+_PHONE = re.compile(
+    r"(?<![\d+])"  # not the tail of a longer number
+    r"(?:\(\s*\+?84\s*\)|\+?84|\(?0)"
+    r"(?:[\s.\-()]{0,2}\d){8,10}"
+    r"(?!\d)"
+)
+_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+# A citizen identity card (CCCD) number: 12 digits, the first being 0.
+_IDENTITY_NUMBER = re.compile(r"(?<!\d)0\d{11}(?!\d)")
+
+
+@dataclass(frozen=True)
+class Masks:
+    """What replaces each kind of personal data; the page passes them in the reader's language."""
+
+    phone: str = "[số điện thoại]"
+    email: str = "[email]"
+    identity_number: str = "[số giấy tờ]"
+
+
+DEFAULT_MASKS = Masks()
+
+
+def mask_personal_data(text: str, masks: Masks = DEFAULT_MASKS) -> str:
+    # E-mail first: its local part may hold digits that look like a phone number.
+    text = _EMAIL.sub(masks.email, text)
+    text = _IDENTITY_NUMBER.sub(masks.identity_number, text)
+    return _PHONE.sub(masks.phone, text)
+
+
+def list_comments(
+    response_filter: ResponseFilter,
+    month: Month,
+    masks: Masks = DEFAULT_MASKS,
+    zone: ZoneInfo | None = None,
+) -> list[str]:
+    """The month's non-empty comments, masked, sorted alphabetically; duplicates are kept."""
+    start, end = month.bounds(zone or survey_zone())
+    query = sa.select(Response.comment).where(
+        response_conditions(response_filter, start, end), Response.comment != ""
+    )
+    texts = [mask_personal_data(comment.strip(), masks) for comment in db.session.scalars(query)]
+    return sorted((text for text in texts if text), key=_sort_key)
+
+
+def _sort_key(text: str) -> tuple[str, str, str]:
+    """Vietnamese dictionary order, near enough: letters first without their tone and vowel
+    marks (Cán before Chờ), then with them, then case."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d\uffff"))
+    base = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return base, unicodedata.normalize("NFC", text).casefold(), text
