@@ -1,10 +1,18 @@
 """Reads: small named functions, no commits."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from survey_app.extensions import db
-from survey_app.models import Instrument, SurveyCode, SurveyResponse, Unit
+from survey_app.models import (
+    ApiKey,
+    Counter,
+    Instrument,
+    Officer,
+    SurveyCode,
+    SurveyResponse,
+    Unit,
+)
 
 
 def get_survey_code(code: str) -> SurveyCode | None:
@@ -24,10 +32,62 @@ def get_active_survey_code(code: str) -> SurveyCode | None:
     survey_code = get_survey_code(code)
     if survey_code is None or survey_code.revoked_at is not None:
         return None
-    owner = survey_code.counter or survey_code.officer
-    if not (owner.active and survey_code.unit.active):
+    # A one-time dossier link may name a counter, an officer, both or neither.
+    owners = [owner for owner in (survey_code.counter, survey_code.officer) if owner is not None]
+    if not (survey_code.unit.active and all(owner.active for owner in owners)):
         return None
     return survey_code
+
+
+def get_response_by_dossier(unit_id: int, dossier_code: str) -> SurveyResponse | None:
+    return db.session.scalar(
+        sa.select(SurveyResponse).where(
+            SurveyResponse.unit_id == unit_id, SurveyResponse.dossier_code == dossier_code
+        )
+    )
+
+
+def get_dossier_link(unit_id: int, dossier_code: str) -> SurveyCode | None:
+    return db.session.scalar(
+        sa.select(SurveyCode).where(
+            SurveyCode.unit_id == unit_id, SurveyCode.dossier_code == dossier_code
+        )
+    )
+
+
+def is_link_answered(survey_code: SurveyCode) -> bool:
+    """A one-time link is spent once used, or once its dossier was rated some other way."""
+    if survey_code.used_at is not None:
+        return True
+    return get_response_by_dossier(survey_code.unit_id, survey_code.dossier_code) is not None
+
+
+def list_unit_codes(unit_id: int) -> list[SurveyCode]:
+    """The live counter and officer codes of one unit (one-time dossier links left out)."""
+    query = (
+        sa.select(SurveyCode)
+        .outerjoin(Counter, SurveyCode.counter)
+        .outerjoin(Officer, SurveyCode.officer)
+        .where(
+            SurveyCode.unit_id == unit_id,
+            SurveyCode.revoked_at.is_(None),
+            SurveyCode.single_use.is_(False),
+        )
+        .order_by(SurveyCode.officer_id.is_not(None), sa.func.coalesce(Counter.code, Officer.code))
+        .options(contains_eager(SurveyCode.counter), contains_eager(SurveyCode.officer))
+    )
+    return list(db.session.scalars(query))
+
+
+def list_api_keys(unit_ids: frozenset[int] | list[int]) -> list[ApiKey]:
+    """Keys of the given units, live ones first, newest first."""
+    query = (
+        sa.select(ApiKey)
+        .where(ApiKey.unit_id.in_(unit_ids))
+        .order_by(ApiKey.revoked_at.is_not(None), ApiKey.created_at.desc(), ApiKey.id.desc())
+        .options(joinedload(ApiKey.unit), joinedload(ApiKey.created_by))
+    )
+    return list(db.session.scalars(query))
 
 
 def get_current_instrument(code: str) -> Instrument | None:
@@ -70,3 +130,10 @@ def unit_subtree_ids_query(unit_id: int) -> sa.Select:
 
 def list_unit_subtree_ids(unit_id: int) -> list[int]:
     return list(db.session.scalars(unit_subtree_ids_query(unit_id)))
+
+
+def list_units(unit_ids: frozenset[int] | list[int], active_only: bool = False) -> list[Unit]:
+    query = sa.select(Unit).where(Unit.id.in_(unit_ids)).order_by(Unit.name, Unit.code)
+    if active_only:
+        query = query.where(Unit.active.is_(True))
+    return list(db.session.scalars(query))

@@ -21,11 +21,13 @@ from survey_app.models import Channel, Factor, SurveyCode
 from survey_app.queries import (
     get_active_survey_code,
     get_current_instrument,
+    get_response_by_dossier,
     get_response_by_ref,
     get_survey_code,
+    is_link_answered,
 )
 from survey_app.services.errors import InvalidSubmission
-from survey_app.services.responses import Submission, submit_response
+from survey_app.services.responses import DossierAlreadyRated, Submission, submit_response
 
 bp = Blueprint("survey", __name__)
 # Going back from the thank-you page and sending again re-uses the first id, so the same visit
@@ -40,6 +42,8 @@ csrf.exempt(bp)
 @bp.route("/s/<code>", methods=["GET", "POST"])
 def answer_survey(code: str):
     survey_code = _survey_code_or_404(code)
+    if survey_code.single_use and is_link_answered(survey_code):
+        return _show_answered(survey_code)
     instrument = get_current_instrument(survey_code.unit.instrument_code)
     form = build_survey_form(instrument)
     sent_before = _recently_sent(survey_code.code) if request.method == "GET" else None
@@ -53,6 +57,8 @@ def answer_survey(code: str):
                 result = submit_response(_submission(form, survey_code, instrument, submission_id))
             except InvalidSubmission as error:
                 _attach_errors(form, error.errors)
+            except DossierAlreadyRated:
+                return _show_answered(survey_code)
             else:
                 ref = result.response.client_ref
                 _remember_sent(survey_code.code, ref)
@@ -66,6 +72,17 @@ def thank_you(code: str, ref: str):
     survey_code = _survey_code_or_404(code, allow_revoked=True)
     response = get_response_by_ref(survey_code.unit_id, ref) or abort(404)
     return render_template("survey/thanks.html", survey_code=survey_code, response=response)
+
+
+def _show_answered(survey_code: SurveyCode):
+    """A spent one-time link. 410 Gone: this survey will never open again, which the dossier
+    software or a link checker can tell; the citizen reads a friendly page. The phone that sent
+    the rating (a double tap on Send) still lands on its thank-you page."""
+    response = get_response_by_dossier(survey_code.unit_id, survey_code.dossier_code)
+    own = response is not None and response.client_ref == request.form.get("submission_id")
+    if request.method == "POST" and own:
+        return redirect(url_for(".thank_you", code=survey_code.code, ref=response.client_ref), 303)
+    return render_template("survey/answered.html", survey_code=survey_code), 410
 
 
 def _remember_sent(code: str, ref: str) -> None:
@@ -97,6 +114,8 @@ def _submission(form: SurveyForm, survey_code: SurveyCode, instrument, submissio
         channel=Channel.QR,
         answers=form.answers([item.code for item in instrument.items]),
         comment=form.comment.data or "",
+        dossier_code=survey_code.dossier_code,
+        link=survey_code if survey_code.single_use else None,
     )
 
 

@@ -18,13 +18,20 @@ from survey_app.models import (
     Instrument,
     Officer,
     Procedure,
+    SurveyCode,
     SurveyResponse,
     Unit,
     utcnow,
 )
 from survey_app.models.response import CLIENT_REF_MAX_LENGTH, COMMENT_MAX_LENGTH
-from survey_app.queries import get_response_by_ref
-from survey_app.services.errors import InvalidSubmission
+from survey_app.queries import get_response_by_dossier, get_response_by_ref
+from survey_app.services.errors import DomainError, InvalidSubmission
+
+DOSSIER_CODE_MAX_LENGTH = 60
+
+
+class DossierAlreadyRated(DomainError):
+    """One dossier counts once: another response already carries its code."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,6 +46,9 @@ class Submission:
     officer: Officer | None = None
     procedure: Procedure | None = None
     submitted_at: datetime | None = None
+    dossier_code: str | None = None
+    # The one-time dossier link the response came through: marked used in the same commit.
+    link: SurveyCode | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,11 @@ def submission_errors(submission: Submission) -> dict[str, str]:
         )
     if not submission.client_ref or len(submission.client_ref) > CLIENT_REF_MAX_LENGTH:
         errors["client_ref"] = str(_l("The submission id is missing or too long."))
+    if (
+        submission.dossier_code is not None
+        and not 0 < len(submission.dossier_code) <= DOSSIER_CODE_MAX_LENGTH
+    ):
+        errors["dossier_code"] = str(_l("The dossier code is empty or too long."))
     return errors
 
 
@@ -77,25 +92,39 @@ def is_flagged(answers: Mapping[str, int | None]) -> bool:
 
 
 def submit_response(submission: Submission) -> SubmitResult:
-    """Store a response once; a repeat of the same client_ref returns the stored one."""
+    """Store a response once; a repeat of the same client_ref returns the stored one.
+
+    Raises DossierAlreadyRated if another response already carries the dossier code."""
     errors = submission_errors(submission)
     if errors:
         raise InvalidSubmission(errors)
     existing = get_response_by_ref(submission.unit.id, submission.client_ref)
     if existing is not None:
         return SubmitResult(existing, created=False)
+    _check_dossier_not_rated(submission)
     response = build_response(submission)
     db.session.add(response)
+    if submission.link is not None:
+        submission.link.used_at = utcnow()
     try:
         db.session.commit()
     except IntegrityError:
-        # Two copies of the same submission raced (double tap); the other one won.
+        # Two copies of the same submission raced (double tap), or two ratings of one dossier
+        # did; the other one won.
         db.session.rollback()
         existing = get_response_by_ref(submission.unit.id, submission.client_ref)
-        if existing is None:
-            raise
-        return SubmitResult(existing, created=False)
+        if existing is not None:
+            return SubmitResult(existing, created=False)
+        _check_dossier_not_rated(submission)
+        raise
     return SubmitResult(response, created=True)
+
+
+def _check_dossier_not_rated(submission: Submission) -> None:
+    if submission.dossier_code is None:
+        return
+    if get_response_by_dossier(submission.unit.id, submission.dossier_code) is not None:
+        raise DossierAlreadyRated(str(_l("This dossier has already been rated.")))
 
 
 def build_response(submission: Submission) -> SurveyResponse:
@@ -111,6 +140,7 @@ def build_response(submission: Submission) -> SurveyResponse:
         channel=submission.channel,
         submitted_at=submission.submitted_at or utcnow(),
         comment=submission.comment,
+        dossier_code=submission.dossier_code,
         flagged=is_flagged(answered),
         answers=[Answer(item=items[code], value=value) for code, value in answered.items()],
     )
