@@ -44,7 +44,11 @@ def make_officer(*, unit=None, code=None, full_name="Nguyễn Thị Lan", counte
 
 def survey_code_of(owner: Counter | Officer) -> str:
     column = SurveyCode.counter_id if isinstance(owner, Counter) else SurveyCode.officer_id
-    return db.session.scalar(db.select(SurveyCode.code).where(column == owner.id))
+    return db.session.scalar(
+        db.select(SurveyCode.code).where(
+            column == owner.id, SurveyCode.revoked_at.is_(None), SurveyCode.single_use.is_(False)
+        )
+    )
 
 
 def full_answers(instrument_code="sipas-2023", value=5, **overrides) -> dict[str, int | None]:

@@ -39,6 +39,7 @@ def client(migrated_app, database_url):
     with app.app_context():
         yield app.test_client()
         db.session.remove()
+        db.engine.dispose()
     with migrated_app.app_context():
         from tests.conftest import empty_tables
 

@@ -42,12 +42,16 @@ def add_officer(*, unit: Unit, code: str, full_name: str, counters: list[Counter
 
 
 def list_survey_codes(unit_ids: list[int]) -> list[SurveyCode]:
-    """Live codes of the given units, counters first, in a stable order for posters and listings."""
+    """Live counter and officer codes of the units, counters first, in a stable order."""
     query = (
         sa.select(SurveyCode)
         .outerjoin(Counter, SurveyCode.counter)
         .outerjoin(Officer, SurveyCode.officer)
-        .where(SurveyCode.unit_id.in_(unit_ids), SurveyCode.revoked_at.is_(None))
+        .where(
+            SurveyCode.unit_id.in_(unit_ids),
+            SurveyCode.revoked_at.is_(None),
+            SurveyCode.single_use.is_(False),  # a dossier's one-time link is no poster
+        )
         .order_by(
             SurveyCode.unit_id,
             SurveyCode.officer_id.is_not(None),
