@@ -1,0 +1,209 @@
+"""Every route of the service, tried as every role and as an anonymous visitor.
+
+A new route fails `test_every_route_is_classified` until it is added to one of the tables below,
+so nobody can add a page without deciding who may reach it. Objects named in URLs come in two
+kinds: inside the signed-in user's unit (commune A) and outside it (commune B): outside is 404
+for everyone, whatever the role.
+"""
+
+import re
+import uuid
+
+import pytest
+from werkzeug.routing import Rule
+
+from survey_app.extensions import db
+from survey_app.models import ApiKey, Role
+from tests.builders import make_counter, make_officer, make_response, make_unit, make_user
+from tests.conftest import empty_tables
+from tests.survey_pages import parse
+
+ADMIN, MANAGER, HANDLER, OFFICER = (
+    Role.ADMINISTRATOR,
+    Role.MANAGER,
+    Role.COMPLAINT_HANDLER,
+    Role.OFFICER,
+)
+EVERY_ROLE = frozenset(Role)
+
+# Pages anonymous visitors may reach: the citizen's survey, public files and sign-in.
+PUBLIC = {
+    "main.show_home",
+    "static",
+    "survey.answer_survey",
+    "survey.thank_you",
+    "qr.download_png",
+    "qr.download_svg",
+    "auth.sign_in",
+    "auth.sign_out",
+    "api.show_openapi",
+}
+# JSON endpoints authenticated by an API key: anonymous gets 401 (public documentation excepted).
+API = {"api.create_survey_link"}
+# Staff pages: the roles that may use them. Everyone else gets 403; anonymous goes to sign-in.
+STAFF = {
+    "staff.show_home": EVERY_ROLE,
+    "auth.change_password": EVERY_ROLE,
+    "officer.show_my_feedback": {OFFICER},
+    "org.list_units": {ADMIN, MANAGER},
+    "procedures.list_procedures": {ADMIN},
+    "api_keys.list_api_keys": {ADMIN, MANAGER},
+    "api_keys.create_api_key": {ADMIN, MANAGER},
+    "api_keys.revoke_api_key": {ADMIN, MANAGER},
+    "codes.list_unit_codes": {ADMIN, MANAGER},
+    "codes.show_code": {ADMIN, MANAGER},
+    "codes.rotate_code": {ADMIN, MANAGER},
+    "codes.download_posters": {ADMIN, MANAGER},
+    "users.list_users": {ADMIN},
+    "users.show_audit_log": {ADMIN},
+}
+OBJECT_ARGUMENTS = (
+    "unit_code",
+    "counter_code",
+    "officer_code",
+    "survey_code",
+    "username",
+    "key_prefix",
+)
+
+
+class World:
+    """Province P with communes A and B; the signed-in users all belong to commune A."""
+
+    def __init__(self):
+        province = make_unit(code="P")
+        self.inside = {"unit": make_unit(code="XA-A", parent=province)}
+        self.outside = {"unit": make_unit(code="XA-B", parent=province)}
+        for place in (self.inside, self.outside):
+            self._furnish(place)
+        self.users = {role: self._user(role) for role in Role}
+
+    def _furnish(self, place: dict) -> None:
+        unit = place["unit"]
+        place["counter"] = make_counter(unit=unit, code=f"Q-{unit.code}")
+        place["officer"] = make_officer(unit=unit, code=f"CB-{unit.code}")
+        place["response"] = make_response(counter=place["counter"])
+        place["user"] = make_user(unit=unit, username=f"nv-{unit.code.lower()}")
+        place["api_key"] = _api_key(unit)
+
+    def _user(self, role: Role):
+        officer = self.inside["officer"] if role is OFFICER else None
+        return make_user(role=role, unit=self.inside["unit"], officer=officer)
+
+
+def _api_key(unit) -> ApiKey:
+    key = ApiKey(unit=unit, name="Phần mềm một cửa", prefix=uuid.uuid4().hex[:8], key_hash="x")
+    db.session.add(key)
+    db.session.commit()
+    return key
+
+
+def survey_code_of(place: dict) -> str:
+    from tests.builders import survey_code_of as code_of
+
+    return code_of(place["counter"])
+
+
+def url_arguments(rule: Rule, place: dict) -> dict:
+    values = {
+        "unit_code": place["unit"].code,
+        "counter_code": place["counter"].code,
+        "officer_code": place["officer"].code,
+        "survey_code": survey_code_of(place),
+        "username": place["user"].username,
+        "key_prefix": place["api_key"].prefix,
+        "code": survey_code_of(place),
+        "ref": place["response"].client_ref,
+        "filename": "css/survey.css",
+    }
+    return {name: values[name] for name in rule.arguments}
+
+
+@pytest.fixture(scope="module")
+def world(migrated_app):
+    with migrated_app.app_context():
+        yield World()
+        db.session.remove()
+        empty_tables()
+
+
+@pytest.fixture(scope="module")
+def clients(migrated_app, world):
+    from tests.staff_pages import sign_in
+
+    signed_in = {}
+    for role, user in world.users.items():
+        client = migrated_app.test_client()
+        assert sign_in(client, user).status_code == 302
+        signed_in[role] = client
+    signed_in[None] = migrated_app.test_client()
+    return signed_in
+
+
+def rules(app) -> list[Rule]:
+    return sorted(app.url_map.iter_rules(), key=lambda rule: rule.endpoint)
+
+
+def request(client, rule: Rule, arguments: dict, token: str | None = None):
+    url = rule.build(arguments, append_unknown=False)[1]
+    if "GET" in rule.methods:
+        return client.get(url)
+    return client.post(url, data={"csrf_token": token} if token else {})
+
+
+def token_of(client) -> str:
+    page = client.get("/quan-tri/", follow_redirects=True)
+    field = parse(page).select_one("input[name=csrf_token]")
+    return field["value"]
+
+
+def is_sign_in_redirect(response) -> bool:
+    return response.status_code == 302 and re.match(r"^/dang-nhap", response.headers["Location"])
+
+
+def test_every_route_is_classified(migrated_app):
+    known = PUBLIC | API | set(STAFF)
+    assert sorted({rule.endpoint for rule in rules(migrated_app)} - known) == []
+
+
+def test_anonymous_visitors_reach_only_public_pages(migrated_app, world, clients):
+    anonymous = clients[None]
+    token = parse(anonymous.get("/dang-nhap")).select_one("input[name=csrf_token]")["value"]
+    for rule in rules(migrated_app):
+        response = request(anonymous, rule, url_arguments(rule, world.inside), token)
+        if rule.endpoint in PUBLIC:
+            assert response.status_code < 500 and response.status_code not in (401, 403), rule
+            # Signing out ends on the sign-in page; every other public page is reached directly.
+            assert rule.endpoint == "auth.sign_out" or not is_sign_in_redirect(response), rule
+        elif rule.endpoint in API:
+            assert response.status_code == 401, rule
+        else:
+            assert is_sign_in_redirect(response), (rule, response.status_code)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_reaches_exactly_its_pages(migrated_app, world, clients, role):
+    client, token = clients[role], token_of(clients[role])
+    for rule in rules(migrated_app):
+        if rule.endpoint not in STAFF:
+            continue
+        response = request(client, rule, url_arguments(rule, world.inside), token)
+        if role in STAFF[rule.endpoint]:
+            assert response.status_code not in (403, 404) and response.status_code < 500, (
+                rule,
+                response.status_code,
+            )
+            assert not is_sign_in_redirect(response), rule
+        else:
+            assert response.status_code == 403, (rule, response.status_code)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_objects_of_another_commune_are_404_whatever_the_url(migrated_app, world, clients, role):
+    client, token = clients[role], token_of(clients[role])
+    for rule in rules(migrated_app):
+        if rule.endpoint not in STAFF or not set(OBJECT_ARGUMENTS) & rule.arguments:
+            continue
+        response = request(client, rule, url_arguments(rule, world.outside), token)
+        expected = 404 if role in STAFF[rule.endpoint] else 403
+        assert response.status_code == expected, (rule, response.status_code)
