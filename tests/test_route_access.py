@@ -55,6 +55,11 @@ STAFF = {
     "codes.rotate_code": {ADMIN, MANAGER},
     "codes.download_posters": {ADMIN, MANAGER},
     "users.list_users": {ADMIN},
+    "users.new_user": {ADMIN},
+    "users.edit_user": {ADMIN},
+    "users.reset_password": {ADMIN},
+    "users.deactivate_user": {ADMIN},
+    "users.reactivate_user": {ADMIN},
     "users.show_audit_log": {ADMIN},
 }
 OBJECT_ARGUMENTS = (

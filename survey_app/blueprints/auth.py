@@ -1,14 +1,21 @@
-"""Sign-in and sign-out of staff."""
+"""Sign-in and sign-out of staff, and the change of one's own password."""
 
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
+from forms.accounts import ChangePasswordForm
 from forms.auth import SignInForm
-from survey_app.services.accounts import AccountLocked, SignInRefused, authenticate
+from survey_app.services import accounts
+from survey_app.services.accounts import (
+    AccountLocked,
+    InvalidAccount,
+    SignInRefused,
+    authenticate,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -52,6 +59,34 @@ def _safe_next(target: str | None) -> str:
     return url_for("staff.show_home")
 
 
-@bp.get("/tai-khoan/mat-khau")
+# What a user with a temporary password (set by an administrator) may still open.
+OPEN_WITH_TEMPORARY_PASSWORD = frozenset({"auth.change_password", "auth.sign_out", "static"})
+
+
+@bp.before_app_request
+def require_own_password():
+    """After an administrator's reset, every page leads to the change of password."""
+    if request.endpoint in OPEN_WITH_TEMPORARY_PASSWORD or not current_user.is_authenticated:
+        return None
+    if current_user.must_change_password:
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+@bp.route("/tai-khoan/mat-khau", methods=["GET", "POST"])
+@login_required  # any signed-in user, whatever their role: not a guarded staff page
 def change_password():
-    return "being built"
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            accounts.change_password(user, form.current_password.data, form.new_password.data)
+        except InvalidAccount as problem:
+            form[problem.field].errors = [*form[problem.field].errors, str(problem)]
+        else:
+            login_user(user)  # this session carries the new token; the others end
+            flash(_("Your password was changed. Other sessions were signed out."), "success")
+            return redirect(url_for("staff.show_home"))
+    status = 422 if form.is_submitted() else 200
+    context = {"form": form, "min_length": accounts.MIN_PASSWORD_LENGTH}
+    return render_template("auth/change_password.html", **context), status

@@ -20,13 +20,14 @@ def main() -> None:
 
 
 def _register_commands() -> None:
-    from survey_app.cli import demo, instruments, qr, responses
+    from survey_app.cli import demo, instruments, qr, responses, users
 
     main.add_command(demo.demo_command)
     main.add_command(instruments.instruments_group)
     main.add_command(qr.qr_group)
     main.add_command(responses.export_command)
     main.add_command(responses.import_command)
+    main.add_command(users.create_user_command)
 
 
 _register_commands()

@@ -19,7 +19,11 @@ import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy.orm import Session, selectinload
 
-from survey_app.models import Answer, SurveyResponse
+from survey_app import create_app
+from survey_app.extensions import db
+from survey_app.models import Answer, Officer, Role, SurveyResponse, Unit, User
+from survey_app.queries import get_unit_by_code
+from survey_app.services.accounts import AccountDetails, open_account
 from tests.databases import fresh_postgres_database, postgres_server_url, suite_backend
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -33,6 +37,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# A counter tablet or a small office laptop: where staff use the administration pages.
+TABLET = {
+    "viewport": {"width": 1024, "height": 768},
+    "device_scale_factor": 1,
+    "has_touch": True,
+    "locale": "vi-VN",
+    "timezone_id": "Asia/Ho_Chi_Minh",
+}
+STAFF_PASSWORD = "mật khẩu trình duyệt 2026"
 PHONE = {
     "viewport": {"width": 360, "height": 740},
     "device_scale_factor": 1,
@@ -116,6 +129,62 @@ def phone_without_javascript(browser) -> Iterator[Page]:
     context = browser.new_context(**PHONE, java_script_enabled=False)
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def tablet(browser) -> Iterator[Page]:
+    """A fresh 1024 × 768 touch tablet in Vietnamese, signed in as nobody."""
+    context = browser.new_context(**TABLET)
+    yield context.new_page()
+    context.close()
+
+
+@dataclass(frozen=True)
+class StaffAccount:
+    username: str
+    password: str
+    full_name: str
+    unit_code: str
+    officer_code: str | None = None
+
+
+@pytest.fixture(scope="session")
+def staff_accounts(demo, demo_database_url) -> dict[str, StaffAccount]:
+    """A manager and an officer of the demo's commune LD-DUCTRONG, made in the demo's database
+    through the services (the running server reads them from there)."""
+    settings = {"SQLALCHEMY_DATABASE_URI": demo_database_url, "SURVEY_ENV": "testing"}
+    app = create_app(settings | {"SECRET_KEY": "browser-tests"})
+    with app.app_context():
+        try:
+            return {
+                "manager": _make_account("browser-manager", "Hoàng Thị Quản Lý", "manager"),
+                "officer": _make_account("browser-officer", None, "officer"),
+            }
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _make_account(username: str, full_name: str | None, role: str) -> StaffAccount:
+    unit = get_unit_by_code("LD-DUCTRONG")
+    officer = _officer_without_account(unit) if role == "officer" else None
+    name = officer.full_name if officer else full_name
+    details = AccountDetails(
+        full_name=name, email=None, role=Role(role), unit=unit, officer=officer
+    )
+    open_account(username, STAFF_PASSWORD, details)
+    code = officer.code if officer else None
+    return StaffAccount(username, STAFF_PASSWORD, name, unit.code, code)
+
+
+def _officer_without_account(unit: Unit) -> Officer:
+    """The demo may open accounts of its own one day: take an officer none of them uses."""
+    taken = sa.select(User.officer_id).where(User.officer_id.is_not(None))
+    return db.session.scalars(
+        sa.select(Officer)
+        .where(Officer.unit_id == unit.id, Officer.active, Officer.id.not_in(taken))
+        .order_by(Officer.code)
+    ).first()
 
 
 @contextmanager

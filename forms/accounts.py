@@ -1,0 +1,113 @@
+"""Forms of the account pages: own password, accounts administered, audit log filters."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, Form, PasswordField, SelectField, StringField
+from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
+
+from survey_app.labels import ROLE_LABELS
+from survey_app.models import Officer, Role, Unit
+
+# Enough to catch a typo; whether the mailbox exists is not for a form to say.
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+COMMAND_LINE = "-"  # the audit filter's value for changes made with `survey-app`
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+# Lets a browser's password manager tell the fields apart.
+NEW_PASSWORD_INPUT = {"autocomplete": "new-password"}
+
+
+def _new_password(label) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[InputRequired(_l("Enter a password.")), Length(max=200)],
+        render_kw=NEW_PASSWORD_INPUT,
+    )
+
+
+def _repeated(field_name: str) -> PasswordField:
+    return PasswordField(
+        _l("The same password again"),
+        validators=[
+            InputRequired(_l("Enter the password a second time.")),
+            EqualTo(field_name, _l("The two passwords are not the same.")),
+        ],
+        render_kw=NEW_PASSWORD_INPUT,
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired(_l("Enter your current password.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = _new_password(_l("New password"))
+    confirm = _repeated("new_password")
+
+
+class ResetPasswordForm(FlaskForm):
+    password = _new_password(_l("Temporary password"))
+    confirm = _repeated("password")
+
+
+class AccountForm(FlaskForm):
+    """An account as an administrator edits it; the choices are the units and officers in the
+    administrator's scope, so a value from outside it is refused as an invalid choice."""
+
+    full_name = StringField(
+        _l("Full name"),
+        filters=[strip],
+        validators=[InputRequired(_l("Enter the person's full name.")), Length(max=200)],
+    )
+    email = StringField(
+        _l("E-mail (optional)"),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=254),
+            Regexp(EMAIL_PATTERN, message=_l("Enter an address such as name@example.gov.vn.")),
+        ],
+    )
+    role = SelectField(_l("Role"))
+    unit = SelectField(_l("Unit"))
+    officer = SelectField(_l("Officer (only for an officer account)"))
+    active = BooleanField(_l("Active: the person can sign in"))
+
+    def set_choices(self, units: list[Unit], officers: list[Officer]) -> None:
+        self.role.choices = [(role.value, ROLE_LABELS[role]) for role in Role]
+        self.unit.choices = [(unit.code, f"{unit.name} ({unit.code})") for unit in units]
+        self.officer.choices = [("", _l("None"))] + [
+            (officer.code, f"{officer.full_name} ({officer.code}, {officer.unit.name})")
+            for officer in officers
+        ]
+
+
+class NewAccountForm(AccountForm):
+    username = StringField(
+        _l("Username"),
+        filters=[strip, lower],
+        validators=[InputRequired(_l("Enter a username.")), Length(max=80)],
+    )
+    password = _new_password(_l("Initial password"))
+    confirm = _repeated("password")
+    active = None  # a new account is active
+
+
+class AuditFilterForm(Form):
+    """Read from the query string (a GET form: no CSRF token, a link can be shared)."""
+
+    action = SelectField(_l("Action"), validators=[Optional()])
+    user = SelectField(_l("Changed by"), validators=[Optional()])
+
+    def set_choices(self, actions: list[str], actors: list[tuple[str, str]]) -> None:
+        self.action.choices = [("", _l("All actions"))] + [(name, name) for name in actions]
+        self.user.choices = [("", _l("Everyone")), (COMMAND_LINE, _l("Command line"))] + actors
