@@ -28,6 +28,8 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_LOCALE": "vi",
         "SURVEY_LOCALES": ("vi", "en"),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Officer photos and other uploads; default <instance>/uploads.
+        "SURVEY_UPLOADS_DIR": os.environ.get("SURVEY_UPLOADS_DIR"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Staff sessions end after this much inactivity (the cookie is renewed on each request).

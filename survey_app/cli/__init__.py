@@ -20,7 +20,7 @@ def main() -> None:
 
 
 def _register_commands() -> None:
-    from survey_app.cli import demo, instruments, qr, responses, users
+    from survey_app.cli import demo, instruments, org, qr, responses, users
 
     main.add_command(demo.demo_command)
     main.add_command(instruments.instruments_group)
@@ -28,6 +28,7 @@ def _register_commands() -> None:
     main.add_command(responses.export_command)
     main.add_command(responses.import_command)
     main.add_command(users.create_user_command)
+    main.add_command(org.import_org_command)
 
 
 _register_commands()
