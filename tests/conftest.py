@@ -42,8 +42,8 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def migrated_app(database_url):
-    app = make_test_app(database_url)
+def migrated_app(database_url, tmp_path_factory):
+    app = make_test_app(database_url, SURVEY_UPLOADS_DIR=str(tmp_path_factory.mktemp("uploads")))
     with app.app_context():
         upgrade()
     yield app

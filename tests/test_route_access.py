@@ -6,14 +6,18 @@ kinds: inside the signed-in user's unit (commune A) and outside it (commune B): 
 for everyone, whatever the role.
 """
 
+import io
 import re
 import uuid
 
 import pytest
+from PIL import Image
 from werkzeug.routing import Rule
 
 from survey_app.extensions import db
 from survey_app.models import ApiKey, Role
+from survey_app.services.org_admin import set_officer_photo
+from survey_app.services.procedures import create_procedure
 from tests.builders import make_counter, make_officer, make_response, make_unit, make_user
 from tests.conftest import empty_tables
 from tests.survey_pages import parse
@@ -46,7 +50,26 @@ STAFF = {
     "auth.change_password": EVERY_ROLE,
     "officer.show_my_feedback": {OFFICER},
     "org.list_units": {ADMIN, MANAGER},
+    "org.show_unit": {ADMIN, MANAGER},
+    "org.create_counter": {ADMIN, MANAGER},
+    "org.show_counter": {ADMIN, MANAGER},
+    "org.update_counter": {ADMIN, MANAGER},
+    "org.set_counter_status": {ADMIN, MANAGER},
+    "org.create_officer": {ADMIN, MANAGER},
+    "org.show_officer": {ADMIN, MANAGER},
+    "org.update_officer": {ADMIN, MANAGER},
+    "org.set_officer_status": {ADMIN, MANAGER},
+    "org.show_officer_photo": {ADMIN, MANAGER},
+    "org.upload_officer_photo": {ADMIN, MANAGER},
+    "org.remove_officer_photo": {ADMIN, MANAGER},
+    "org.create_unit": {ADMIN},
+    "org.edit_unit": {ADMIN},
+    "org.set_unit_status": {ADMIN},
+    "org.import_org": {ADMIN},
     "procedures.list_procedures": {ADMIN},
+    "procedures.create_procedure": {ADMIN},
+    "procedures.edit_procedure": {ADMIN},
+    "procedures.import_procedures": {ADMIN},
     "api_keys.list_api_keys": {ADMIN, MANAGER},
     "api_keys.create_api_key": {ADMIN, MANAGER},
     "api_keys.revoke_api_key": {ADMIN, MANAGER},
@@ -82,11 +105,13 @@ class World:
         for place in (self.inside, self.outside):
             self._furnish(place)
         self.users = {role: self._user(role) for role in Role}
+        self.procedure = create_procedure(code="1.001", name="Đăng ký khai sinh", field="Hộ tịch")
 
     def _furnish(self, place: dict) -> None:
         unit = place["unit"]
         place["counter"] = make_counter(unit=unit, code=f"Q-{unit.code}")
         place["officer"] = make_officer(unit=unit, code=f"CB-{unit.code}")
+        set_officer_photo(place["officer"], _png())
         place["response"] = make_response(counter=place["counter"])
         place["user"] = make_user(unit=unit, username=f"nv-{unit.code.lower()}")
         place["api_key"] = _api_key(unit)
@@ -94,6 +119,12 @@ class World:
     def _user(self, role: Role):
         officer = self.inside["officer"] if role is OFFICER else None
         return make_user(role=role, unit=self.inside["unit"], officer=officer)
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 40), "gray").save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def _api_key(unit) -> ApiKey:
@@ -109,7 +140,7 @@ def survey_code_of(place: dict) -> str:
     return code_of(place["counter"])
 
 
-def url_arguments(rule: Rule, place: dict) -> dict:
+def url_arguments(rule: Rule, place: dict, world: "World") -> dict:
     values = {
         "unit_code": place["unit"].code,
         "counter_code": place["counter"].code,
@@ -120,6 +151,7 @@ def url_arguments(rule: Rule, place: dict) -> dict:
         "code": survey_code_of(place),
         "ref": place["response"].client_ref,
         "filename": "css/survey.css",
+        "procedure_code": world.procedure.code,  # the catalogue is national: no outside
     }
     return {name: values[name] for name in rule.arguments}
 
@@ -152,8 +184,25 @@ def rules(app) -> list[Rule]:
 def request(client, rule: Rule, arguments: dict, token: str | None = None):
     url = rule.build(arguments, append_unknown=False)[1]
     if "GET" in rule.methods:
-        return client.get(url)
-    return client.post(url, data={"csrf_token": token} if token else {})
+        response = client.get(url)
+    else:
+        response = client.post(url, data={"csrf_token": token} if token else {})
+    response.close()  # files are streamed; only the status and headers matter here
+    return response
+
+
+def fresh_arguments(rule: Rule, world: World) -> dict:
+    """New objects inside commune A for a POST that is allowed: its changes (a removed photo,
+    a revoked key, a deactivated officer) must not leak into the other checks."""
+    commune = world.inside["unit"]
+    place = {"unit": make_unit(parent=commune), "response": world.inside["response"]}
+    place["counter"] = make_counter(unit=commune)
+    place["officer"] = make_officer(unit=commune)
+    set_officer_photo(place["officer"], _png())
+    needs_user = "username" in rule.arguments
+    place["user"] = make_user(unit=commune) if needs_user else world.inside["user"]
+    place["api_key"] = _api_key(commune)
+    return url_arguments(rule, place, world)
 
 
 def token_of(client) -> str:
@@ -175,7 +224,7 @@ def test_anonymous_visitors_reach_only_public_pages(migrated_app, world, clients
     anonymous = clients[None]
     token = parse(anonymous.get("/dang-nhap")).select_one("input[name=csrf_token]")["value"]
     for rule in rules(migrated_app):
-        response = request(anonymous, rule, url_arguments(rule, world.inside), token)
+        response = request(anonymous, rule, url_arguments(rule, world.inside, world), token)
         if rule.endpoint in PUBLIC:
             assert response.status_code < 500 and response.status_code not in (401, 403), rule
             # Signing out ends on the sign-in page; every other public page is reached directly.
@@ -192,8 +241,13 @@ def test_each_role_reaches_exactly_its_pages(migrated_app, world, clients, role)
     for rule in rules(migrated_app):
         if rule.endpoint not in STAFF:
             continue
-        response = request(client, rule, url_arguments(rule, world.inside), token)
-        if role in STAFF[rule.endpoint]:
+        allowed = role in STAFF[rule.endpoint]
+        if allowed and "GET" not in rule.methods:
+            arguments = fresh_arguments(rule, world)
+        else:
+            arguments = url_arguments(rule, world.inside, world)
+        response = request(client, rule, arguments, token)
+        if allowed:
             assert response.status_code not in (403, 404) and response.status_code < 500, (
                 rule,
                 response.status_code,
@@ -209,6 +263,6 @@ def test_objects_of_another_commune_are_404_whatever_the_url(migrated_app, world
     for rule in rules(migrated_app):
         if rule.endpoint not in STAFF or not set(OBJECT_ARGUMENTS) & rule.arguments:
             continue
-        response = request(client, rule, url_arguments(rule, world.outside), token)
+        response = request(client, rule, url_arguments(rule, world.outside, world), token)
         expected = 404 if role in STAFF[rule.endpoint] else 403
         assert response.status_code == expected, (rule, response.status_code)

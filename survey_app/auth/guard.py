@@ -6,6 +6,7 @@
 3. every object named in the URL (`unit_code`, `counter_code`, `officer_code`, `survey_code`,
    `username`, `key_prefix`) is loaded here and must belong to the user's scope, or the answer
    is 404, as if it did not exist. The view receives the loaded object (`unit`, `counter`, ...).
+   Procedures belong to the national catalogue, not to a unit: they are only looked up.
 """
 
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from flask_login import current_user
 from survey_app.auth.permissions import can
 from survey_app.auth.scope import current_scope
 from survey_app.extensions import db
-from survey_app.models import ApiKey, Counter, Officer, SurveyCode, Unit, User
+from survey_app.models import ApiKey, Counter, Officer, Procedure, SurveyCode, Unit, User
 
 # URL argument → (keyword the view receives, loader by key).
 URL_OBJECTS: dict[str, tuple[str, Callable]] = {
@@ -27,12 +28,15 @@ URL_OBJECTS: dict[str, tuple[str, Callable]] = {
     "survey_code": ("survey_code", lambda key: db.session.get(SurveyCode, key.upper())),
     "username": ("user", lambda key: _one(User, User.username == key)),
     "key_prefix": ("api_key", lambda key: _one(ApiKey, ApiKey.prefix == key)),
+    "procedure_code": ("procedure", lambda key: _one(Procedure, Procedure.code == key)),
 }
 
 
-def unit_id_of(found) -> int:
-    """The unit an object belongs to; a unit belongs to itself."""
-    return found.id if isinstance(found, Unit) else found.unit_id
+def in_scope(scope, found) -> bool:
+    """A unit belongs to itself, other objects to their unit; the catalogue to everyone."""
+    if isinstance(found, Procedure):
+        return True
+    return scope.covers(found.id if isinstance(found, Unit) else found.unit_id)
 
 
 def _one(model, condition):
@@ -60,6 +64,6 @@ def _load_url_objects(view_args: dict) -> None:
     for argument in [name for name in view_args if name in URL_OBJECTS]:
         keyword, load = URL_OBJECTS[argument]
         found = load(view_args.pop(argument))
-        if found is None or not scope.covers(unit_id_of(found)):
+        if found is None or not in_scope(scope, found):
             abort(404)
         view_args[keyword] = found
