@@ -211,3 +211,14 @@ def test_other_roles_cannot_manage_codes(client, tree, role):
     sign_in(client, make_user(role=role, unit=tree[1]))
     assert client.get("/quan-tri/don-vi/XA-A/ma-qr").status_code == 403
     assert client.get(f"/quan-tri/ma-qr/{code}").status_code == 403
+
+
+def test_the_unit_page_leads_to_its_qr_codes_and_back(client):
+    unit = make_unit(code="XA-LINK")
+    make_counter(unit=unit)
+    sign_in(client, make_user(role=Role.MANAGER, unit=unit))
+    unit_page = parse(client.get("/quan-tri/don-vi/XA-LINK"))
+    link = unit_page.find("a", string="Mã QR và áp phích")
+    codes_page = parse(client.get(link["href"]))
+    back = codes_page.find("a", href="/quan-tri/don-vi/XA-LINK")
+    assert back is not None and unit.name in back.get_text()
