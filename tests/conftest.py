@@ -8,7 +8,10 @@ from flask_migrate import upgrade
 from survey_app import create_app
 from survey_app.cli import main
 from survey_app.extensions import db
+from survey_app.models import Role
+from tests.builders import make_unit, make_user
 from tests.databases import fresh_database, suite_backend
+from tests.staff_pages import sign_in
 
 # Loaded by migration 0002 and never changed by a test.
 SEEDED_TABLES = {"instruments", "items", "alembic_version"}
@@ -88,3 +91,20 @@ def invoke(runner, monkeypatch):
             return runner.invoke(main, [str(arg) for arg in args])
 
     return run
+
+
+@pytest.fixture
+def tree(app):
+    """A province with two communes; staff fixtures sign in to commune A."""
+    province = make_unit(code="TINH", name="UBND tỉnh Thử Nghiệm")
+    commune_a = make_unit(code="XA-A", name="UBND xã An Bình", parent=province)
+    commune_b = make_unit(code="XA-B", name="UBND xã Bình Minh", parent=province)
+    return province, commune_a, commune_b
+
+
+@pytest.fixture
+def manager(client, tree):
+    """The signed-in manager of commune A."""
+    user = make_user(role=Role.MANAGER, unit=tree[1])
+    sign_in(client, user)
+    return user

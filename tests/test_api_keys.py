@@ -17,21 +17,6 @@ KEY_FORMAT = re.compile(r"^sk_([a-z0-9]{8})_([A-Za-z0-9_-]{43,})$")
 NEW_KEY_URL = "/quan-tri/khoa-api/moi"
 
 
-@pytest.fixture
-def tree():
-    province = make_unit(code="TINH", name="UBND tỉnh Thử Nghiệm")
-    commune_a = make_unit(code="XA-A", name="UBND xã An Bình", parent=province)
-    commune_b = make_unit(code="XA-B", name="UBND xã Bình Minh", parent=province)
-    return province, commune_a, commune_b
-
-
-@pytest.fixture
-def manager(client, tree):
-    user = make_user(role=Role.MANAGER, unit=tree[1])
-    sign_in(client, user)
-    return user
-
-
 def create_through_the_page(client, name="Phần mềm một cửa xã", unit="XA-A"):
     response = post_form(client, NEW_KEY_URL, {"name": name, "unit": unit})
     return response, parse(response)

@@ -16,21 +16,6 @@ from tests.staff_pages import post_form, sign_in
 from tests.survey_pages import hidden_fields, parse
 
 
-@pytest.fixture
-def tree():
-    province = make_unit(code="TINH", name="UBND tỉnh Thử Nghiệm")
-    commune_a = make_unit(code="XA-A", name="UBND xã An Bình", parent=province)
-    commune_b = make_unit(code="XA-B", name="UBND xã Bình Minh", parent=province)
-    return province, commune_a, commune_b
-
-
-@pytest.fixture
-def manager(client, tree):
-    user = make_user(role=Role.MANAGER, unit=tree[1])
-    sign_in(client, user)
-    return user
-
-
 def live_codes_of(counter: Counter) -> list[str]:
     query = sa.select(SurveyCode.code).where(
         SurveyCode.counter_id == counter.id, SurveyCode.revoked_at.is_(None)
