@@ -103,6 +103,14 @@ def tree(app):
 
 
 @pytest.fixture
+def admin(client, tree):
+    """The signed-in administrator of the province."""
+    user = make_user(role=Role.ADMINISTRATOR, unit=tree[0])
+    sign_in(client, user)
+    return user
+
+
+@pytest.fixture
 def manager(client, tree):
     """The signed-in manager of commune A."""
     user = make_user(role=Role.MANAGER, unit=tree[1])
