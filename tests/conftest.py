@@ -9,6 +9,7 @@ from survey_app import create_app
 from survey_app.cli import main
 from survey_app.extensions import db
 from survey_app.models import Role
+from tests.api_links import PUBLIC_URL
 from tests.builders import make_unit, make_user
 from tests.databases import fresh_database, suite_backend
 from tests.staff_pages import sign_in
@@ -116,3 +117,9 @@ def manager(client, tree):
     user = make_user(role=Role.MANAGER, unit=tree[1])
     sign_in(client, user)
     return user
+
+
+@pytest.fixture
+def public_url(app, monkeypatch):
+    """QR codes and links name the service's public address."""
+    monkeypatch.setitem(app.config, "SURVEY_PUBLIC_URL", PUBLIC_URL)
