@@ -1,46 +1,14 @@
-"""Onboarding a province from the organisation CSV: `survey-app import-org` and the upload page."""
-
-import csv
-import io
+"""Onboarding a province from the organisation CSV with `survey-app import-org`."""
 
 import pytest
 import sqlalchemy as sa
-from flask_babel import force_locale
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
-from survey_app.cli.org import import_org_command
 from survey_app.extensions import db
-from survey_app.models import AuditEvent, Counter, Officer, Role, SurveyCode, SurveyResponse, Unit
-from tests.builders import make_counter, make_officer, make_response, make_unit, make_user
+from survey_app.models import AuditEvent, Counter, Officer, SurveyCode, SurveyResponse, Unit
+from tests.builders import make_counter, make_response, make_unit
 from tests.builders import survey_code_of as code_of
-from tests.staff_pages import sign_in
-from tests.survey_pages import parse
-
-COLUMNS = ["kind", "code", "name", "parent_code", "field", "counters", "active"]
-
-PROVINCE = [
-    {"kind": "unit", "code": "LD", "name": "Tỉnh Lâm Đồng"},
-    {"kind": "unit", "code": "LD-DT", "name": "UBND xã Đức Trọng", "parent_code": "LD"},
-    {"kind": "unit", "code": "LD-XH", "name": "UBND phường Xuân Hương", "parent_code": "LD"},
-    {"kind": "counter", "code": "DT-Q1", "name": "Quầy 1 - Hộ tịch", "parent_code": "LD-DT",
-     "field": "Hộ tịch"},
-    {"kind": "counter", "code": "DT-Q2", "name": "Quầy 2 - Đất đai", "parent_code": "LD-DT",
-     "field": "Đất đai"},
-    {"kind": "counter", "code": "XH-Q1", "name": "Quầy 1", "parent_code": "LD-XH"},
-    {"kind": "officer", "code": "DT-CB01", "name": "Nguyễn Thị Thu Hà", "parent_code": "LD-DT",
-     "counters": "DT-Q1 DT-Q2"},
-    {"kind": "officer", "code": "XH-CB01", "name": "Trần Minh Quân", "parent_code": "LD-XH",
-     "counters": "XH-Q1", "active": "false"},
-]  # fmt: skip
-
-
-def csv_text(rows: list[dict], columns=COLUMNS) -> str:
-    stream = io.StringIO()
-    writer = csv.DictWriter(stream, columns, restval="", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return stream.getvalue()
+from tests.org_csv import COLUMNS, PROVINCE, count, csv_text, with_row
+from tests.staff_pages import one
 
 
 @pytest.fixture
@@ -51,34 +19,6 @@ def write_csv(tmp_path):
         return str(path)
 
     return write
-
-
-@pytest.fixture
-def invoke(runner):
-    """`survey-app import-org FILE`, in English."""
-
-    def run(command: str, path: str):
-        assert command == "import-org"
-        with force_locale("en"):
-            return runner.invoke(import_org_command, [path])
-
-    return run
-
-
-def count(model) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
-
-
-def one(model, code: str):
-    db.session.expire_all()
-    return db.session.scalar(sa.select(model).where(model.code == code))
-
-
-def with_row(code: str, **cells) -> list[dict]:
-    return [row | cells if row["code"] == code else row for row in PROVINCE]
-
-
-# The command line --------------------------------------------------------------------------
 
 
 def test_the_command_imports_a_whole_province(invoke, write_csv):
@@ -316,129 +256,3 @@ def test_a_byte_order_mark_is_accepted_and_a_non_utf8_file_explained(invoke, wri
     assert result.exit_code == 1
     assert "The file is not a UTF-8 CSV file" in result.output
     assert count(Unit) == 1
-
-
-# The upload page ----------------------------------------------------------------------------
-
-
-def upload(client, rows: list[dict], columns=COLUMNS):
-    page = parse(client.get("/quan-tri/nhap-to-chuc"))
-    token = page.select_one("main form input[name=csrf_token]")["value"]
-    file = FileStorage(io.BytesIO(csv_text(rows, columns).encode()), filename="to-chuc.csv")
-    boundary, body = encode_multipart({"csrf_token": token, "file": file})
-    return client.post(
-        "/quan-tri/nhap-to-chuc",
-        data=body,
-        content_type=f"multipart/form-data; boundary={boundary}",
-    )
-
-
-@pytest.fixture
-def province_admin(client):
-    """An administrator of the province LD, already stored."""
-    province = make_unit(code="LD", name="Tỉnh Lâm Đồng")
-    user = make_user(role=Role.ADMINISTRATOR, unit=province)
-    sign_in(client, user)
-    client.get("/quan-tri/nhap-to-chuc?lang=en")
-    return user
-
-
-def summary_rows(response) -> dict[str, list[str]]:
-    table = parse(response).select_one("table.import-summary")
-    return {
-        row["data-kind"]: [td.get_text(strip=True) for td in row.select("td")]
-        for row in table.select("tr[data-kind]")
-    }
-
-
-def error_rows(response) -> list[list[str]]:
-    table = parse(response).select_one("table.import-errors")
-    return [
-        [td.get_text(strip=True) for td in row.select("td")] for row in table.select("tbody tr")
-    ]
-
-
-def test_the_upload_page_imports_a_file_and_shows_the_summary(client, province_admin):
-    admin = province_admin
-    response = upload(client, PROVINCE)
-
-    assert response.status_code == 200
-    assert summary_rows(response) == {
-        "unit": ["2", "0", "1"],  # the province itself was already stored, unchanged
-        "counter": ["3", "0", "0"],
-        "officer": ["2", "0", "0"],
-    }
-    assert count(Officer) == 2
-    actors = db.session.scalars(
-        sa.select(AuditEvent.actor_id).where(AuditEvent.details["via"].as_string() == "import")
-    )
-    assert set(actors) == {admin.id}
-
-
-def test_uploading_again_updates_and_never_duplicates(client, province_admin):
-    upload(client, PROVINCE)
-    response = upload(client, with_row("DT-Q1", name="Quầy số 1 - Hộ tịch"))
-    assert summary_rows(response)["counter"] == ["0", "1", "2"]
-    assert (count(Unit), count(Counter), count(Officer)) == (3, 3, 2)
-    assert one(Counter, "DT-Q1").name == "Quầy số 1 - Hộ tịch"
-
-
-def test_an_invalid_upload_lists_the_errors_and_stores_nothing(client, province_admin):
-    rows = PROVINCE + [{"kind": "counter", "code": "DT-Q9", "name": "Quầy 9"}]
-
-    response = upload(client, rows)
-
-    assert response.status_code == 422
-    assert error_rows(response) == [
-        ["10", "parent_code", "Enter the code of the unit this belongs to."]
-    ]
-    assert "Nothing was imported" in parse(response).select_one(".summary").get_text()
-    assert (count(Unit), count(Counter), count(Officer)) == (1, 0, 0)
-
-
-def test_an_administrator_imports_only_under_their_own_units(client):
-    province = make_unit(code="LD")
-    commune_a = make_unit(code="XA-A", parent=province)
-    commune_b = make_unit(code="XA-B", parent=province)
-    make_counter(unit=commune_b, code="B-Q1")
-    make_officer(unit=commune_b, code="B-CB1")
-    sign_in(client, make_user(role=Role.ADMINISTRATOR, unit=commune_a))
-    client.get("/quan-tri/nhap-to-chuc?lang=en")
-    rows = [
-        {"kind": "unit", "code": "XA-A", "name": "Xã A", "parent_code": "LD"},  # its own: fine
-        {"kind": "unit", "code": "THON-1", "name": "Thôn 1", "parent_code": "XA-A"},
-        {"kind": "unit", "code": "THON-2", "name": "Thôn 2", "parent_code": "XA-B"},
-        {"kind": "unit", "code": "TINH-MOI", "name": "Tỉnh mới"},
-        {"kind": "counter", "code": "B-Q1", "name": "Lấy quầy", "parent_code": "XA-A"},
-        {"kind": "officer", "code": "B-CB1", "name": "Lấy người", "parent_code": "THON-1"},
-        {"kind": "unit", "code": "XA-B", "name": "Xã B", "parent_code": "THON-1"},
-    ]
-
-    response = upload(client, rows)
-
-    assert response.status_code == 422
-    assert error_rows(response) == [
-        ["4", "parent_code", "You can only import under the units you manage."],
-        [
-            "5",
-            "parent_code",
-            "Only the command line can add or move a unit to the top of the tree.",
-        ],
-        ["6", "code", "This code is already used outside the units you manage."],
-        ["7", "code", "This code is already used outside the units you manage."],
-        ["8", "code", "This code is already used outside the units you manage."],
-    ]
-    assert one(Unit, "THON-1") is None and one(Counter, "B-Q1").unit.code == "XA-B"
-
-
-def test_a_manager_cannot_import_the_organisation(client):
-    sign_in(client, make_user(role=Role.MANAGER))
-    assert client.get("/quan-tri/nhap-to-chuc").status_code == 403
-
-
-def test_the_upload_page_asks_for_a_file(client, province_admin):
-    page = parse(client.get("/quan-tri/nhap-to-chuc"))
-    token = page.select_one("main form input[name=csrf_token]")["value"]
-    response = client.post("/quan-tri/nhap-to-chuc", data={"csrf_token": token})
-    assert response.status_code == 422
-    assert "Choose a CSV file." in parse(response).select_one(".summary").get_text()
