@@ -56,7 +56,9 @@ def _register_blueprints(app: Flask) -> None:
         api,
         api_keys,
         auth,
+        calendar_admin,
         codes,
+        complaints,
         main,
         officer,
         org,
@@ -64,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
         qr,
         staff,
         survey,
+        tickets,
         users,
     )
 
@@ -80,5 +83,8 @@ def _register_blueprints(app: Flask) -> None:
         api,
         officer,
         users,
+        tickets,
+        complaints,
+        calendar_admin,
     ):
         app.register_blueprint(module.bp)

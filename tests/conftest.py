@@ -15,7 +15,7 @@ from tests.databases import fresh_database, suite_backend
 from tests.staff_pages import sign_in
 
 # Loaded by migration 0002 and never changed by a test.
-SEEDED_TABLES = {"instruments", "items", "alembic_version"}
+SEEDED_TABLES = {"instruments", "items", "alembic_version", "calendar_overrides"}
 
 
 class FreshContextClient(FlaskClient):

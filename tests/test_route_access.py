@@ -84,6 +84,8 @@ STAFF = {
     "users.deactivate_user": {ADMIN},
     "users.reactivate_user": {ADMIN},
     "users.show_audit_log": {ADMIN},
+    "tickets.list_tickets": {ADMIN, MANAGER, HANDLER},
+    "calendar_admin.show_calendar": {ADMIN},
 }
 OBJECT_ARGUMENTS = (
     "unit_code",

@@ -4,8 +4,9 @@
 2. the user's role must grant the permission the view declared with @needs (a staff view that
    declares none is refused: access fails closed);
 3. every object named in the URL (`unit_code`, `counter_code`, `officer_code`, `survey_code`,
-   `username`, `key_prefix`) is loaded here and must belong to the user's scope, or the answer
-   is 404, as if it did not exist. The view receives the loaded object (`unit`, `counter`, ...).
+   `username`, `key_prefix`, `ticket_code`) is loaded here and must belong to the user's scope,
+   or the answer is 404, as if it did not exist. The view receives the loaded object (`unit`,
+   `counter`, ...).
    Procedures belong to the national catalogue, not to a unit: they are only looked up.
 """
 
@@ -18,7 +19,16 @@ from flask_login import current_user
 from survey_app.auth.permissions import can
 from survey_app.auth.scope import current_scope
 from survey_app.extensions import db
-from survey_app.models import ApiKey, Counter, Officer, Procedure, SurveyCode, Unit, User
+from survey_app.models import (
+    ApiKey,
+    Counter,
+    Officer,
+    Procedure,
+    SurveyCode,
+    Ticket,
+    Unit,
+    User,
+)
 
 # URL argument → (keyword the view receives, loader by key).
 URL_OBJECTS: dict[str, tuple[str, Callable]] = {
@@ -29,6 +39,7 @@ URL_OBJECTS: dict[str, tuple[str, Callable]] = {
     "username": ("user", lambda key: _one(User, User.username == key)),
     "key_prefix": ("api_key", lambda key: _one(ApiKey, ApiKey.prefix == key)),
     "procedure_code": ("procedure", lambda key: _one(Procedure, Procedure.code == key)),
+    "ticket_code": ("ticket", lambda key: _one(Ticket, Ticket.code == key.upper())),
 }
 
 

@@ -13,6 +13,8 @@ class Permission(enum.StrEnum):
     MANAGE_CATALOGUE = "manage_catalogue"  # the procedures catalogue
     MANAGE_ORGANISATION = "manage_organisation"  # counters, officers, QR codes and posters
     MANAGE_API_KEYS = "manage_api_keys"
+    MANAGE_CALENDAR = "manage_calendar"  # days off and make-up days decided by the Government
+    GRANT_EXTENSIONS = "grant_extensions"  # a new due date for a complaint, with a reason
     HANDLE_COMPLAINTS = "handle_complaints"
     VIEW_REPORTS = "view_reports"
     VIEW_OWN_FEEDBACK = "view_own_feedback"
@@ -26,6 +28,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_ORGANISATION,
             Permission.MANAGE_API_KEYS,
             Permission.HANDLE_COMPLAINTS,
+            Permission.GRANT_EXTENSIONS,
             Permission.VIEW_REPORTS,
             Permission.USE_STAFF_PAGES,
         }

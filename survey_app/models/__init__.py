@@ -20,9 +20,25 @@ from survey_app.models.org import (
 )
 from survey_app.models.response import Answer, Channel, SurveyResponse
 from survey_app.models.staff import ApiKey, AuditEvent, Role, User
+from survey_app.models.tickets import (
+    CONTENT_MAX_LENGTH,
+    CalendarOverride,
+    Ticket,
+    TicketAttachment,
+    TicketChannel,
+    TicketEvent,
+    TicketStatus,
+)
 from survey_app.models.types import UTCDateTime, utcnow
 
 __all__ = [
+    "CONTENT_MAX_LENGTH",
+    "CalendarOverride",
+    "Ticket",
+    "TicketAttachment",
+    "TicketChannel",
+    "TicketEvent",
+    "TicketStatus",
     "DEFAULT_INSTRUMENT",
     "FLAG_AT_OR_BELOW",
     "OVERALL_ITEM",

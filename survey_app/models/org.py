@@ -30,6 +30,8 @@ class Unit(db.Model):
     instrument_code: Mapped[str] = mapped_column(sa.String(40), default=DEFAULT_INSTRUMENT)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Working days a complaint must be answered in (the unit's own standard; 3 by default).
+    answer_days: Mapped[int] = mapped_column(default=3, server_default="3")
 
     parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Unit"]] = relationship(back_populates="parent")

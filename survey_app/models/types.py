@@ -28,13 +28,14 @@ class UTCDateTime(TypeDecorator):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
-def value_enum(enum_class: type[enum.Enum], length: int) -> sa.Enum:
-    """An enum column that stores member values (not names) as plain strings."""
+def value_enum(enum_class: type[enum.Enum], length: int, name: str | None = None) -> sa.Enum:
+    """An enum column that stores member values (not names) as plain strings; `name` names its
+    check constraint when a table has two columns of the same enum."""
     return sa.Enum(
         enum_class,
         values_callable=lambda members: [member.value for member in members],
         native_enum=False,
         create_constraint=True,
         length=length,
-        name=enum_class.__name__.lower(),
+        name=name or enum_class.__name__.lower(),
     )
