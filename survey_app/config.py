@@ -30,6 +30,18 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         # Officer photos and other uploads; default <instance>/uploads.
         "SURVEY_UPLOADS_DIR": os.environ.get("SURVEY_UPLOADS_DIR"),
+        # 24/11 (Vietnam Culture Day) counts as a day off only when switched on: the holidays
+        # package lists it from 2026 while the law's amendment was pending (domain.md §3).
+        "SURVEY_CULTURE_DAY_OFF": _flag("SURVEY_CULTURE_DAY_OFF", False),
+        # Complainants' contact data is removed this long after their ticket closes.
+        "SURVEY_CONTACT_RETENTION_DAYS": int(os.environ.get("SURVEY_CONTACT_RETENTION_DAYS", 365)),
+        # E-mail goes through this SMTP server; without a host, nothing is sent (and it is logged).
+        "SURVEY_SMTP_HOST": os.environ.get("SURVEY_SMTP_HOST"),
+        "SURVEY_SMTP_PORT": int(os.environ.get("SURVEY_SMTP_PORT", 25)),
+        "SURVEY_SMTP_USER": os.environ.get("SURVEY_SMTP_USER"),
+        "SURVEY_SMTP_PASSWORD": os.environ.get("SURVEY_SMTP_PASSWORD"),
+        "SURVEY_SMTP_STARTTLS": _flag("SURVEY_SMTP_STARTTLS", False),
+        "SURVEY_MAIL_FROM": os.environ.get("SURVEY_MAIL_FROM", "khao-sat@localhost"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Staff sessions end after this much inactivity (the cookie is renewed on each request).
@@ -43,6 +55,11 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
     settings.update(overrides)
     _check(settings)
     return settings
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 def _database_url(instance_path: str) -> str:
