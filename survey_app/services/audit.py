@@ -8,6 +8,7 @@ from survey_app.extensions import db
 from survey_app.models import (
     ApiKey,
     AuditEvent,
+    CalendarOverride,
     Counter,
     Officer,
     Procedure,
@@ -25,6 +26,7 @@ TARGETS = {
     SurveyCode: ("survey_code", "code"),
     User: ("user", "username"),
     ApiKey: ("api_key", "prefix"),
+    CalendarOverride: ("calendar_override", "day"),
 }
 
 
