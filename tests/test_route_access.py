@@ -7,17 +7,22 @@ for everyone, whatever the role.
 """
 
 import io
+import itertools
 import re
 import uuid
+from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 from PIL import Image
 from werkzeug.routing import Rule
 
 from survey_app.extensions import db
-from survey_app.models import ApiKey, Role
+from survey_app.models import ApiKey, CalendarOverride, Role, TicketChannel
+from survey_app.services.calendar import add_override
 from survey_app.services.org_admin import set_officer_photo
 from survey_app.services.procedures import create_procedure
+from survey_app.services.tickets import TicketRequest, open_ticket
 from tests.builders import make_counter, make_officer, make_response, make_unit, make_user
 from tests.conftest import empty_tables
 from tests.survey_pages import parse
@@ -85,7 +90,17 @@ STAFF = {
     "users.reactivate_user": {ADMIN},
     "users.show_audit_log": {ADMIN},
     "tickets.list_tickets": {ADMIN, MANAGER, HANDLER},
+    "tickets.new_ticket": {ADMIN, MANAGER, HANDLER},
+    "tickets.show_ticket": {ADMIN, MANAGER, HANDLER},
+    "tickets.assign_ticket": {ADMIN, MANAGER, HANDLER},
+    "tickets.answer_ticket": {ADMIN, MANAGER, HANDLER},
+    "tickets.reject_ticket": {ADMIN, MANAGER, HANDLER},
+    "tickets.close_ticket": {ADMIN, MANAGER, HANDLER},
+    "tickets.transfer_ticket": {ADMIN, MANAGER, HANDLER},
+    "tickets.extend_ticket": {ADMIN, MANAGER},
     "calendar_admin.show_calendar": {ADMIN},
+    "calendar_admin.add_override": {ADMIN},
+    "calendar_admin.remove_override": {ADMIN},
 }
 OBJECT_ARGUMENTS = (
     "unit_code",
@@ -117,6 +132,7 @@ class World:
         place["response"] = make_response(counter=place["counter"])
         place["user"] = make_user(unit=unit, username=f"nv-{unit.code.lower()}")
         place["api_key"] = _api_key(unit)
+        place["ticket"] = _ticket(unit)
 
     def _user(self, role: Role):
         officer = self.inside["officer"] if role is OFFICER else None
@@ -127,6 +143,16 @@ def _png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (40, 40), "gray").save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def _ticket(unit):
+    request = TicketRequest(
+        client_ref=uuid.uuid4().hex,
+        unit=unit,
+        content="Chờ lâu mà không được hướng dẫn.",
+        channel=TicketChannel.WEB,
+    )
+    return open_ticket(request).ticket
 
 
 def _api_key(unit) -> ApiKey:
@@ -153,7 +179,11 @@ def url_arguments(rule: Rule, place: dict, world: "World") -> dict:
         "code": survey_code_of(place),
         "ref": place["response"].client_ref,
         "filename": "css/survey.css",
-        "procedure_code": world.procedure.code,  # the catalogue is national: no outside
+        "procedure_code": world.procedure.code,
+        "ticket_code": place["ticket"].code,
+        "day": place.get(
+            "override_day", "2026-06-01"
+        ),  # never a seeded day  # the catalogue is national: no outside
     }
     return {name: values[name] for name in rule.arguments}
 
@@ -164,6 +194,11 @@ def world(migrated_app):
         yield World()
         db.session.remove()
         empty_tables()
+        # The calendar is seeded data that tests keep; take back the days made up here.
+        db.session.execute(
+            sa.delete(CalendarOverride).where(CalendarOverride.source == MADE_UP_SOURCE)
+        )
+        db.session.commit()
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +239,21 @@ def fresh_arguments(rule: Rule, world: World) -> dict:
     needs_user = "username" in rule.arguments
     place["user"] = make_user(unit=commune) if needs_user else world.inside["user"]
     place["api_key"] = _api_key(commune)
+    place["ticket"] = _ticket(commune)
+    if "day" in rule.arguments:
+        place["override_day"] = _override_day()
     return url_arguments(rule, place, world)
+
+
+_made_up_days = itertools.count()
+MADE_UP_SOURCE = "Kiểm thử quyền truy cập"
+
+
+def _override_day() -> str:
+    """A made-up day off far from any real one, for a removal to act on."""
+    day = date(2031, 6, 2) + timedelta(days=next(_made_up_days))
+    add_override(day=day, is_working_day=False, name="Nghỉ thử", source=MADE_UP_SOURCE)
+    return day.isoformat()
 
 
 def token_of(client) -> str:
