@@ -20,7 +20,7 @@ def main() -> None:
 
 
 def _register_commands() -> None:
-    from survey_app.cli import calendar, demo, instruments, org, qr, responses, users
+    from survey_app.cli import calendar, demo, instruments, org, qr, responses, tickets, users
 
     main.add_command(demo.demo_command)
     main.add_command(instruments.instruments_group)
@@ -30,6 +30,7 @@ def _register_commands() -> None:
     main.add_command(users.create_user_command)
     main.add_command(org.import_org_command)
     main.add_command(calendar.calendar_group)
+    main.add_command(tickets.tickets_group)
 
 
 _register_commands()

@@ -1,0 +1,64 @@
+"""`survey-app tickets`: jobs run from cron — reminders to staff, erasing old contact data."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from survey_app.models import utcnow
+from survey_app.services.contact_retention import purge_contacts
+from survey_app.services.ticket_reminders import send_reminders
+
+tickets_group = AppGroup("tickets", help="Complaint tickets: reminders and contact retention.")
+
+NOW_HELP = "Act as if it were this time (ISO 8601; without an offset: the configured zone)."
+
+
+@tickets_group.command("remind")
+@click.option("--now", "now_text", help=NOW_HELP)
+def remind_command(now_text: str | None) -> None:
+    """E-mail assignees about tickets due within one working day and managers about overdue
+    ones, once per ticket and stage; nothing on a day off."""
+    run = send_reminders(_now(now_text))
+    if not run.working_day:
+        click.echo(_("Not a working day: no reminders sent."))
+        return
+    click.echo(
+        _(
+            "Reminders sent: %(due_soon)d due soon, %(overdue)d overdue.",
+            due_soon=run.due_soon_sent,
+            overdue=run.overdue_sent,
+        )
+    )
+
+
+@tickets_group.command("purge-contacts")
+@click.option("--now", "now_text", help=NOW_HELP)
+def purge_contacts_command(now_text: str | None) -> None:
+    """Erase the contact data of tickets closed longer ago than the retention period."""
+    count = purge_contacts(_now(now_text))
+    click.echo(
+        ngettext(
+            "Contact data erased from %(num)d ticket.",
+            "Contact data erased from %(num)d tickets.",
+            count,
+        )
+    )
+
+
+def _now(text: str | None) -> datetime:
+    if text is None:
+        return utcnow()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise click.BadParameter(
+            _("Use ISO 8601, e.g. 2026-11-24T08:30:00+07:00."), param_hint="--now"
+        ) from error
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(current_app.config["SURVEY_TIMEZONE"]))
+    return moment
