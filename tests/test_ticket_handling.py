@@ -209,3 +209,19 @@ def test_officer_cannot_open_ticket(client):
     ticket = make_ticket(unit, contact_phone="0912 345 678", consent_text="Đồng ý")
     sign_in(client, make_user(role=Role.OFFICER, unit=unit))
     assert client.get(f"/quan-tri/phan-anh/{ticket.code}").status_code == 403
+
+
+def test_a_new_deadline_or_unit_earns_new_reminders(app):
+    province = make_unit()
+    commune = make_unit(parent=province)
+    manager = make_user(role=Role.MANAGER, unit=province)
+    ticket = make_ticket(commune, received_at=datetime(2026, 3, 2, 3, tzinfo=UTC))
+    reminded = datetime(2026, 3, 5, 2, tzinfo=UTC)
+    ticket.reminded_due_soon_at = ticket.reminded_overdue_at = reminded
+    db.session.commit()
+    handling.extend_ticket(ticket, date(2026, 3, 10), "Cần xác minh thêm", actor=manager)
+    assert (ticket.reminded_due_soon_at, ticket.reminded_overdue_at) == (None, None)
+    ticket.reminded_overdue_at = reminded
+    db.session.commit()
+    handling.transfer_ticket(ticket, province, actor=manager)
+    assert ticket.reminded_overdue_at is None

@@ -63,6 +63,7 @@ def transfer_ticket(ticket: Ticket, unit: Unit, *, actor: User, now: datetime | 
     details = {"from_unit": ticket.unit.code, "to_unit": unit.code}
     ticket.unit = unit
     ticket.assignee = None  # the new unit decides who handles it
+    ticket.reminded_overdue_at = None  # the new unit's managers must hear of it too
     _step(ticket, actor, "transferred", TicketStatus.TRANSFERRED, details, now)
     _finish(ticket, "transferred")
 
@@ -84,6 +85,8 @@ def extend_ticket(
         raise InvalidTransition(_l("The new due date must be a working day."))
     details = {"previous_due": ticket.effective_due_at.isoformat(), "new_due": new_due.isoformat()}
     ticket.extended_due_at = new_due
+    # A new deadline earns its own reminders.
+    ticket.reminded_due_soon_at = ticket.reminded_overdue_at = None
     ticket.extension_reason = reason.strip()
     _step(ticket, actor, "extended", ticket.status, details | {"reason": reason.strip()}, now)
     _finish(ticket, "extended")
