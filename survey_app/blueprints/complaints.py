@@ -1,5 +1,251 @@
-"""The citizen's side of complaints: the unit's public form and the status page (being built)."""
+"""The citizen's side of complaints: the unit's public form, the status page with the rating,
+and (staff only) the download of a ticket's attachments."""
 
-from flask import Blueprint
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from forms.complaints import ComplaintForm, RatingForm
+from survey_app.auth.permissions import Permission, can
+from survey_app.auth.scope import current_scope
+from survey_app.extensions import csrf, db
+from survey_app.labels import SCALE_LABELS
+from survey_app.models import (
+    Counter,
+    Officer,
+    Procedure,
+    Ticket,
+    TicketAttachment,
+    TicketChannel,
+    TicketStatus,
+    Unit,
+)
+from survey_app.queries import get_response_by_ref, get_unit_by_code
+from survey_app.services.errors import InvalidSubmission
+from survey_app.services.ticket_files import (
+    MAX_FILE_BYTES,
+    Upload,
+    attachment_path,
+    complaint_errors,
+    file_complaint,
+)
+from survey_app.services.ticket_rating import (
+    ANSWERED_STATUSES,
+    RatingRefused,
+    can_rate,
+    rate_ticket,
+)
+from survey_app.services.tickets import TicketRequest
 
 bp = Blueprint("complaints", __name__)
+# The forms check their own CSRF token, so an expired token re-renders the page with the text
+# kept instead of failing before the view runs (as the survey does).
+csrf.exempt(bp)
+DEFAULT_RETENTION_DAYS = 365
+# The citizen's words for each status.
+STATUS_WORDS = {
+    TicketStatus.RECEIVED: _l("Received, waiting to be handled"),
+    TicketStatus.ASSIGNED: _l("Being handled"),
+    TicketStatus.ANSWERED: _l("Answered"),
+    TicketStatus.CLOSED: _l("Answered and closed"),
+    TicketStatus.TRANSFERRED: _l("Transferred to the competent unit"),
+    TicketStatus.REJECTED: _l("Not accepted"),
+}
+
+
+@bp.route("/phan-anh/<unit_code>", methods=["GET", "POST"])
+def file_form(unit_code: str):
+    unit = _active_unit_or_404(unit_code)
+    form = ComplaintForm()
+    _offer_choices(form, unit)
+    survey = _linked_survey(unit, form.phieu.data or request.args.get("phieu", ""))
+    if request.method == "GET" and survey is not None:
+        form.phieu.data = survey.client_ref
+        form.counter.data = survey.counter.code if survey.counter else ""
+        form.officer.data = survey.officer.code if survey.officer else ""
+    client_ref = form.fresh_client_ref()
+    if request.method == "POST":
+        valid, uploads = form.validate(), _uploads()
+        ticket_request = _ticket_request(form, unit, survey, client_ref)
+        try:
+            if not valid:  # still tell about the files and the consent in the same answer
+                raise InvalidSubmission(complaint_errors(ticket_request, uploads))
+            opened = file_complaint(ticket_request, uploads)
+        except InvalidSubmission as error:
+            _attach_errors(form, error.errors)
+        else:
+            return redirect(url_for(".filed", code=opened.ticket.code), code=303)
+        return _render_form(form, unit, sent_files=bool(uploads)), 422
+    return _render_form(form, unit)
+
+
+@bp.get("/t/<code>/da-gui")
+def filed(code: str):
+    return render_template("complaints/filed.html", ticket=_ticket_or_404(code))
+
+
+@bp.route("/t/<code>", methods=["GET", "POST"])
+def show_status(code: str):
+    ticket = _ticket_or_404(code)
+    if ticket.code != code:
+        return redirect(url_for(".show_status", code=ticket.code), code=301)
+    form = RatingForm()
+    if request.method == "POST":
+        if form.validate():
+            try:
+                rate_ticket(ticket, form.rating.data)
+            except RatingRefused as error:
+                form.rating.errors = [str(error)]
+            else:
+                return redirect(url_for(".show_status", code=ticket.code), code=303)
+        return _render_status(ticket, form), 422
+    return _render_status(ticket, form)
+
+
+@bp.get("/quan-tri/phan-anh/<code>/tep/<int:attachment_id>")
+@login_required
+def download_attachment(code: str, attachment_id: int):
+    """Staff only: the guard does not cover this public blueprint, so the checks are here."""
+    if not can(current_user.role, Permission.HANDLE_COMPLAINTS):
+        abort(403)
+    attachment = db.session.get(TicketAttachment, attachment_id)
+    ticket = attachment.ticket if attachment else None
+    if ticket is None or ticket.code != code or not current_scope().covers(ticket.unit_id):
+        abort(404)
+    path = attachment_path(attachment)
+    if not path.is_file():
+        abort(404)
+    return send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,  # never rendered inline: a citizen's file is not our page
+        download_name=attachment.original_name,
+        max_age=0,
+    )
+
+
+def consent_wording(unit: Unit) -> str:
+    """The exact text the citizen agrees to; stored with the ticket as shown."""
+    days = int(current_app.config.get("SURVEY_CONTACT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+    return _(
+        "I agree that %(unit)s collects the name, phone number and e-mail address I give above, "
+        "only to answer this complaint and tell me how it is handled. They are kept for "
+        "%(days)d days after the complaint is closed, then deleted, and are never shown to the "
+        "officer concerned (Law 91/2025/QH15 on personal data protection, Decree 356/2025).",
+        unit=unit.name,
+        days=days,
+    )
+
+
+def _active_unit_or_404(unit_code: str) -> Unit:
+    unit = get_unit_by_code(unit_code.upper())
+    if unit is None or not unit.active:
+        abort(make_response(render_template("complaints/unavailable.html"), 404))
+    return unit
+
+
+def _ticket_or_404(code: str) -> Ticket:
+    ticket = db.session.scalar(sa.select(Ticket).where(Ticket.code == code.upper()))
+    if ticket is None:
+        abort(make_response(render_template("complaints/unknown.html"), 404))
+    return ticket
+
+
+def _linked_survey(unit: Unit, ref: str):
+    """The survey the citizen comes from; only its own phone knows its client_ref."""
+    return get_response_by_ref(unit.id, ref) if ref else None
+
+
+def _offer_choices(form: ComplaintForm, unit: Unit) -> None:
+    form.offer(
+        _active(Counter, unit, Counter.name),
+        _active(Officer, unit, Officer.full_name),
+        db.session.scalars(sa.select(Procedure).order_by(Procedure.name)),
+    )
+
+
+def _active(model, unit: Unit, order):
+    return db.session.scalars(
+        sa.select(model).where(model.unit_id == unit.id, model.active).order_by(order)
+    ).all()
+
+
+def _ticket_request(form: ComplaintForm, unit: Unit, survey, client_ref: str) -> TicketRequest:
+    return TicketRequest(
+        client_ref=client_ref,
+        unit=unit,
+        content=form.content.data or "",
+        channel=TicketChannel.SURVEY if survey else TicketChannel.WEB,
+        counter=_by_code(Counter, unit, form.counter.data),
+        officer=_by_code(Officer, unit, form.officer.data),
+        procedure=_procedure(form.procedure.data),
+        response=survey,
+        contact_name=form.contact_name.data or None,
+        contact_phone=form.contact_phone.data or None,
+        contact_email=form.contact_email.data or None,
+        consent_text=consent_wording(unit) if form.consent.data else None,
+    )
+
+
+def _by_code(model, unit: Unit, code: str | None):
+    if not code:
+        return None
+    return db.session.scalar(sa.select(model).where(model.unit_id == unit.id, model.code == code))
+
+
+def _procedure(code: str | None) -> Procedure | None:
+    return db.session.scalar(sa.select(Procedure).where(Procedure.code == code)) if code else None
+
+
+def _uploads() -> list[Upload]:
+    uploads = []
+    for file in request.files.getlist("attachments"):
+        try:
+            if file.filename:  # one byte more than allowed is enough to refuse it
+                uploads.append(Upload(file.filename, file.read(MAX_FILE_BYTES + 1)))
+        finally:
+            file.close()  # a large part is spooled to a temporary file: close it now
+    return uploads
+
+
+def _attach_errors(form: ComplaintForm, errors: dict[str, str]) -> None:
+    for name, message in errors.items():
+        if name not in form:
+            form.form_errors.append(message)
+        elif not form[name].errors:  # the form's own message already says it
+            form[name].errors = [message]
+
+
+def _render_form(form: ComplaintForm, unit: Unit, sent_files: bool = False):
+    return render_template(
+        "complaints/form.html",
+        form=form,
+        unit=unit,
+        consent_text=consent_wording(unit),
+        sent_files=sent_files,
+    )
+
+
+def _render_status(ticket: Ticket, form: RatingForm):
+    rating = SCALE_LABELS.get(ticket.handling_rating)
+    return render_template(
+        "complaints/status.html",
+        ticket=ticket,
+        form=form,
+        can_rate=can_rate(ticket),
+        answered=ticket.status in ANSWERED_STATUSES,
+        status_label=STATUS_WORDS[ticket.status],
+        rating_label=rating,
+    )
