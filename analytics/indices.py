@@ -16,10 +16,21 @@ from flask import current_app
 
 from analytics.months import Month, months_ending, survey_zone
 from survey_app.extensions import db
-from survey_app.models import OVERALL_ITEM, SATISFIED_FROM, Answer, Factor, Instrument, Item
+from survey_app.models import (
+    OVERALL_ITEM,
+    SATISFIED_FROM,
+    Answer,
+    Factor,
+    Instrument,
+    Item,
+    Ticket,
+)
 from survey_app.models import SurveyResponse as Response
 from survey_app.queries import list_unit_subtree_ids
 
+# The citizen's rating of a complaint's handling counts as this item of the PA factor.
+TICKET_RATING_ITEM = "PA-XL"
+TICKET_RATING_SOURCE = "tickets"
 # Below this many responses in a month an officer's figures are "chưa đủ mẫu" (domain.md §2).
 MIN_SAMPLE = 5
 
@@ -117,6 +128,8 @@ def figures_by_month(
     periods = _periods(response_filter, months, zone or survey_zone())
     responses = _response_counts(periods)
     items = _item_counts(periods)
+    for period, figure in _ticket_ratings(response_filter, months, zone or survey_zone()).items():
+        items[period].append(figure)
     return {
         month: _figures(*responses.get(period, (0, 0)), items.get(period, []))
         for period, month in enumerate(months)
@@ -170,6 +183,38 @@ def _periods(response_filter: ResponseFilter, months: list[Month], zone: ZoneInf
         .where(selected)
         .subquery("periods")
     )
+
+
+def _ticket_ratings(
+    response_filter: ResponseFilter, months: list[Month], zone: ZoneInfo
+) -> dict[int, ItemFigure]:
+    """Citizens' ratings of how their complaints were handled, by month of rating: one more
+    item of the PA factor (issue 4), averaged with the questionnaire's PA items."""
+    bounds = [month.bounds(zone) for month in months]
+    rated = [sa.and_(Ticket.rated_at >= start, Ticket.rated_at < end) for start, end in bounds]
+    conditions = [Ticket.handling_rating.is_not(None), sa.or_(*rated)]
+    for column, value in (
+        (Ticket.officer_id, response_filter.officer_id),
+        (Ticket.counter_id, response_filter.counter_id),
+    ):
+        if value is not None:
+            conditions.append(column == value)
+    if response_filter.unit_ids is not None:
+        conditions.append(Ticket.unit_id.in_(sorted(response_filter.unit_ids)))
+    period = sa.case(*[(condition, position) for position, condition in enumerate(rated)])
+    ratings = (
+        sa.select(Ticket.handling_rating.label("value"), period.label("period"))
+        .where(*conditions)
+        .subquery("ratings")
+    )
+    satisfied = sa.func.sum(sa.case((ratings.c.value >= SATISFIED_FROM, 1), else_=0))
+    query = sa.select(
+        ratings.c.period, sa.func.count(), satisfied, sa.func.sum(ratings.c.value)
+    ).group_by(ratings.c.period)
+    return {
+        period: _item_figure(TICKET_RATING_SOURCE, TICKET_RATING_ITEM, Factor.FEEDBACK, *counts)
+        for period, *counts in _rows(query)
+    }
 
 
 def _response_counts(periods: sa.Subquery) -> dict[int, tuple[int, int]]:

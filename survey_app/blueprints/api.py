@@ -5,14 +5,26 @@ Every answer is JSON, errors included; the API speaks to developers, so messages
 
 from functools import cache
 
+import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, request
+from flask_babel import force_locale
 from werkzeug.exceptions import HTTPException
 
-from survey_app.extensions import csrf
-from survey_app.models import SurveyCode
+from survey_app.extensions import csrf, db
+from survey_app.models import (
+    CONTENT_MAX_LENGTH,
+    ApiKey,
+    Counter,
+    Officer,
+    Procedure,
+    SurveyCode,
+    Ticket,
+    TicketChannel,
+    Unit,
+)
 from survey_app.paths import PACKAGE_DIR
 from survey_app.qr_codes import survey_url
-from survey_app.queries import is_link_answered
+from survey_app.queries import is_link_answered, list_unit_subtree_ids
 from survey_app.services.api_keys import find_api_key
 from survey_app.services.codes import (
     InvalidLinkRequest,
@@ -20,7 +32,9 @@ from survey_app.services.codes import (
     LinkTargetNotFound,
     create_dossier_link,
 )
+from survey_app.services.errors import InvalidSubmission
 from survey_app.services.responses import DOSSIER_CODE_MAX_LENGTH
+from survey_app.services.tickets import TicketRequest, open_ticket, ticket_errors
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Integrations authenticate with an API key, not a browser session: no CSRF token.
@@ -28,6 +42,23 @@ csrf.exempt(bp)
 
 OPENAPI_FILE = PACKAGE_DIR / "data" / "openapi.json"
 OWNER_CODE_MAX_LENGTH = 40
+COMPLAINT_LIMITS = {
+    "unit_code": OWNER_CODE_MAX_LENGTH,
+    "content": CONTENT_MAX_LENGTH,
+    "counter_code": OWNER_CODE_MAX_LENGTH,
+    "officer_code": OWNER_CODE_MAX_LENGTH,
+    "procedure_code": 60,
+    "client_ref": 64,
+}
+# The ticket service names fields as the web form does; the API names them as its request.
+API_FIELDS = {
+    "counter": "counter_code",
+    "officer": "officer_code",
+    "consent": "contact.consent_text",
+    "contact_email": "contact.email",
+    "contact_phone": "contact.phone",
+}
+CONTACT_LIMITS = {"name": 200, "phone": 40, "email": 254, "consent_text": 2000}
 FIELD_LIMITS = {
     "dossier_code": DOSSIER_CODE_MAX_LENGTH,
     "unit_code": OWNER_CODE_MAX_LENGTH,
@@ -48,6 +79,96 @@ def create_survey_link():
     except LinkTargetNotFound as error:
         return _json({"error": "not_found", "field": error.field, "message": str(error)}, 404)
     return _json(link_body(result.link), 201 if result.created else 200)
+
+
+@bp.post("/complaints")
+def create_complaint():
+    api_key = find_api_key(_presented_key())
+    if api_key is None:
+        return _unauthorized()
+    try:
+        # The API speaks English to developers, whatever the service's default language.
+        with force_locale("en"):  # only the checks: the citizen's e-mail keeps its language
+            ticket_request = complaint_request(api_key, request.get_json(silent=True))
+            if errors := ticket_errors(ticket_request):
+                raise InvalidSubmission(errors)
+        opened = open_ticket(ticket_request)
+    except InvalidSubmission as error:
+        errors = {API_FIELDS.get(name, name): message for name, message in error.errors.items()}
+        return _json({"errors": errors}, 422)
+    except LinkTargetNotFound as error:
+        return _json({"error": "not_found", "field": error.field, "message": str(error)}, 404)
+    return _json(complaint_body(opened.ticket), 201 if opened.created else 200)
+
+
+def complaint_request(api_key: ApiKey, payload) -> TicketRequest:
+    """The request's shape, then its codes looked up within the key's units."""
+    if not isinstance(payload, dict):
+        raise InvalidSubmission({"body": "Send a JSON object with unit_code and content."})
+    known = {*COMPLAINT_LIMITS, "contact"}
+    errors = {name: "Unknown field." for name in payload if name not in known}
+    values, contact = {}, payload.get("contact") or {}
+    if not isinstance(contact, dict):
+        errors["contact"], contact = "Must be an object.", {}
+    errors |= {f"contact.{n}": "Unknown field." for n in contact if n not in CONTACT_LIMITS}
+    for source, limits, prefix in (
+        (payload, COMPLAINT_LIMITS, ""),
+        (contact, CONTACT_LIMITS, "contact."),
+    ):
+        for name, limit in limits.items():
+            values[prefix + name], problem = _text_field(source.get(name), limit)
+            if problem:
+                errors[prefix + name] = problem
+    for name in ("unit_code", "content", "client_ref"):
+        if values[name] is None:
+            errors.setdefault(name, "Required.")
+    if errors:
+        raise InvalidSubmission(errors)
+    return _ticket_request(api_key, values)
+
+
+def _ticket_request(api_key: ApiKey, values: dict) -> TicketRequest:
+    scope = frozenset(list_unit_subtree_ids(api_key.unit_id))
+    unit = _in_scope(Unit, "unit_code", values["unit_code"], lambda unit: unit.id, scope)
+    if not unit.active:
+        raise InvalidSubmission({"unit_code": "This unit is inactive."})
+    return TicketRequest(
+        client_ref=values["client_ref"],
+        unit=unit,
+        content=values["content"],
+        channel=TicketChannel.API,
+        counter=_in_scope(Counter, "counter_code", values["counter_code"], _owner, scope),
+        officer=_in_scope(Officer, "officer_code", values["officer_code"], _owner, scope),
+        procedure=_in_scope(Procedure, "procedure_code", values["procedure_code"], None, None),
+        contact_name=values["contact.name"],
+        contact_phone=values["contact.phone"],
+        contact_email=values["contact.email"],
+        consent_text=values["contact.consent_text"],
+    )
+
+
+def _owner(found) -> int:
+    return found.unit_id
+
+
+def _in_scope(model, field: str, code: str | None, unit_of, scope):
+    """The row with the code; 404 when there is none, or it lies outside the key's units."""
+    if code is None:
+        return None
+    found = db.session.scalar(sa.select(model).where(model.code == code))
+    if found is None or (scope is not None and unit_of(found) not in scope):
+        what = field.removesuffix("_code")
+        raise LinkTargetNotFound(field, f"No {what} has the code {code!r} within this key's units.")
+    return found
+
+
+def complaint_body(ticket: Ticket) -> dict:
+    public = current_app.config["SURVEY_PUBLIC_URL"].rstrip("/")
+    return {
+        "code": ticket.code,
+        "status_url": f"{public}/t/{ticket.code}",
+        "due_at": ticket.effective_due_at.isoformat(),
+    }
 
 
 @bp.get("/openapi.json")
@@ -88,7 +209,7 @@ def parse_link_request(payload) -> LinkRequest:
     return LinkRequest(**values)
 
 
-def _text_field(value, limit: int) -> tuple[str | None, str | None]:
+def _text_field(value, limit: int, multiline: bool = False) -> tuple[str | None, str | None]:
     """(value, None) or (None, what is wrong); an empty string counts as absent."""
     if value is None:
         return None, None
@@ -97,7 +218,8 @@ def _text_field(value, limit: int) -> tuple[str | None, str | None]:
     value = value.strip()
     if len(value) > limit:
         return None, f"At most {limit} characters."
-    if not value.isprintable():
+    shown = "".join(" " if c in "\r\n\t" else c for c in value) if multiline else value
+    if not shown.isprintable():
         return None, "Must not contain control characters."
     return value or None, None
 

@@ -10,16 +10,12 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
 
 from forms.complaints import ComplaintForm, RatingForm
-from survey_app.auth.permissions import Permission, can
-from survey_app.auth.scope import current_scope
 from survey_app.extensions import csrf, db
 from survey_app.labels import SCALE_LABELS
 from survey_app.models import (
@@ -27,7 +23,6 @@ from survey_app.models import (
     Officer,
     Procedure,
     Ticket,
-    TicketAttachment,
     TicketChannel,
     TicketStatus,
     Unit,
@@ -37,7 +32,6 @@ from survey_app.services.errors import InvalidSubmission
 from survey_app.services.ticket_files import (
     MAX_FILE_BYTES,
     Upload,
-    attachment_path,
     complaint_errors,
     file_complaint,
 )
@@ -99,8 +93,6 @@ def filed(code: str):
 @bp.route("/t/<code>", methods=["GET", "POST"])
 def show_status(code: str):
     ticket = _ticket_or_404(code)
-    if ticket.code != code:
-        return redirect(url_for(".show_status", code=ticket.code), code=301)
     form = RatingForm()
     if request.method == "POST":
         if form.validate():
@@ -112,28 +104,6 @@ def show_status(code: str):
                 return redirect(url_for(".show_status", code=ticket.code), code=303)
         return _render_status(ticket, form), 422
     return _render_status(ticket, form)
-
-
-@bp.get("/quan-tri/phan-anh/<code>/tep/<int:attachment_id>")
-@login_required
-def download_attachment(code: str, attachment_id: int):
-    """Staff only: the guard does not cover this public blueprint, so the checks are here."""
-    if not can(current_user.role, Permission.HANDLE_COMPLAINTS):
-        abort(403)
-    attachment = db.session.get(TicketAttachment, attachment_id)
-    ticket = attachment.ticket if attachment else None
-    if ticket is None or ticket.code != code or not current_scope().covers(ticket.unit_id):
-        abort(404)
-    path = attachment_path(attachment)
-    if not path.is_file():
-        abort(404)
-    return send_file(
-        path,
-        mimetype=attachment.content_type,
-        as_attachment=True,  # never rendered inline: a citizen's file is not our page
-        download_name=attachment.original_name,
-        max_age=0,
-    )
 
 
 def consent_wording(unit: Unit) -> str:

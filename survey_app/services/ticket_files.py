@@ -1,0 +1,169 @@
+"""A citizen's attachments: checked by what they contain, stored outside the database.
+
+The name and the browser's content type are the sender's claims; only the bytes decide. Images
+must open and verify with Pillow, a PDF must start with %PDF- and parse with pypdf.
+"""
+
+import io
+import secrets
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from PIL import Image
+from pypdf import PdfReader
+
+from survey_app.extensions import db
+from survey_app.models import Ticket, TicketAttachment, TicketEvent, utcnow
+from survey_app.services.errors import InvalidSubmission
+from survey_app.services.tickets import OpenedTicket, TicketRequest, open_ticket, ticket_errors
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FILES = 3
+IMAGE_TYPES = {
+    "JPEG": ("image/jpeg", ".jpg"),
+    "PNG": ("image/png", ".png"),
+    "WEBP": ("image/webp", ".webp"),
+}
+PDF = ("application/pdf", ".pdf")
+ORIGINAL_NAME_MAX_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as sent: the citizen's file name and its bytes."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    original_name: str
+    content_type: str
+    extension: str
+    data: bytes
+
+
+def check_uploads(uploads: list[Upload]) -> tuple[list[CheckedFile], str | None]:
+    """The files that passed, or the first problem in words the citizen understands."""
+    if len(uploads) > MAX_FILES:
+        return [], str(_l("Attach at most %(count)d files.", count=MAX_FILES))
+    checked = []
+    for upload in uploads:
+        name = _shown_name(upload.filename)
+        if len(upload.data) > MAX_FILE_BYTES:
+            return [], str(_l("%(name)s is larger than 5 MB.", name=name))
+        kind = file_kind(upload.data)
+        if kind is None:
+            return [], str(_l("%(name)s is not a JPEG, PNG or WebP picture or a PDF.", name=name))
+        checked.append(CheckedFile(name, *kind, upload.data))
+    return checked, None
+
+
+def file_kind(data: bytes) -> tuple[str, str] | None:
+    """(content type, extension) of an image or PDF that really is one, else None."""
+    if data.startswith(b"%PDF-"):
+        return PDF if _parses_as_pdf(data) else None
+    return _image_kind(data)
+
+
+def _image_kind(data: bytes) -> tuple[str, str] | None:
+    try:
+        with warnings.catch_warnings():
+            # A decompression bomb is refused, not merely warned about.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                image_format = image.format
+                image.verify()
+    except Exception:  # Pillow raises many kinds for broken or foreign data
+        return None
+    return IMAGE_TYPES.get(image_format)
+
+
+def _parses_as_pdf(data: bytes) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pypdf warns about mere oddities of real-world PDFs
+            return len(PdfReader(io.BytesIO(data)).pages) > 0
+    except Exception:  # pypdf raises many kinds for broken data
+        return False
+
+
+def attach_files(ticket: Ticket, files: list[CheckedFile]) -> None:
+    """Write the files and record them on the ticket (one commit); nothing stays on failure."""
+    if not files:
+        return
+    folder = attachment_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    try:
+        for checked in files:
+            written.append(_write(folder, checked))
+            ticket.attachments.append(_attachment(written[-1].name, checked))
+        ticket.events.append(
+            TicketEvent(at=utcnow(), kind="attached", details={"files": len(files)})
+        )
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _write(folder: Path, checked: CheckedFile) -> Path:
+    path = folder / f"{secrets.token_hex(16)}{checked.extension}"
+    path.write_bytes(checked.data)
+    return path
+
+
+def _attachment(stored_name: str, checked: CheckedFile) -> TicketAttachment:
+    return TicketAttachment(
+        stored_name=stored_name,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=len(checked.data),
+    )
+
+
+def attachment_folder() -> Path:
+    """<uploads>/tickets; uploads is SURVEY_UPLOADS_DIR, by default <instance>/uploads."""
+    uploads = current_app.config.get("SURVEY_UPLOADS_DIR") or Path(
+        current_app.instance_path, "uploads"
+    )
+    return Path(uploads, "tickets")
+
+
+def attachment_path(attachment: TicketAttachment) -> Path:
+    return attachment_folder() / attachment.stored_name
+
+
+def _shown_name(filename: str) -> str:
+    name = Path(filename.replace("\\", "/")).name.strip() or "file"
+    return name[-ORIGINAL_NAME_MAX_LENGTH:]
+
+
+def file_complaint(request: TicketRequest, uploads: list[Upload]) -> OpenedTicket:
+    """File a ticket with its attachments; every problem, files included, is reported at once.
+
+    A repeat of the same client_ref (a double tap) returns the first ticket and stores no file.
+    """
+    files, problem = check_uploads(uploads)
+    if errors := _errors(request, problem):
+        raise InvalidSubmission(errors)
+    opened = open_ticket(request)
+    if opened.created:
+        attach_files(opened.ticket, files)
+    return opened
+
+
+def complaint_errors(request: TicketRequest, uploads: list[Upload]) -> dict[str, str]:
+    """What file_complaint would refuse, by field."""
+    return _errors(request, check_uploads(uploads)[1])
+
+
+def _errors(request: TicketRequest, problem: str | None) -> dict[str, str]:
+    return ticket_errors(request) | ({"attachments": problem} if problem else {})
