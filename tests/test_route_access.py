@@ -22,6 +22,7 @@ from survey_app.models import ApiKey, CalendarOverride, Role, TicketChannel
 from survey_app.services.calendar import add_override
 from survey_app.services.org_admin import set_officer_photo
 from survey_app.services.procedures import create_procedure
+from survey_app.services.ticket_files import CheckedFile, attach_files
 from survey_app.services.tickets import TicketRequest, open_ticket
 from tests.builders import make_counter, make_officer, make_response, make_unit, make_user
 from tests.conftest import empty_tables
@@ -46,9 +47,12 @@ PUBLIC = {
     "auth.sign_in",
     "auth.sign_out",
     "api.show_openapi",
+    "complaints.file_form",
+    "complaints.filed",
+    "complaints.show_status",
 }
 # JSON endpoints authenticated by an API key: anonymous gets 401 (public documentation excepted).
-API = {"api.create_survey_link"}
+API = {"api.create_survey_link", "api.create_complaint"}
 # Staff pages: the roles that may use them. Everyone else gets 403; anonymous goes to sign-in.
 STAFF = {
     "staff.show_home": EVERY_ROLE,
@@ -98,11 +102,13 @@ STAFF = {
     "tickets.close_ticket": {ADMIN, MANAGER, HANDLER},
     "tickets.transfer_ticket": {ADMIN, MANAGER, HANDLER},
     "tickets.extend_ticket": {ADMIN, MANAGER},
+    "tickets.download_attachment": {ADMIN, MANAGER, HANDLER},
     "calendar_admin.show_calendar": {ADMIN},
     "calendar_admin.add_override": {ADMIN},
     "calendar_admin.remove_override": {ADMIN},
 }
 OBJECT_ARGUMENTS = (
+    "ticket_code",
     "unit_code",
     "counter_code",
     "officer_code",
@@ -152,7 +158,9 @@ def _ticket(unit):
         content="Chờ lâu mà không được hướng dẫn.",
         channel=TicketChannel.WEB,
     )
-    return open_ticket(request).ticket
+    ticket = open_ticket(request).ticket
+    attach_files(ticket, [CheckedFile("don.pdf", "application/pdf", ".pdf", b"%PDF-1.7 x")])
+    return ticket
 
 
 def _api_key(unit) -> ApiKey:
@@ -181,6 +189,7 @@ def url_arguments(rule: Rule, place: dict, world: "World") -> dict:
         "filename": "css/survey.css",
         "procedure_code": world.procedure.code,
         "ticket_code": place["ticket"].code,
+        "attachment_id": place["ticket"].attachments[0].id,
         "day": place.get(
             "override_day", "2026-06-01"
         ),  # never a seeded day  # the catalogue is national: no outside

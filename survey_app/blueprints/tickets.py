@@ -3,7 +3,7 @@
 import uuid
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -177,7 +177,6 @@ def _act(ticket: Ticket, name: str, run, done: str):
 def _ticket_page(ticket: Ticket, **given):
     forms = {name: given.get(name) or make(formdata=None) for name, make in ACTION_FORMS.items()}
     forms["assign"].assignee.choices = _assignee_choices(ticket)
-    downloads = "complaints.download_attachment" in current_app.view_functions
     return render_template(
         "tickets/show.html",
         ticket=ticket,
@@ -186,7 +185,6 @@ def _ticket_page(ticket: Ticket, **given):
         open=ticket.status in handling.OPEN_STATUSES,
         done=ticket.status in handling.DONE_STATUSES,
         show_contact=can(current_user.role, Permission.HANDLE_COMPLAINTS),
-        downloads=downloads,
     )
 
 
@@ -307,3 +305,7 @@ def status_label(status: TicketStatus) -> str:
 @bp.app_template_global()
 def ticket_status_label(status: TicketStatus) -> str:
     return status_label(status)
+
+
+# Attachment downloads live in their own module on this blueprint.
+from survey_app.blueprints import ticket_downloads  # noqa: E402, F401
