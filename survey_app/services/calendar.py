@@ -19,7 +19,6 @@ NAME_MAX_LENGTH = 200
 SOURCE_MAX_LENGTH = 300
 
 
-
 def get_override(day: date) -> CalendarOverride | None:
     return db.session.scalar(sa.select(CalendarOverride).where(CalendarOverride.day == day))
 
