@@ -9,7 +9,18 @@ from click.testing import CliRunner
 
 from survey_app.cli import main
 from survey_app.extensions import db
-from survey_app.models import Channel, Counter, Officer, Procedure, Role, SurveyResponse, Unit
+from survey_app.models import (
+    Channel,
+    Counter,
+    Officer,
+    Procedure,
+    Role,
+    SurveyResponse,
+    Ticket,
+    TicketStatus,
+    Unit,
+    utcnow,
+)
 from survey_app.services.demo import load_demo, months_before
 from tests.conftest import empty_tables
 from tests.staff_pages import sign_in
@@ -157,3 +168,15 @@ def test_demo_accounts_cover_every_role_and_sign_in(demo, migrated_app):
     assert officer_account.officer.code == "DT-CB01"
     response = sign_in(migrated_app.test_client(), officer_account, password=demo.password)
     assert response.status_code == 302
+
+
+def test_demo_tickets_show_every_urgency_and_a_finished_case(demo, migrated_app):
+    tickets = list(db.session.scalars(sa.select(Ticket)))
+    assert {ticket.status for ticket in tickets} == {
+        TicketStatus.RECEIVED,
+        TicketStatus.ANSWERED,
+        TicketStatus.CLOSED,
+    }
+    assert all(ticket.received_at <= utcnow() for ticket in tickets)
+    closed = next(ticket for ticket in tickets if ticket.status is TicketStatus.CLOSED)
+    assert closed.handling_rating == 4 and closed.answer

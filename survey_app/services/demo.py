@@ -34,6 +34,7 @@ from survey_app.models import (
 from survey_app.paths import PACKAGE_DIR
 from survey_app.queries import get_current_instrument, get_unit_by_code, list_unit_subtree_ids
 from survey_app.services.demo_accounts import add_demo_accounts
+from survey_app.services.demo_tickets import add_demo_tickets
 from survey_app.services.org import add_counter, add_officer, add_unit, list_survey_codes
 from survey_app.services.responses import Submission, build_response
 
@@ -95,6 +96,7 @@ def load_demo(today: date) -> DemoSummary:
     for number in range(1, data["responses"] + 1):
         db.session.add(generator.response(number, staged))
     add_demo_accounts(data["accounts"], data["password"])
+    add_demo_tickets(today)
     db.session.commit()
     return _summary(root, created=True)
 
