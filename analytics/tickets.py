@@ -28,14 +28,17 @@ class Urgency(enum.StrEnum):
     OVERDUE = "overdue"
 
 
-def urgency(ticket: Ticket, now: datetime) -> Urgency | None:
-    """None once the ticket is answered: it no longer races its due time."""
+def urgency(
+    ticket: Ticket, now: datetime, calendar: workdays.WorkCalendar | None = None
+) -> Urgency | None:
+    """None once the ticket is answered: it no longer races its due time. A queue passes one
+    calendar for all its rows, so the override table is not read once per ticket."""
     if ticket.status not in OPEN:
         return None
     due = ticket.effective_due_at
     if due < now:
         return Urgency.OVERDUE
-    if workdays.is_due_soon(due, now, 1):
+    if (calendar or workdays.WorkCalendar()).is_due_soon(due, now, 1):
         return Urgency.DUE_SOON
     return Urgency.ON_TRACK
 
@@ -116,5 +119,6 @@ def _after_extension(row) -> bool:
 def _average_days(answers) -> float | None:
     if not answers:
         return None
-    days = [workdays.working_days_between(row.received_at, row.answered_at) for row in answers]
+    calendar = workdays.WorkCalendar()  # one calendar: the override table is read once a year
+    days = [calendar.working_days_between(row.received_at, row.answered_at) for row in answers]
     return round(sum(days) / len(days), 1)

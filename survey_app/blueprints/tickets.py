@@ -38,6 +38,7 @@ from survey_app.services import ticket_handling as handling
 from survey_app.services.errors import InvalidSubmission
 from survey_app.services.ticket_handling import InvalidTransition
 from survey_app.services.tickets import TicketRequest, open_ticket
+from survey_app.workdays import WorkCalendar
 
 bp = Blueprint("tickets", __name__, url_prefix="/quan-tri/phan-anh")
 guard_staff_blueprint(bp)
@@ -69,7 +70,8 @@ def list_tickets():
     )
     tickets = list_queue(current_scope().unit_ids, chosen)
     now = utcnow()
-    rows = [(ticket, urgency(ticket, now)) for ticket in tickets]
+    calendar = WorkCalendar()
+    rows = [(ticket, urgency(ticket, now, calendar)) for ticket in tickets]
     return render_template("tickets/list.html", form=form, rows=rows)
 
 
