@@ -229,7 +229,7 @@ def test_cli_due_reads_a_time_without_offset_as_local(runner):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--received", "13/02/2026"], "is not a date and time"),
+        (["--received", "13/02/2026"], "không phải là ngày giờ hợp lệ"),  # the default locale
         (["--received", "2026-02-13T10:00:00+07:00", "--days", "0"], "--days"),
         ([], "--received"),
     ],
