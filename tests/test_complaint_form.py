@@ -11,7 +11,8 @@ from werkzeug.test import stream_encode_multipart
 
 from survey_app.extensions import db
 from survey_app.models import Ticket, TicketChannel, TicketStatus
-from survey_app.services.ticket_files import attachment_path
+from survey_app.services.ticket_files import Upload, attachment_path, file_complaint
+from survey_app.services.tickets import TicketRequest
 from tests.builders import full_answers, make_counter, make_officer, make_response, make_unit
 from tests.survey_pages import error_texts, hidden_fields, parse
 
@@ -238,3 +239,21 @@ def test_the_thank_you_page_of_a_flagged_survey_links_the_form(client, unit):
     happy = make_response(unit=unit, counter=counter)
     page = parse(client.get(f"/s/{code}/cam-on/{happy.client_ref}"))
     assert not page.select("a[href^='/phan-anh/']")
+
+
+def test_a_ticket_and_its_files_are_stored_together_or_not_at_all(app, monkeypatch, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the uploads folder should be")
+    monkeypatch.setitem(app.config, "SURVEY_UPLOADS_DIR", str(blocked))
+    request = TicketRequest(
+        client_ref="one-commit",
+        unit=make_unit(),
+        content="Thiếu ghế chờ.",
+        channel=TicketChannel.WEB,
+    )
+    writer, pdf = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=100, height=100)
+    writer.write(pdf)
+    with pytest.raises(OSError):
+        file_complaint(request, [Upload("don.pdf", pdf.getvalue())])
+    assert db.session.scalars(sa.select(Ticket)).all() == []

@@ -93,24 +93,14 @@ def _parses_as_pdf(data: bytes) -> bool:
 
 
 def attach_files(ticket: Ticket, files: list[CheckedFile]) -> None:
-    """Write the files and record them on the ticket (one commit); nothing stays on failure."""
-    if not files:
-        return
-    folder = attachment_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    """Add files to a stored ticket (one commit); nothing stays on failure."""
+    staged = _StagedFiles(files)
     try:
-        for checked in files:
-            written.append(_write(folder, checked))
-            ticket.attachments.append(_attachment(written[-1].name, checked))
-        ticket.events.append(
-            TicketEvent(at=utcnow(), kind="attached", details={"files": len(files)})
-        )
+        staged.attach(ticket)
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        for path in written:
-            path.unlink(missing_ok=True)
+        staged.discard()
         raise
 
 
@@ -154,10 +144,38 @@ def file_complaint(request: TicketRequest, uploads: list[Upload]) -> OpenedTicke
     files, problem = check_uploads(uploads)
     if errors := _errors(request, problem):
         raise InvalidSubmission(errors)
-    opened = open_ticket(request)
-    if opened.created:
-        attach_files(opened.ticket, files)
+    staged = _StagedFiles(files)
+    try:
+        opened = open_ticket(request, stage=staged.attach)
+    except BaseException:
+        staged.discard()
+        raise
+    if not opened.created:
+        staged.discard()  # a double tap: the first copy's files are the ones kept
     return opened
+
+
+class _StagedFiles:
+    """Files written to disk for a ticket being filed; removed if the ticket is not stored."""
+
+    def __init__(self, files: list[CheckedFile]):
+        self.files, self.written = files, []
+
+    def attach(self, ticket: Ticket) -> None:
+        if not self.files:
+            return
+        folder = attachment_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        for checked in self.files:
+            self.written.append(_write(folder, checked))
+            ticket.attachments.append(_attachment(self.written[-1].name, checked))
+        ticket.events.append(
+            TicketEvent(at=utcnow(), kind="attached", details={"files": len(self.files)})
+        )
+
+    def discard(self) -> None:
+        for path in self.written:
+            path.unlink(missing_ok=True)
 
 
 def complaint_errors(request: TicketRequest, uploads: list[Upload]) -> dict[str, str]:

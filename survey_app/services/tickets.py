@@ -2,6 +2,7 @@
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -84,14 +85,19 @@ def _contact_errors(request: TicketRequest) -> dict[str, str]:
     return errors
 
 
-def open_ticket(request: TicketRequest) -> OpenedTicket:
-    """File a ticket; a repeat of the same client_ref returns the one already filed."""
+def open_ticket(
+    request: TicketRequest, *, stage: Callable[[Ticket], None] | None = None
+) -> OpenedTicket:
+    """File a ticket; a repeat of the same client_ref returns the one already filed.
+    `stage` adds more to a new ticket (its attachments) before the one commit."""
     if errors := ticket_errors(request):
         raise InvalidSubmission(errors)
     existing = _ticket_by_ref(request.unit.id, request.client_ref)
     if existing is not None:
         return OpenedTicket(existing, created=False)
     ticket = _build_ticket(request)
+    if stage is not None:
+        stage(ticket)
     db.session.add(ticket)
     try:
         db.session.commit()
