@@ -7,7 +7,6 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from survey_app.extensions import db
 from survey_app.models import (
     FLAG_AT_OR_BELOW,
     OVERALL_ITEM,
@@ -26,6 +25,7 @@ from survey_app.models import (
 from survey_app.models.response import CLIENT_REF_MAX_LENGTH, COMMENT_MAX_LENGTH
 from survey_app.queries import get_response_by_dossier, get_response_by_ref
 from survey_app.services.errors import DomainError, InvalidSubmission
+from survey_app.services.once import commit_once
 
 DOSSIER_CODE_MAX_LENGTH = 60
 
@@ -103,21 +103,16 @@ def submit_response(submission: Submission) -> SubmitResult:
         return SubmitResult(existing, created=False)
     _check_dossier_not_rated(submission)
     response = build_response(submission)
-    db.session.add(response)
     if submission.link is not None:
         submission.link.used_at = utcnow()
     try:
-        db.session.commit()
+        stored, created = commit_once(
+            response, lambda: get_response_by_ref(submission.unit.id, submission.client_ref)
+        )
     except IntegrityError:
-        # Two copies of the same submission raced (double tap), or two ratings of one dossier
-        # did; the other one won.
-        db.session.rollback()
-        existing = get_response_by_ref(submission.unit.id, submission.client_ref)
-        if existing is not None:
-            return SubmitResult(existing, created=False)
-        _check_dossier_not_rated(submission)
+        _check_dossier_not_rated(submission)  # two ratings of one dossier raced; one won
         raise
-    return SubmitResult(response, created=True)
+    return SubmitResult(stored, created=created)
 
 
 def _check_dossier_not_rated(submission: Submission) -> None:

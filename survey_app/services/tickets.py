@@ -8,7 +8,6 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 
 from survey_app.extensions import db
 from survey_app.models import (
@@ -26,6 +25,7 @@ from survey_app.models import (
     utcnow,
 )
 from survey_app.services.errors import InvalidSubmission
+from survey_app.services.once import commit_once
 from survey_app.services.org import CODE_ALPHABET
 from survey_app.services.ticket_mail import send_ticket_mail
 from survey_app.workdays import answer_due
@@ -98,17 +98,12 @@ def open_ticket(
     ticket = _build_ticket(request)
     if stage is not None:
         stage(ticket)
-    db.session.add(ticket)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()  # the other copy of a double tap won
-        existing = _ticket_by_ref(request.unit.id, request.client_ref)
-        if existing is None:
-            raise
-        return OpenedTicket(existing, created=False)
-    send_ticket_mail(ticket, "received")
-    return OpenedTicket(ticket, created=True)
+    stored, created = commit_once(
+        ticket, lambda: _ticket_by_ref(request.unit.id, request.client_ref)
+    )
+    if created:
+        send_ticket_mail(stored, "received")
+    return OpenedTicket(stored, created=created)
 
 
 def _build_ticket(request: TicketRequest) -> Ticket:

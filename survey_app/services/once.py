@@ -1,0 +1,25 @@
+"""Storing what a client sent exactly once, even when two copies race (a double tap)."""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy.exc import IntegrityError
+
+from survey_app.extensions import db
+
+Stored = TypeVar("Stored")
+
+
+def commit_once(new: Stored, find_existing: Callable[[], Stored | None]) -> tuple[Stored, bool]:
+    """Commit `new`; if its client id's unique key shows another copy won the race, return that
+    copy instead (created False). Any other integrity error is raised."""
+    db.session.add(new)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = find_existing()
+        if existing is None:
+            raise
+        return existing, False
+    return new, True
