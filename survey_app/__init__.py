@@ -11,7 +11,7 @@ from survey_app.auth.permissions import Permission, can
 from survey_app.config import load_settings
 from survey_app.extensions import babel, configure_sqlite, csrf, db, migrate
 from survey_app.i18n import select_locale, select_timezone
-from survey_app.labels import ROLE_LABELS
+from survey_app.labels import ROLE_LABELS, TICKET_CHANNEL_LABELS, TICKET_EVENT_LABELS
 from survey_app.paths import MIGRATIONS_DIR, resource_dir
 
 
@@ -44,7 +44,12 @@ def _init_extensions(app: Flask) -> None:
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     csrf.init_app(app)
     auth.init_app(app)
-    app.jinja_env.globals.update(can=_current_user_can, role_label=lambda role: ROLE_LABELS[role])
+    app.jinja_env.globals.update(
+        can=_current_user_can,
+        role_label=lambda role: ROLE_LABELS[role],
+        channel_label=lambda channel: TICKET_CHANNEL_LABELS[channel],
+        event_label=lambda kind: TICKET_EVENT_LABELS.get(kind, kind),
+    )
 
 
 def _current_user_can(permission: str) -> bool:

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from survey_app.models import Channel, Factor, Role
+from survey_app.models import Channel, Factor, Role, TicketChannel
 
 SCALE_LABELS = {
     1: _l("Very dissatisfied"),
@@ -33,4 +33,27 @@ ROLE_LABELS = {
     Role.MANAGER: _l("Unit manager"),
     Role.COMPLAINT_HANDLER: _l("Complaint handler"),
     Role.OFFICER: _l("Officer"),
+}
+
+TICKET_CHANNEL_LABELS = {
+    TicketChannel.WEB: _l("Public form"),
+    TicketChannel.SURVEY: _l("After a survey"),
+    TicketChannel.HOTLINE: _l("Hotline"),
+    TicketChannel.PAPER: _l("Letter on paper"),
+    TicketChannel.MAILBOX: _l("Suggestion box"),
+    TicketChannel.API: _l("Dossier software"),
+    TicketChannel.KIOSK: _l("Counter tablet"),
+}
+
+# The steps of a ticket's history (TicketEvent.kind).
+TICKET_EVENT_LABELS = {
+    "received": _l("Received"),
+    "attached": _l("Files attached"),
+    "assigned": _l("Assigned"),
+    "answered": _l("Answered"),
+    "rejected": _l("Rejected"),
+    "closed": _l("Closed"),
+    "transferred": _l("Transferred"),
+    "extended": _l("Deadline extended"),
+    "rated": _l("Handling rated by the citizen"),
 }

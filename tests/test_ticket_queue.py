@@ -152,3 +152,19 @@ def unit_tickets(unit):
     from survey_app.models import Ticket
 
     return list(db.session.scalars(sa.select(Ticket).where(Ticket.unit_id == unit.id)))
+
+
+def test_the_ticket_page_names_its_channel_and_history_in_vietnamese(client):
+    unit = make_unit()
+    handler = make_user(role=Role.COMPLAINT_HANDLER, unit=unit)
+    request = TicketRequest(
+        client_ref="hotline-1",
+        unit=unit,
+        content="Gọi điện phản ánh.",
+        channel=TicketChannel.HOTLINE,
+    )
+    ticket = open_ticket(request).ticket
+    sign_in(client, handler)
+    page = parse(client.get(f"/quan-tri/phan-anh/{ticket.code}"))
+    assert "Đường dây nóng" in page.get_text()
+    assert [kind.get_text() for kind in page.select(".event .kind")] == ["Đã tiếp nhận"]
