@@ -6,13 +6,14 @@ local time with their offset; an instrument is written as `code` when it is the 
 version, else as `code@version`.
 """
 
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 import sqlalchemy as sa
 
+from analytics.months import Month
 from survey_app.extensions import db
 from survey_app.models import OVERALL_ITEM, Answer, Counter, Instrument, Item, Officer, Unit
 from survey_app.models import SurveyResponse as Response
@@ -32,16 +33,9 @@ _RESPONSE_COLUMNS = (
 )
 
 
-def month_bounds(month: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The first instant of the local month and of the next one, in UTC."""
-    start = datetime(month.year, month.month, 1, tzinfo=zone)
-    following = datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=zone)
-    return start.astimezone(UTC), following.astimezone(UTC)
-
-
-def export_frame(unit: Unit, month: date, zone: ZoneInfo) -> pd.DataFrame:
+def export_frame(unit: Unit, month: Month, zone: ZoneInfo) -> pd.DataFrame:
     """Responses of the unit and every unit below it submitted in the local month."""
-    selected = _selection(unit.id, *month_bounds(month, zone))
+    selected = _selection(unit.id, *month.bounds(zone))
     responses = _response_table(selected)
     instrument_ids = sorted(set(responses["instrument_id"].tolist())) or _unit_instrument_ids(unit)
     items = _item_columns(instrument_ids)

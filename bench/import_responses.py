@@ -13,7 +13,7 @@ import random
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ from flask_migrate import upgrade
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from analytics.months import Month  # noqa: E402
 from analytics.responses_export import export_frame, write_export  # noqa: E402
 from survey_app import create_app  # noqa: E402
 from survey_app.extensions import db  # noqa: E402
@@ -116,7 +117,7 @@ def run(backend: str, rows: int) -> None:
 
 def time_export(backend: str, path: Path) -> None:
     began = time.perf_counter()
-    frame = export_frame(get_unit_by_code("BENCH"), date(2026, 2, 1), ZoneInfo("Asia/Ho_Chi_Minh"))
+    frame = export_frame(get_unit_by_code("BENCH"), Month(2026, 2), ZoneInfo("Asia/Ho_Chi_Minh"))
     write_export(frame, path)
     seconds = time.perf_counter() - began
     print(f"{backend:10} {'export 2026-02':13} {len(frame):>7} rows  {seconds:6.2f} s")

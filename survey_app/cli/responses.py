@@ -1,24 +1,20 @@
 """`survey-app export-responses` and `survey-app import-responses` (interchange CSV)."""
 
-import re
 import sys
 from contextlib import ExitStack
-from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
+from analytics.months import Month, survey_zone
 from analytics.responses_export import export_frame, write_export
 from survey_app.queries import get_unit_by_code
 from survey_app.services.errors import DomainError
 from survey_app.services.response_import import ImportResult, Progress, import_responses
 from survey_app.services.response_rows import RowError
 
-MONTH_PATTERN = re.compile(r"(\d{4})-(\d{2})")
 # Below this many lines the import is over before a bar would be worth drawing.
 PROGRESS_FROM_ROWS = 5000
 SHOWN_ERRORS = 100
@@ -38,8 +34,7 @@ def export_command(unit_code: str, month: str, output: Path) -> None:
         raise click.BadParameter(
             _("No unit has the code %(code)s.", code=unit_code), param_hint="--unit"
         )
-    zone = ZoneInfo(current_app.config["SURVEY_TIMEZONE"])
-    frame = export_frame(unit, _parse_month(month), zone)
+    frame = export_frame(unit, _parse_month(month), survey_zone())
     try:
         write_export(frame, output)
     except OSError as error:
@@ -47,13 +42,13 @@ def export_command(unit_code: str, month: str, output: Path) -> None:
     click.echo(_("Exported %(count)d responses to %(file)s.", count=len(frame), file=output))
 
 
-def _parse_month(text: str) -> date:
-    match = MONTH_PATTERN.fullmatch(text.strip())
-    if match is None or not 1 <= int(match[2]) <= 12:
+def _parse_month(text: str) -> Month:
+    try:
+        return Month.parse(text)
+    except ValueError as error:
         raise click.BadParameter(
             _("Write the month as YYYY-MM, e.g. 2026-03."), param_hint="--month"
-        )
-    return date(int(match[1]), int(match[2]), 1)
+        ) from error
 
 
 @click.command("import-responses")
