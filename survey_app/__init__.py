@@ -11,7 +11,12 @@ from survey_app.auth.permissions import Permission, can
 from survey_app.config import load_settings
 from survey_app.extensions import babel, configure_sqlite, csrf, db, migrate
 from survey_app.i18n import select_locale, select_timezone
-from survey_app.labels import ROLE_LABELS, TICKET_CHANNEL_LABELS, TICKET_EVENT_LABELS
+from survey_app.labels import (
+    ROLE_LABELS,
+    TICKET_CHANNEL_LABELS,
+    TICKET_EVENT_LABELS,
+    TICKET_STATUS_LABELS,
+)
 from survey_app.paths import MIGRATIONS_DIR, resource_dir
 
 
@@ -48,6 +53,7 @@ def _init_extensions(app: Flask) -> None:
         can=_current_user_can,
         role_label=lambda role: ROLE_LABELS[role],
         channel_label=lambda channel: TICKET_CHANNEL_LABELS[channel],
+        ticket_status_label=lambda status: TICKET_STATUS_LABELS[status],
         event_label=lambda kind: TICKET_EVENT_LABELS.get(kind, kind),
     )
 

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from survey_app.models import Channel, Factor, Role, TicketChannel
+from survey_app.models import Channel, Factor, Role, TicketChannel, TicketStatus
 
 SCALE_LABELS = {
     1: _l("Very dissatisfied"),
@@ -33,6 +33,16 @@ ROLE_LABELS = {
     Role.MANAGER: _l("Unit manager"),
     Role.COMPLAINT_HANDLER: _l("Complaint handler"),
     Role.OFFICER: _l("Officer"),
+}
+
+# The office's words; the citizen's status page words them for the citizen (blueprints/complaints).
+TICKET_STATUS_LABELS = {
+    TicketStatus.RECEIVED: _l("Received"),
+    TicketStatus.ASSIGNED: _l("Assigned"),
+    TicketStatus.ANSWERED: _l("Answered"),
+    TicketStatus.CLOSED: _l("Closed"),
+    TicketStatus.TRANSFERRED: _l("Transferred"),
+    TicketStatus.REJECTED: _l("Rejected"),
 }
 
 TICKET_CHANNEL_LABELS = {

@@ -23,6 +23,7 @@ from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, can, needs
 from survey_app.auth.scope import current_scope
 from survey_app.extensions import db
+from survey_app.labels import TICKET_STATUS_LABELS
 from survey_app.models import (
     Counter,
     Officer,
@@ -217,7 +218,7 @@ def _me() -> User:
 def _offer_filters(form: QueueFilterForm) -> None:
     units = current_scope().unit_ids
     form.status.choices = [SelectChoice("", _("Open"))] + [
-        SelectChoice(s.value, status_label(s)) for s in TicketStatus
+        SelectChoice(s.value, str(TICKET_STATUS_LABELS[s])) for s in TicketStatus
     ]
     form.counter.choices = [SelectChoice("", _("All counters"))] + _owned(
         Counter, Counter.name, units
@@ -291,22 +292,6 @@ def _status_or_none(raw: str | None) -> TicketStatus | None:
 
 def _id_or_none(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isdigit() else None
-
-
-def status_label(status: TicketStatus) -> str:
-    return {
-        TicketStatus.RECEIVED: _("Received"),
-        TicketStatus.ASSIGNED: _("Assigned"),
-        TicketStatus.ANSWERED: _("Answered"),
-        TicketStatus.CLOSED: _("Closed"),
-        TicketStatus.TRANSFERRED: _("Transferred"),
-        TicketStatus.REJECTED: _("Rejected"),
-    }[status]
-
-
-@bp.app_template_global()
-def ticket_status_label(status: TicketStatus) -> str:
-    return status_label(status)
 
 
 # Attachment downloads live in their own module on this blueprint.
