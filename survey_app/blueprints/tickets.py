@@ -35,6 +35,7 @@ from survey_app.models import (
     User,
     utcnow,
 )
+from survey_app.queries import get_unit_by_code
 from survey_app.services import ticket_handling as handling
 from survey_app.services.errors import InvalidSubmission
 from survey_app.services.ticket_handling import InvalidTransition
@@ -137,7 +138,7 @@ def close_ticket(ticket: Ticket):
 def transfer_ticket(ticket: Ticket):
     form = TransferForm()
     if form.validate_on_submit():
-        unit = db.session.scalar(sa.select(Unit).where(Unit.code == form.unit_code.data))
+        unit = get_unit_by_code(form.unit_code.data)
         try:
             if unit is None:
                 raise InvalidTransition(_("No unit has this code."))

@@ -4,7 +4,8 @@ import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from survey_app.extensions import db
-from survey_app.models import Officer, Role, Unit, User
+from survey_app.models import Officer, Role, User
+from survey_app.queries import get_unit_by_code
 from survey_app.services.accounts import new_session_token
 
 
@@ -20,7 +21,7 @@ def add_demo_accounts(specs: list[dict], password: str) -> None:
                 full_name=officer.full_name if officer else spec["full_name"],
                 password_hash=password_hash,
                 role=Role(spec["role"]),
-                unit=_one(Unit, Unit.code == spec["unit"]),
+                unit=get_unit_by_code(spec["unit"]),
                 officer=officer,
                 session_token=new_session_token(),
             )

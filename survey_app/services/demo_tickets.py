@@ -3,11 +3,11 @@
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from flask import current_app
 
 from survey_app.extensions import db
-from survey_app.models import Ticket, TicketChannel, TicketEvent, TicketStatus, Unit, utcnow
+from survey_app.models import Ticket, TicketChannel, TicketEvent, TicketStatus, utcnow
+from survey_app.queries import get_unit_by_code
 from survey_app.services.tickets import new_tracking_code
 from survey_app.workdays import answer_due
 
@@ -40,7 +40,7 @@ def add_demo_tickets(today: date) -> None:
     zone = ZoneInfo(current_app.config["SURVEY_TIMEZONE"])
     for number, spec in enumerate(TICKETS, start=1):
         unit_code, days_ago, channel, content, status, answer, rating = spec
-        unit = db.session.scalar(sa.select(Unit).where(Unit.code == unit_code))
+        unit = get_unit_by_code(unit_code)
         received = datetime.combine(today - timedelta(days=days_ago), RECEIVED_AT, zone)
         received = min(received, utcnow() - timedelta(minutes=30))  # never in the future
         ticket = Ticket(
