@@ -6,20 +6,12 @@ import sqlalchemy as sa
 
 from survey_app.extensions import db
 from survey_app.models import AuditEvent, Role, User
-from tests.builders import DEFAULT_PASSWORD, make_officer, make_unit, make_user
+from tests.builders import DEFAULT_PASSWORD, make_officer, make_user
 from tests.staff_pages import post_form, sign_in
 from tests.survey_pages import parse
 
 NEW_PASSWORD = "một mật khẩu mới khá dài"
 TEMPORARY_PASSWORD = "tạm thời 12345678"
-
-
-@pytest.fixture
-def tree():
-    province = make_unit(code="TINH", name="Trung tâm tỉnh")
-    commune_a = make_unit(code="XA-A", name="UBND xã A", parent=province)
-    commune_b = make_unit(code="XA-B", name="UBND xã B", parent=province)
-    return province, commune_a, commune_b
 
 
 @pytest.fixture
@@ -98,7 +90,7 @@ def test_the_list_shows_only_accounts_of_the_administrators_units(client, tree, 
     usernames = [row["id"].removeprefix("user-") for row in page.select("tbody tr")]
     assert usernames == ["admin-a", "quanly-a"]
     row = page.select_one("#user-quanly-a").get_text(" ", strip=True)
-    assert "Unit manager" in row and "UBND xã A" in row and "Never" in row
+    assert "Unit manager" in row and "UBND xã An Bình" in row and "Never" in row
 
 
 def test_a_province_administrator_sees_the_accounts_of_every_commune(client, tree):

@@ -6,19 +6,11 @@ import pytest
 
 from survey_app.extensions import db
 from survey_app.models import AuditEvent, Role
-from tests.builders import make_unit, make_user
+from tests.builders import make_user
 from tests.staff_pages import post_form, sign_in
 from tests.survey_pages import parse
 
 NOON_UTC = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)  # 12:00 in Hà Nội
-
-
-@pytest.fixture
-def tree():
-    province = make_unit(code="TINH", name="Trung tâm tỉnh")
-    commune_a = make_unit(code="XA-A", name="UBND xã A", parent=province)
-    commune_b = make_unit(code="XA-B", name="UBND xã B", parent=province)
-    return province, commune_a, commune_b
 
 
 def make_event(*, unit, action="counter.create", key="Q1", at=NOON_UTC, actor=None, details=None):
@@ -81,7 +73,10 @@ def test_each_change_shows_who_what_and_when_in_local_time_newest_first(client, 
     assert [row["when"] for row in rows] == ["02/03/2026 13:00", "02/03/2026 12:00"]
     assert rows[0]["actor"] == f"{admin.full_name} ({admin.username})"
     assert rows[1]["actor"] == "Command line"
-    assert (rows[1]["action"], rows[1]["target"]) == ("counter.create", "counter Q1 UBND xã A")
+    assert (rows[1]["action"], rows[1]["target"]) == (
+        "counter.create",
+        "counter Q1 UBND xã An Bình",
+    )
     assert rows[1]["details"] == "name: Quầy 1"
 
 
@@ -107,7 +102,7 @@ def test_an_administrator_reads_only_the_changes_of_their_units(client, tree):
     make_event(unit=province, key="QT")
     make_event(unit=None, action="procedure.create", key="1.0001")
 
-    assert [row["target"] for row in open_log(client)] == ["counter QA UBND xã A"]
+    assert [row["target"] for row in open_log(client)] == ["counter QA UBND xã An Bình"]
 
 
 def test_a_top_unit_administrator_also_reads_the_changes_tied_to_no_unit(client, tree):
