@@ -7,9 +7,9 @@ from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 
 from survey_app.labels import ROLE_LABELS
 from survey_app.models import Officer, Role, Unit
+from survey_app.patterns import EMAIL_PATTERN
 
 # Enough to catch a typo; whether the mailbox exists is not for a form to say.
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 COMMAND_LINE = "-"  # the audit filter's value for changes made with `survey-app`
 
 

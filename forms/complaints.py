@@ -1,6 +1,5 @@
 """The citizen's complaint form and the rating of its handling."""
 
-import re
 import uuid
 
 from flask_babel import lazy_gettext as _l
@@ -22,8 +21,8 @@ from wtforms.validators import InputRequired, Length
 from forms.survey import strip_text
 from survey_app.labels import SCALE_LABELS
 from survey_app.models import CONTENT_MAX_LENGTH
+from survey_app.patterns import CLIENT_ID_PATTERN
 
-CLIENT_REF_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 NOT_CHOSEN = SelectChoice("", _l("— Not sure / not about one —"))
 
 
@@ -49,7 +48,7 @@ class ComplaintForm(FlaskForm):
 
     def fresh_client_ref(self) -> str:
         """The id that makes a double tap file one ticket."""
-        if not CLIENT_REF_PATTERN.match(self.client_ref.data or ""):
+        if not CLIENT_ID_PATTERN.match(self.client_ref.data or ""):
             self.client_ref.data = uuid.uuid4().hex
         return self.client_ref.data
 

@@ -1,6 +1,5 @@
 """The citizen's survey form, built from an instrument's items."""
 
-import re
 import uuid
 from functools import cache
 
@@ -11,8 +10,8 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from survey_app.models import OVERALL_ITEM, SCALE, Instrument
 from survey_app.models.response import COMMENT_MAX_LENGTH
+from survey_app.patterns import CLIENT_ID_PATTERN
 
-SUBMISSION_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 FIXED_FIELDS = frozenset({"comment", "submission_id", "csrf_token"})
 
 
@@ -49,7 +48,7 @@ class SurveyForm(FlaskForm):
 
     def fresh_submission_id(self) -> str:
         """The id that makes a double tap or a resubmission count once."""
-        if not SUBMISSION_ID_PATTERN.match(self.submission_id.data or ""):
+        if not CLIENT_ID_PATTERN.match(self.submission_id.data or ""):
             self.submission_id.data = uuid.uuid4().hex
         return self.submission_id.data
 

@@ -24,6 +24,7 @@ from survey_app.models import (
     User,
     utcnow,
 )
+from survey_app.patterns import EMAIL_PATTERN
 from survey_app.services.errors import InvalidSubmission
 from survey_app.services.once import commit_once
 from survey_app.services.org import CODE_ALPHABET
@@ -31,7 +32,6 @@ from survey_app.services.ticket_mail import send_ticket_mail
 from survey_app.workdays import answer_due
 
 TRACKING_CODE_LENGTH = 10
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_PATTERN = re.compile(r"^\+?[0-9 .()-]{8,20}$")
 
 
