@@ -9,6 +9,7 @@ from survey_app.models.instrument import (
     Instrument,
     Item,
 )
+from survey_app.models.kiosk import Kiosk
 from survey_app.models.org import (
     DEFAULT_INSTRUMENT,
     Counter,
@@ -18,6 +19,7 @@ from survey_app.models.org import (
     Unit,
     officer_counters,
 )
+from survey_app.models.reports import MonthClosure
 from survey_app.models.response import Answer, Channel, SurveyResponse
 from survey_app.models.staff import ApiKey, AuditEvent, Role, User
 from survey_app.models.tickets import (
@@ -52,6 +54,8 @@ __all__ = [
     "Factor",
     "Instrument",
     "Item",
+    "Kiosk",
+    "MonthClosure",
     "Officer",
     "Procedure",
     "Role",

@@ -30,13 +30,18 @@ class SurveyResponse(db.Model):
         # One dossier (mã hồ sơ) counts once, whatever channel its rating came through.
         sa.UniqueConstraint("unit_id", "dossier_code"),
         sa.Index("ix_survey_responses_unit_submitted", "unit_id", "submitted_at"),
+        # Monthly figures per officer and per counter scan one month of one of them.
+        sa.Index("ix_survey_responses_officer_submitted", "officer_id", "submitted_at"),
+        sa.Index("ix_survey_responses_counter_submitted", "counter_id", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_ref: Mapped[str] = mapped_column(sa.String(CLIENT_REF_MAX_LENGTH))
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
-    counter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("counters.id"), index=True)
-    officer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("officers.id"), index=True)
+    counter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("counters.id"))
+    officer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("officers.id"))
+    # The tablet a kiosk rating came from.
+    kiosk_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kiosks.id"))
     procedure_id: Mapped[int | None] = mapped_column(sa.ForeignKey("procedures.id"))
     instrument_id: Mapped[int] = mapped_column(sa.ForeignKey("instruments.id"))
     channel: Mapped[Channel] = mapped_column(value_enum(Channel, 10))
