@@ -5,17 +5,17 @@ import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
-    current_app,
     make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from forms.complaints import ComplaintForm, RatingForm
+from survey_app import honeypot
+from survey_app.consent import complaint_consent
 from survey_app.extensions import csrf, db
 from survey_app.labels import SCALE_LABELS
 from survey_app.models import (
@@ -47,7 +47,6 @@ bp = Blueprint("complaints", __name__)
 # The forms check their own CSRF token, so an expired token re-renders the page with the text
 # kept instead of failing before the view runs (as the survey does).
 csrf.exempt(bp)
-DEFAULT_RETENTION_DAYS = 365
 # The citizen's words for each status.
 STATUS_WORDS = {
     TicketStatus.RECEIVED: _l("Received, waiting to be handled"),
@@ -62,6 +61,9 @@ STATUS_WORDS = {
 @bp.route("/phan-anh/<unit_code>", methods=["GET", "POST"])
 def file_form(unit_code: str):
     unit = _active_unit_or_404(unit_code)
+    if request.method == "POST" and honeypot.caught():
+        honeypot.log_dropped("complaint form", unit.code)  # the bot sees the usual page
+        return render_template("complaints/filed.html", ticket=honeypot.decoy_ticket(unit))
     form = ComplaintForm()
     _offer_choices(form, unit)
     survey = _linked_survey(unit, form.phieu.data or request.args.get("phieu", ""))
@@ -104,19 +106,6 @@ def show_status(code: str):
                 return redirect(url_for(".show_status", code=ticket.code), code=303)
         return _render_status(ticket, form), 422
     return _render_status(ticket, form)
-
-
-def consent_wording(unit: Unit) -> str:
-    """The exact text the citizen agrees to; stored with the ticket as shown."""
-    days = int(current_app.config.get("SURVEY_CONTACT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
-    return _(
-        "I agree that %(unit)s collects the name, phone number and e-mail address I give above, "
-        "only to answer this complaint and tell me how it is handled. They are kept for "
-        "%(days)d days after the complaint is closed, then deleted, and are never shown to the "
-        "officer concerned (Law 91/2025/QH15 on personal data protection, Decree 356/2025).",
-        unit=unit.name,
-        days=days,
-    )
 
 
 def _active_unit_or_404(unit_code: str) -> Unit:
@@ -165,7 +154,7 @@ def _ticket_request(form: ComplaintForm, unit: Unit, survey, client_ref: str) ->
         contact_name=form.contact_name.data or None,
         contact_phone=form.contact_phone.data or None,
         contact_email=form.contact_email.data or None,
-        consent_text=consent_wording(unit) if form.consent.data else None,
+        consent_text=complaint_consent(unit) if form.consent.data else None,
     )
 
 
@@ -203,7 +192,7 @@ def _render_form(form: ComplaintForm, unit: Unit, sent_files: bool = False):
         "complaints/form.html",
         form=form,
         unit=unit,
-        consent_text=consent_wording(unit),
+        consent_text=complaint_consent(unit),
         sent_files=sent_files,
     )
 

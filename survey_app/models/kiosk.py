@@ -48,5 +48,10 @@ class Kiosk(db.Model):
     fixed_officer: Mapped[Officer | None] = relationship()
 
     @property
+    def unit_id(self) -> int:
+        """A kiosk belongs to its counter's unit (for scope checks and the audit log)."""
+        return self.counter.unit_id
+
+    @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None

@@ -15,6 +15,7 @@ from survey_app.models import (
     Channel,
     Counter,
     Instrument,
+    Kiosk,
     Officer,
     Procedure,
     SurveyCode,
@@ -23,7 +24,7 @@ from survey_app.models import (
     utcnow,
 )
 from survey_app.models.response import CLIENT_REF_MAX_LENGTH, COMMENT_MAX_LENGTH
-from survey_app.queries import get_response_by_dossier, get_response_by_ref
+from survey_app.queries import InstrumentCopy, get_response_by_dossier, get_response_by_ref
 from survey_app.services.errors import DomainError, InvalidSubmission
 from survey_app.services.once import commit_once
 
@@ -38,7 +39,7 @@ class DossierAlreadyRated(DomainError):
 class Submission:
     client_ref: str
     unit: Unit
-    instrument: Instrument
+    instrument: Instrument | InstrumentCopy
     answers: Mapping[str, int | None]
     channel: Channel
     comment: str = ""
@@ -49,6 +50,7 @@ class Submission:
     dossier_code: str | None = None
     # The one-time dossier link the response came through: marked used in the same commit.
     link: SurveyCode | None = None
+    kiosk: Kiosk | None = None  # the counter tablet a kiosk rating came from
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,9 @@ class SubmitResult:
     created: bool
 
 
-def answer_errors(instrument: Instrument, answers: Mapping[str, int | None]) -> dict[str, str]:
+def answer_errors(
+    instrument: Instrument | InstrumentCopy, answers: Mapping[str, int | None]
+) -> dict[str, str]:
     """The rules every channel shares: known items, values on the scale, overall answered."""
     known = {item.code for item in instrument.items}
     errors = {
@@ -123,7 +127,8 @@ def _check_dossier_not_rated(submission: Submission) -> None:
 
 
 def build_response(submission: Submission) -> SurveyResponse:
-    items = {item.code: item for item in submission.instrument.items}
+    # Ids, not relationships: a cached instrument copy must never be pulled into the session.
+    item_ids = {item.code: item.id for item in submission.instrument.items}
     answered = {code: value for code, value in submission.answers.items() if value is not None}
     return SurveyResponse(
         client_ref=submission.client_ref,
@@ -131,11 +136,12 @@ def build_response(submission: Submission) -> SurveyResponse:
         counter=submission.counter,
         officer=submission.officer,
         procedure=submission.procedure,
-        instrument=submission.instrument,
+        instrument_id=submission.instrument.id,
         channel=submission.channel,
         submitted_at=submission.submitted_at or utcnow(),
         comment=submission.comment,
         dossier_code=submission.dossier_code,
+        kiosk_id=submission.kiosk.id if submission.kiosk is not None else None,
         flagged=is_flagged(answered),
-        answers=[Answer(item=items[code], value=value) for code, value in answered.items()],
+        answers=[Answer(item_id=item_ids[code], value=value) for code, value in answered.items()],
     )

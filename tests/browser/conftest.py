@@ -45,6 +45,8 @@ TABLET = {
     "locale": "vi-VN",
     "timezone_id": "Asia/Ho_Chi_Minh",
 }
+# The counter tablet on its stand, landscape.
+KIOSK_TABLET = TABLET | {"viewport": {"width": 1280, "height": 800}}
 STAFF_PASSWORD = "mật khẩu trình duyệt 2026"
 PHONE = {
     "viewport": {"width": 360, "height": 740},
@@ -137,6 +139,34 @@ def tablet(browser) -> Iterator[Page]:
     context = browser.new_context(**TABLET)
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def kiosk_tablet(browser) -> Iterator[Page]:
+    """A fresh 1280 × 800 landscape touch tablet; a script error or a breach of the Content
+    Security Policy on its page fails the test."""
+    context = browser.new_context(**KIOSK_TABLET)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and errors.append(message.text),
+    )
+    yield page
+    context.close()
+    assert not errors, f"script errors on the kiosk page: {errors}"
+
+
+@pytest.fixture(scope="session")
+def demo_app(demo, demo_database_url):
+    """The application on the running demo's database, to set things up through the services
+    (the server reads them from there)."""
+    settings = {"SQLALCHEMY_DATABASE_URI": demo_database_url, "SURVEY_ENV": "testing"}
+    app = create_app(settings | {"SECRET_KEY": "browser-tests"})
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @dataclass(frozen=True)

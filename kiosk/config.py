@@ -1,0 +1,136 @@
+"""What a paired tablet needs to work a whole day offline: its instrument in both languages, the
+officers to choose from with their photos, its settings, the days off ahead and the consent
+wording of a call back. Answered to GET /api/v1/kiosk/config and with a new pairing.
+"""
+
+import base64
+import io
+import unicodedata
+from datetime import date, timedelta
+from functools import lru_cache
+
+from flask import current_app
+from flask_babel import force_locale
+from PIL import Image
+
+from analytics.months import survey_zone
+from survey_app.consent import callback_consent
+from survey_app.labels import FACTOR_LABELS
+from survey_app.models import Factor, Instrument, Kiosk, Officer, utcnow
+from survey_app.queries import get_current_instrument
+from survey_app.services.kiosk_ratings import KIOSK_INSTRUMENT
+from survey_app.services.org_admin import photo_file
+from survey_app.workdays import WorkCalendar
+
+LOCALES = ("vi", "en")
+CLOSED_DAYS_AHEAD = 45
+PHOTO_SIDE = 256  # pixels: sharp at 150 px on a screen of twice the density
+
+
+def kiosk_config(kiosk: Kiosk) -> dict:
+    counter, fixed = kiosk.counter, kiosk.fixed_officer
+    return {
+        "kiosk": {
+            "name": kiosk.name,
+            "counter_code": counter.code,
+            "counter_name": counter.name,
+            "unit_code": counter.unit.code,
+            "unit_name": counter.unit.name,
+        },
+        "instrument": instrument_body(get_current_instrument(KIOSK_INSTRUMENT)),
+        "officers": [officer_body(officer) for officer in offered_officers(kiosk)],
+        "fixed_officer_code": fixed.code if fixed is not None else None,
+        "idle_seconds": kiosk.idle_seconds,
+        "thanks_seconds": kiosk.thanks_seconds,
+        "opens_at": kiosk.opens_at.strftime("%H:%M"),
+        "closes_at": kiosk.closes_at.strftime("%H:%M"),
+        "closed_days": [day.isoformat() for day in closed_days(CLOSED_DAYS_AHEAD)],
+        "time_zone": current_app.config["SURVEY_TIMEZONE"],
+        "default_locale": kiosk.default_locale,
+        "staff_pin": staff_pin_body(kiosk.staff_pin_hash),
+        "callback": {"consent_text": _in_each_locale(lambda: callback_consent(counter.unit))},
+    }
+
+
+def instrument_body(instrument: Instrument) -> dict:
+    factors = [item.factor for item in instrument.items if item.factor is not None]
+    return {
+        "code": instrument.code,
+        "version": instrument.version,
+        "factors": [
+            {"code": factor.value, "name": _in_each_locale(lambda f=factor: FACTOR_LABELS[f])}
+            for factor in Factor
+            if factor in factors
+        ],
+        "items": [
+            {
+                "code": item.code,
+                "factor": item.factor.value if item.factor is not None else None,
+                "text": {locale: item.text(locale) for locale in LOCALES},
+            }
+            for item in instrument.items
+        ],
+    }
+
+
+def offered_officers(kiosk: Kiosk) -> list[Officer]:
+    """The fixed officer alone, or the counter's active officers by name."""
+    if kiosk.fixed_officer is not None:
+        return [kiosk.fixed_officer]
+    active = [officer for officer in kiosk.counter.officers if officer.active]
+    return sorted(active, key=lambda officer: (name_key(officer.full_name), officer.code))
+
+
+def name_key(full_name: str) -> tuple[str, str]:
+    """Vietnamese order, near enough (as analytics/comments.py sorts comments): by given name
+    (the last word), then the whole name, letters without their tone marks first."""
+    folded = unicodedata.normalize("NFD", full_name.casefold().replace("đ", "d\uffff"))
+    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    return (plain.split()[-1] if plain.split() else "", plain)
+
+
+def officer_body(officer: Officer) -> dict:
+    return {"code": officer.code, "name": officer.full_name, "photo": photo_data_uri(officer)}
+
+
+def photo_data_uri(officer: Officer) -> str | None:
+    """The photo inside the config, so the tablet shows it offline."""
+    path = photo_file(officer)
+    return _thumbnail_uri(str(path)) if path is not None else None
+
+
+@lru_cache(maxsize=256)
+def _thumbnail_uri(path: str) -> str | None:
+    """A smaller copy than the stored 512 px: the config is read often and the tablet shows a
+    face at about 150 px. Cached by file name; a new photo gets a new name."""
+    try:
+        with Image.open(path) as image:
+            image.thumbnail((PHOTO_SIDE, PHOTO_SIDE))
+            buffer = io.BytesIO()
+            image.convert("RGB").save(buffer, "JPEG", quality=80, optimize=True)
+    except FileNotFoundError:
+        return None
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def closed_days(ahead: int) -> list[date]:
+    """Days off from today on, by the working-day calendar (weekends and public holidays)."""
+    calendar = WorkCalendar()
+    today = utcnow().astimezone(survey_zone()).date()
+    days = (today + timedelta(days=offset) for offset in range(ahead))
+    return [day for day in days if not calendar.is_working_day(day)]
+
+
+def staff_pin_body(stored: str) -> dict | None:
+    if not stored:
+        return None
+    salt, _, digest = stored.partition("$")
+    return {"salt": salt, "sha256": digest}
+
+
+def _in_each_locale(text) -> dict[str, str]:
+    result = {}
+    for locale in LOCALES:
+        with force_locale(locale):
+            result[locale] = str(text())
+    return result

@@ -1,0 +1,54 @@
+"""Reads for the kiosks pages: small named functions, no commits."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, joinedload
+
+from survey_app.extensions import db
+from survey_app.models import Counter, Kiosk, Officer, Unit
+
+
+def list_kiosks(unit_ids: frozenset[int]) -> list[Kiosk]:
+    """Kiosks of the counters of these units: live ones first, by unit, counter and name."""
+    query = (
+        sa.select(Kiosk)
+        .join(Kiosk.counter)
+        .join(Counter.unit)
+        .where(Counter.unit_id.in_(unit_ids))
+        .order_by(Kiosk.revoked_at.is_not(None), Unit.name, Counter.code, Kiosk.name, Kiosk.id)
+        .options(contains_eager(Kiosk.counter).contains_eager(Counter.unit))
+    )
+    return list(db.session.scalars(query))
+
+
+def list_counters(unit_ids: frozenset[int]) -> list[Counter]:
+    """The active counters of these units, by unit and code."""
+    query = (
+        sa.select(Counter)
+        .join(Counter.unit)
+        .where(Counter.unit_id.in_(unit_ids), Counter.active, Unit.active)
+        .order_by(Unit.name, Counter.code)
+        .options(contains_eager(Counter.unit))
+    )
+    return list(db.session.scalars(query))
+
+
+def get_counter(code: str) -> Counter | None:
+    return db.session.scalar(
+        sa.select(Counter).where(Counter.code == code).options(joinedload(Counter.unit))
+    )
+
+
+def list_officers(unit_id: int) -> list[Officer]:
+    """The unit's active officers, by name: who a kiosk may be fixed to."""
+    query = (
+        sa.select(Officer)
+        .where(Officer.unit_id == unit_id, Officer.active)
+        .order_by(Officer.full_name, Officer.code)
+    )
+    return list(db.session.scalars(query))
+
+
+def get_officer(code: str, unit_id: int) -> Officer | None:
+    return db.session.scalar(
+        sa.select(Officer).where(Officer.code == code, Officer.unit_id == unit_id)
+    )

@@ -1,0 +1,192 @@
+"""Ratings sent by a counter tablet: stored once, at the time of the tap, with an optional
+call-back request filed as a complaint ticket in the same commit.
+
+A tablet keeps ratings in a queue while offline and sends each with the id it gave it, so a
+retry, or two racing copies of one rating, store one response and one ticket.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from survey_app.extensions import db
+from survey_app.labels import SCALE_LABELS
+from survey_app.models import (
+    FLAG_AT_OR_BELOW,
+    OVERALL_ITEM,
+    Channel,
+    Instrument,
+    Kiosk,
+    Officer,
+    SurveyResponse,
+    Ticket,
+    TicketChannel,
+    utcnow,
+)
+from survey_app.queries import get_current_instrument, get_response_by_ref
+from survey_app.services.errors import InvalidSubmission
+from survey_app.services.responses import (
+    Submission,
+    build_response,
+    submission_errors,
+    submit_response,
+)
+from survey_app.services.tickets import TicketRequest, open_ticket
+
+KIOSK_INSTRUMENT = "kiosk-5"
+# A tablet's clock may run a little fast; a rating older than this is not accepted any more.
+CLOCK_SKEW = timedelta(minutes=5)
+MAX_AGE = timedelta(days=90)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallbackRequest:
+    phone: str
+    consent_text: str
+    name: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class KioskRating:
+    client_ref: str
+    submitted_at: datetime
+    answers: Mapping[str, int | None]
+    officer_code: str | None = None
+    comment: str = ""
+    callback: CallbackRequest | None = None
+
+
+@dataclass(frozen=True)
+class StoredRating:
+    response: SurveyResponse
+    created: bool
+    ticket: Ticket | None = None  # the call-back ticket filed with a new rating
+
+
+def submit_kiosk_rating(kiosk: Kiosk, rating: KioskRating) -> StoredRating:
+    """Store the rating once; a repeat of its id returns the stored one (created False).
+    Changes staged on the kiosk (its last contact) are committed with it."""
+    instrument = get_current_instrument(KIOSK_INSTRUMENT)
+    officer = _officer(kiosk, rating.officer_code)
+    if errors := rating_errors(rating, officer):
+        raise InvalidSubmission(errors)
+    submission = _submission(kiosk, rating, instrument, officer)
+    if rating.callback is None:
+        result = submit_response(submission)
+        if not result.created:
+            db.session.commit()  # the kiosk's last contact
+        return StoredRating(result.response, result.created)
+    return _submit_with_callback(kiosk, submission, rating.callback)
+
+
+def rating_errors(rating: KioskRating, officer: Officer | None) -> dict[str, str]:
+    errors = {}
+    now = utcnow()
+    if rating.submitted_at > now + CLOCK_SKEW:
+        errors["submitted_at"] = str(
+            _l("Lies more than 5 minutes in the future: check the tablet's clock.")
+        )
+    elif rating.submitted_at < now - MAX_AGE:
+        errors["submitted_at"] = str(_l("Older than 90 days: too late to count."))
+    if rating.officer_code is not None and officer is None:
+        errors["officer_code"] = str(_l("No officer of this counter's unit has this code."))
+    overall = rating.answers.get(OVERALL_ITEM)
+    if rating.callback is not None and isinstance(overall, int) and overall > FLAG_AT_OR_BELOW:
+        errors["callback"] = str(
+            _l("A call back is offered only when the overall rating is 3 or below.")
+        )
+    return errors
+
+
+def _officer(kiosk: Kiosk, code: str | None) -> Officer | None:
+    """The officer named, of the counter's unit; without a name, the kiosk's fixed officer.
+    Not only the counter's officers of today: a rating may arrive after a change of duty."""
+    if code is None:
+        return kiosk.fixed_officer
+    return db.session.scalar(
+        sa.select(Officer).where(Officer.code == code, Officer.unit_id == kiosk.counter.unit_id)
+    )
+
+
+def _submission(
+    kiosk: Kiosk, rating: KioskRating, instrument: Instrument, officer: Officer | None
+) -> Submission:
+    return Submission(
+        client_ref=rating.client_ref,
+        unit=kiosk.counter.unit,
+        counter=kiosk.counter,
+        officer=officer,
+        instrument=instrument,
+        channel=Channel.KIOSK,
+        answers=rating.answers,
+        comment=rating.comment,
+        submitted_at=rating.submitted_at,
+        kiosk=kiosk,
+    )
+
+
+def _submit_with_callback(
+    kiosk: Kiosk, submission: Submission, callback: CallbackRequest
+) -> StoredRating:
+    """The response and its ticket in one commit: the ticket's unique client id (the rating's
+    id) decides which of two racing copies wins, and the loser finds both stored."""
+    if errors := submission_errors(submission):
+        raise InvalidSubmission(errors)
+    existing = get_response_by_ref(submission.unit.id, submission.client_ref)
+    if existing is not None:
+        db.session.commit()  # the kiosk's last contact
+        return StoredRating(existing, created=False)
+    response = build_response(submission)
+    opened = open_ticket(_ticket_request(kiosk, submission, response, callback))
+    if not opened.created:
+        return StoredRating(opened.ticket.response, created=False)
+    return StoredRating(opened.ticket.response, created=True, ticket=opened.ticket)
+
+
+def _ticket_request(
+    kiosk: Kiosk, submission: Submission, response: SurveyResponse, callback: CallbackRequest
+) -> TicketRequest:
+    return TicketRequest(
+        client_ref=submission.client_ref,
+        unit=submission.unit,
+        content=callback_content(kiosk, submission),
+        channel=TicketChannel.KIOSK,
+        counter=submission.counter,
+        officer=submission.officer,
+        response=response,
+        contact_name=callback.name,
+        contact_phone=callback.phone,
+        consent_text=callback.consent_text,
+        received_at=submission.submitted_at,
+    )
+
+
+def callback_content(kiosk: Kiosk, submission: Submission) -> str:
+    """What the handler reads, in the office's language: the low ratings and the comment.
+    The phone number stays in the ticket's contact fields, never in this text."""
+    answers = submission.answers
+    low = [
+        (item, answers[item.code])
+        for item in submission.instrument.items  # in the form's order
+        if answers.get(item.code) is not None and answers[item.code] <= FLAG_AT_OR_BELOW
+    ]
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        locale = current_app.config["BABEL_DEFAULT_LOCALE"]
+        lines = [
+            _(
+                "Call-back request left at the counter tablet %(kiosk)s (%(counter)s) "
+                "after a rating of average or below.",
+                kiosk=kiosk.name,
+                counter=kiosk.counter.name,
+            )
+        ]
+        lines += [f"- {item.text(locale)}: {value} ({SCALE_LABELS[value]})" for item, value in low]
+        if submission.comment:
+            lines.append(_("Comment: %(comment)s", comment=submission.comment))
+    return "\n".join(lines)

@@ -1,0 +1,266 @@
+"""Counter tablets (kiosks): added with a one-time pairing code, then known by a device token.
+
+A device token reads `kt_<prefix>_<secret>` and is kept like an API key (services/api_keys.py):
+only a SHA-256 of the 32-byte secret is stored. The prefix is given when the kiosk is added and
+never changes: it names the kiosk in URLs and the audit log, while each pairing replaces the
+secret, so the token of an earlier pairing stops working.
+
+The pairing code is short enough to type on a tablet (8 characters without 0/O, 1/I/L), lives
+24 hours and works once; only its hash is stored.
+"""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import time, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from survey_app.extensions import db
+from survey_app.models import Counter, Kiosk, Officer, User, utcnow
+from survey_app.services.api_keys import PREFIX_ALPHABET, PREFIX_LENGTH, SECRET_BYTES, hash_secret
+from survey_app.services.audit import record_change
+from survey_app.services.errors import DomainError
+from survey_app.services.org import CODE_ALPHABET
+from survey_app.services.org_admin import InvalidChange
+
+# The token's visible prefix, not a secret (Bandit B105).
+TOKEN_SCHEME = "kt"  # nosec B105
+PAIRING_CODE_LENGTH = 8
+PAIRING_VALID_FOR = timedelta(hours=24)
+NAME_MAX_LENGTH = 200
+IDLE_SECONDS = range(10, 301)
+THANKS_SECONDS = range(3, 61)
+PIN_LENGTHS = range(4, 9)
+LOCALES = ("vi", "en")
+
+
+class InvalidPairingCode(DomainError):
+    """The code is unknown, used already, expired, or its kiosk was revoked."""
+
+
+class KioskRevoked(DomainError):
+    """The kiosk was revoked: it cannot be paired again or changed."""
+
+
+@dataclass(frozen=True)
+class DeviceContact:
+    """What the tablet says about itself in each request's headers (None: not said)."""
+
+    app_version: str | None = None
+    queue_length: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class KioskSettings:
+    fixed_officer: Officer | None
+    idle_seconds: int
+    thanks_seconds: int
+    opens_at: time
+    closes_at: time
+    default_locale: str
+    staff_pin: str | None = None  # a new PIN; None keeps the current one
+    clear_pin: bool = False
+
+
+def add_kiosk(counter: Counter, *, name: str, created_by: User | None) -> tuple[Kiosk, str]:
+    """A kiosk waiting for its tablet, and the pairing code to type or scan on it."""
+    kiosk = _new_kiosk(counter, name)
+    code = _issue_pairing_code(kiosk)
+    record_change("kiosk.create", kiosk, {"name": kiosk.name, "counter": counter.code})
+    db.session.commit()
+    return kiosk, code
+
+
+def register_kiosk(
+    counter: Counter, *, name: str, created_by: User | None = None
+) -> tuple[Kiosk, str]:
+    """A kiosk paired at once, for scripted set-up: its device token."""
+    kiosk = _new_kiosk(counter, name)
+    token = _issue_token(kiosk)
+    record_change("kiosk.register", kiosk, {"name": kiosk.name, "counter": counter.code})
+    db.session.commit()
+    return kiosk, token
+
+
+def _new_kiosk(counter: Counter, name: str) -> Kiosk:
+    name = name.strip()
+    if not name or len(name) > NAME_MAX_LENGTH:
+        raise InvalidChange("name", str(_l("Give the kiosk a name of at most 200 characters.")))
+    kiosk = Kiosk(counter=counter, name=name, token_prefix=_new_prefix())
+    db.session.add(kiosk)
+    return kiosk
+
+
+def pair_kiosk(pairing_code: str) -> tuple[Kiosk, str]:
+    """Spend a pairing code: the kiosk and its new device token (an earlier token stops)."""
+    code_hash = hash_secret(normalise_pairing_code(pairing_code))
+    kiosk = db.session.scalar(sa.select(Kiosk).where(Kiosk.pairing_code_hash == code_hash))
+    if kiosk is None or kiosk.is_revoked or kiosk.pairing_expires_at <= utcnow():
+        raise InvalidPairingCode(str(_l("This pairing code is unknown, used or expired.")))
+    # Only the request that clears the code pairs: a second tablet racing with it loses.
+    secret, now = secrets.token_urlsafe(SECRET_BYTES), utcnow()
+    claimed = db.session.execute(
+        sa.update(Kiosk)
+        .where(Kiosk.id == kiosk.id, Kiosk.pairing_code_hash == code_hash)
+        .values(
+            pairing_code_hash=None,
+            pairing_expires_at=None,
+            token_hash=hash_secret(secret),
+            paired_at=now,
+            last_seen_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise InvalidPairingCode(str(_l("This pairing code is unknown, used or expired.")))
+    record_change("kiosk.pair", kiosk)
+    db.session.commit()
+    db.session.refresh(kiosk)
+    return kiosk, f"{TOKEN_SCHEME}_{kiosk.token_prefix}_{secret}"
+
+
+def new_pairing_code(kiosk: Kiosk, *, by: User | None) -> str:
+    """A fresh code for the kiosk; its current token works until the code is used."""
+    _check_live(kiosk)
+    code = _issue_pairing_code(kiosk)
+    expires_at = kiosk.pairing_expires_at.isoformat(timespec="seconds")
+    record_change("kiosk.new_pairing_code", kiosk, {"expires_at": expires_at})
+    db.session.commit()
+    return code
+
+
+def revoke_kiosk(kiosk: Kiosk, *, by: User | None) -> None:
+    """Stop the kiosk at its next request; its ratings are kept."""
+    _check_live(kiosk)
+    kiosk.revoked_at = utcnow()
+    kiosk.pairing_code_hash = kiosk.pairing_expires_at = None
+    record_change("kiosk.revoke", kiosk, {"name": kiosk.name})
+    db.session.commit()
+
+
+def update_kiosk_settings(kiosk: Kiosk, settings: KioskSettings, *, by: User | None) -> None:
+    """`by` is who acts; the audit trail names the signed-in user (None: the command line)."""
+    _check_live(kiosk)
+    _check_settings(kiosk, settings)
+    kiosk.fixed_officer = settings.fixed_officer
+    kiosk.idle_seconds = settings.idle_seconds
+    kiosk.thanks_seconds = settings.thanks_seconds
+    kiosk.opens_at, kiosk.closes_at = settings.opens_at, settings.closes_at
+    kiosk.default_locale = settings.default_locale
+    if settings.clear_pin:
+        kiosk.staff_pin_hash = ""
+    elif settings.staff_pin is not None:
+        kiosk.staff_pin_hash = hash_pin(settings.staff_pin)
+    record_change("kiosk.settings", kiosk, _settings_details(kiosk, settings))
+    db.session.commit()
+
+
+def _check_settings(kiosk: Kiosk, settings: KioskSettings) -> None:
+    officer = settings.fixed_officer
+    if officer is not None and officer.unit_id != kiosk.counter.unit_id:
+        raise InvalidChange("fixed_officer", str(_l("Choose an officer of this unit.")))
+    if settings.idle_seconds not in IDLE_SECONDS:
+        raise InvalidChange("idle_seconds", str(_l("Choose between 10 and 300 seconds.")))
+    if settings.thanks_seconds not in THANKS_SECONDS:
+        raise InvalidChange("thanks_seconds", str(_l("Choose between 3 and 60 seconds.")))
+    if settings.opens_at >= settings.closes_at:
+        raise InvalidChange("closes_at", str(_l("The closing time must be after the opening.")))
+    if settings.default_locale not in LOCALES:
+        raise InvalidChange("default_locale", str(_l("Choose Vietnamese or English.")))
+    pin = settings.staff_pin
+    if pin is not None and not (pin.isascii() and pin.isdigit() and len(pin) in PIN_LENGTHS):
+        raise InvalidChange("staff_pin", str(_l("The PIN has 4 to 8 digits.")))
+
+
+def _settings_details(kiosk: Kiosk, settings: KioskSettings) -> dict:
+    """What the audit log shows: the values, never the PIN."""
+    officer = settings.fixed_officer
+    return {
+        "fixed_officer": officer.code if officer is not None else None,
+        "idle_seconds": kiosk.idle_seconds,
+        "thanks_seconds": kiosk.thanks_seconds,
+        "opens_at": kiosk.opens_at.strftime("%H:%M"),
+        "closes_at": kiosk.closes_at.strftime("%H:%M"),
+        "default_locale": kiosk.default_locale,
+        "staff_pin": "cleared" if settings.clear_pin else "set" if settings.staff_pin else "kept",
+    }
+
+
+def find_kiosk(token: str) -> Kiosk | None:
+    """The kiosk whose device token this is (revoked ones too: the caller tells them apart)."""
+    scheme, _, rest = token.partition("_")
+    prefix, _, secret = rest.partition("_")
+    if scheme != TOKEN_SCHEME or not prefix or not secret:
+        return None
+    kiosk = db.session.scalar(sa.select(Kiosk).where(Kiosk.token_prefix == prefix))
+    if kiosk is None or kiosk.token_hash is None:
+        return None
+    if not hmac.compare_digest(kiosk.token_hash, hash_secret(secret)):
+        return None
+    return kiosk
+
+
+def note_contact(kiosk: Kiosk, contact: DeviceContact) -> None:
+    """Stage the tablet's last contact; the request's own commit writes it."""
+    kiosk.last_seen_at = utcnow()
+    if contact.app_version is not None:
+        kiosk.app_version = contact.app_version
+    if contact.queue_length is not None:
+        kiosk.queue_length = contact.queue_length
+
+
+def record_contact(kiosk: Kiosk, contact: DeviceContact) -> None:
+    """For a request that writes nothing else (the tablet reading its settings)."""
+    note_contact(kiosk, contact)
+    db.session.commit()
+
+
+def normalise_pairing_code(code: str) -> str:
+    """What a person types: any case, with spaces or a dash in the middle."""
+    return "".join(c for c in code.upper() if c not in " -")
+
+
+def hash_pin(pin: str) -> str:
+    """`<salt>$<sha256(salt + pin)>`: the tablet checks a PIN offline with the same formula.
+    A short PIN cannot resist a search either way; it only keeps citizens in the kiosk."""
+    salt = secrets.token_hex(16)
+    return f"{salt}${pin_digest(salt, pin)}"
+
+
+def pin_digest(salt: str, pin: str) -> str:
+    return hashlib.sha256((salt + pin).encode()).hexdigest()
+
+
+def _issue_pairing_code(kiosk: Kiosk) -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(PAIRING_CODE_LENGTH))
+        code_hash = hash_secret(code)
+        taken = sa.select(Kiosk.id).where(Kiosk.pairing_code_hash == code_hash)
+        if db.session.scalar(taken) is None:
+            break
+    kiosk.pairing_code_hash = code_hash
+    kiosk.pairing_expires_at = utcnow() + PAIRING_VALID_FOR
+    return code
+
+
+def _issue_token(kiosk: Kiosk) -> str:
+    secret = secrets.token_urlsafe(SECRET_BYTES)
+    kiosk.token_hash = hash_secret(secret)
+    kiosk.paired_at = utcnow()
+    return f"{TOKEN_SCHEME}_{kiosk.token_prefix}_{secret}"
+
+
+def _new_prefix() -> str:
+    while True:
+        prefix = "".join(secrets.choice(PREFIX_ALPHABET) for _ in range(PREFIX_LENGTH))
+        if db.session.scalar(sa.select(Kiosk.id).where(Kiosk.token_prefix == prefix)) is None:
+            return prefix
+
+
+def _check_live(kiosk: Kiosk) -> None:
+    if kiosk.is_revoked:
+        raise KioskRevoked(str(_l("This kiosk was revoked.")))
