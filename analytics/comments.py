@@ -5,6 +5,7 @@ dossier), in alphabetical order rather than the order they came in."""
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -68,3 +69,33 @@ def _sort_key(text: str) -> tuple[str, str, str]:
     decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d\uffff"))
     base = "".join(char for char in decomposed if not unicodedata.combining(char))
     return base, unicodedata.normalize("NFC", text).casefold(), text
+
+
+@dataclass(frozen=True)
+class RecentComment:
+    day: date  # local day: enough for a manager to follow up, nothing finer
+    text: str
+
+
+def list_recent_comments(
+    response_filter: ResponseFilter,
+    month: Month,
+    *,
+    limit: int,
+    masks: Masks = DEFAULT_MASKS,
+    zone: ZoneInfo | None = None,
+) -> list[RecentComment]:
+    """The month's latest non-empty comments for a manager's dashboard, masked, newest first."""
+    zone = zone or survey_zone()
+    start, end = month.bounds(zone)
+    query = (
+        sa.select(Response.submitted_at, Response.comment)
+        .where(response_conditions(response_filter, start, end), Response.comment != "")
+        .order_by(Response.submitted_at.desc(), Response.id.desc())
+        .limit(limit)
+    )
+    return [
+        RecentComment(at.astimezone(zone).date(), mask_personal_data(comment.strip(), masks))
+        for at, comment in db.session.execute(query)
+        if comment.strip()
+    ]

@@ -1,0 +1,190 @@
+"""A unit's month split by counter, channel, officer, child unit, field of procedures, and by
+when the ratings arrived.
+
+One count of the month by (unit, officer, counter, channel) — the `MonthCube` — serves the
+first four: their figures, and those of whole subtrees, are sums of its cells. The field and
+the arrival times have a grouped query each (analytics.indices.figures_by_group).
+"""
+
+from collections import defaultdict
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import GenericFunction
+
+from analytics.figures import EMPTY_FIGURES, Figures, sum_figures
+from analytics.indices import (
+    Grouping,
+    ResponseFilter,
+    figures_by_group,
+    min_sample,
+    response_conditions,
+)
+from analytics.months import Month, survey_zone
+from survey_app.extensions import db
+from survey_app.models import Channel, Counter, Procedure, Ticket, Unit
+from survey_app.models import SurveyResponse as Response
+from survey_app.queries import list_unit_subtree_ids
+
+# Where a response was given: its unit, officer, counter and channel (complaints have none).
+BY_PLACE = Grouping(
+    (Response.unit_id, Response.officer_id, Response.counter_id, Response.channel),
+    (Ticket.unit_id, Ticket.officer_id, Ticket.counter_id, sa.null()),
+)
+UNIT, OFFICER, COUNTER, CHANNEL = range(4)
+# A response's field: its procedure's, else its counter's (a counter serves one field).
+FIELD = sa.func.coalesce(sa.func.nullif(Procedure.field, ""), sa.func.nullif(Counter.field, ""))
+BY_FIELD = Grouping(
+    FIELD,
+    response_joins=(
+        (Procedure, Procedure.id == Response.procedure_id),
+        (Counter, Counter.id == Response.counter_id),
+    ),
+)
+# Arrival times are counted per quarter hour in SQL and placed in local weekday and hour here:
+# exact for every time zone offset in use, and at most ~3,000 rows a month.
+ARRIVAL_BUCKET_SECONDS = 900
+WEEKDAYS, HOURS = 7, 24
+
+
+@dataclass(frozen=True)
+class MonthCube:
+    """A unit's month counted once per (unit, officer, counter, channel): the figures by any
+    one of them are sums of these cells, since figures are built from additive counts. Only a
+    few thousand cells for a province, and one scan of the month's answers for all the
+    breakdowns of a dashboard or a report."""
+
+    cells: dict[tuple, Figures]
+
+    def by(self, position: int) -> dict[Hashable, Figures]:
+        parts = defaultdict(list)
+        for key, figures in self.cells.items():
+            parts[key[position]].append(figures)
+        return {key: sum_figures(found) for key, found in parts.items()}
+
+    @property
+    def total(self) -> Figures:
+        return sum_figures(self.cells.values())
+
+
+def month_cube(unit: Unit, month: Month) -> MonthCube:
+    """The cells of the unit with the units below it, in the month."""
+    return MonthCube(figures_by_group(subtree_filter(unit), month, BY_PLACE))
+
+
+def subtree_filter(unit: Unit) -> ResponseFilter:
+    return ResponseFilter.unit_subtree(unit.id)
+
+
+def figures_by_counter(
+    unit: Unit, month: Month, cube: MonthCube | None = None
+) -> list[tuple[Counter, Figures]]:
+    """Every active counter of the unit and the units below it, and any other counter rated
+    in the month, by name."""
+    unit_ids = list_unit_subtree_ids(unit.id)
+    found = (cube or month_cube(unit, month)).by(COUNTER)
+    rated = [key for key in found if key is not None]
+    counters = db.session.scalars(
+        sa.select(Counter)
+        .where(
+            sa.or_(sa.and_(Counter.unit_id.in_(unit_ids), Counter.active), Counter.id.in_(rated))
+        )
+        .order_by(Counter.name, Counter.code)
+    )
+    return [(counter, found.get(counter.id, EMPTY_FIGURES)) for counter in counters]
+
+
+def figures_by_channel(
+    unit: Unit, month: Month, cube: MonthCube | None = None
+) -> list[tuple[Channel, Figures]]:
+    """Every channel, in a fixed order, with empty figures where none came. Complaint ratings
+    have no channel: they are not in any of these."""
+    found = (cube or month_cube(unit, month)).by(CHANNEL)
+    return [(channel, found.get(channel, EMPTY_FIGURES)) for channel in Channel]
+
+
+def figures_by_field(unit: Unit, month: Month) -> list[tuple[str | None, Figures]]:
+    """Per field of procedures, by name; None (no procedure nor counter field) last."""
+    found = figures_by_group(subtree_filter(unit), month, BY_FIELD)
+    return sorted(found.items(), key=lambda pair: (pair[0] is None, pair[0] or ""))
+
+
+def figures_by_subtree(
+    root: Unit, month: Month, cube: MonthCube | None = None
+) -> dict[int, Figures]:
+    """For the root and every unit below it, the figures of that unit with the units below it:
+    the counts of each unit added up the tree."""
+    unit_ids = list_unit_subtree_ids(root.id)
+    own = (cube or month_cube(root, month)).by(UNIT)
+    children = defaultdict(list)
+    for unit_id, parent_id in db.session.execute(
+        sa.select(Unit.id, Unit.parent_id).where(Unit.id.in_(unit_ids), Unit.id != root.id)
+    ):
+        children[parent_id].append(unit_id)
+    order = [root.id]  # breadth first: every unit after its parent
+    for unit_id in order:
+        order.extend(children[unit_id])
+    totals: dict[int, Figures] = {}
+    for unit_id in reversed(order):
+        parts = [own.get(unit_id, EMPTY_FIGURES), *(totals[c] for c in children[unit_id])]
+        totals[unit_id] = sum_figures(parts)
+    return totals
+
+
+def rank_units(
+    parent: Unit, month: Month, cube: MonthCube | None = None
+) -> list[tuple[Unit, Figures]]:
+    """The units right below `parent` (active ones, and inactive ones with responses), each
+    with its own subtree: the ranked ones by SIPAS index, highest first, then those whose
+    sample is too small (or without an index), by name."""
+    totals = figures_by_subtree(parent, month, cube)
+    children = db.session.scalars(sa.select(Unit).where(Unit.parent_id == parent.id))
+    minimum = min_sample()
+    shown = [
+        (unit, totals[unit.id]) for unit in children if unit.active or totals[unit.id].responses
+    ]
+
+    def order(pair: tuple[Unit, Figures]) -> tuple:
+        unit, figures = pair
+        ranked = figures.has_sample(minimum) and figures.sipas_index is not None
+        return (not ranked, -(figures.sipas_index or 0) if ranked else 0, unit.name, unit.code)
+
+    return sorted(shown, key=order)
+
+
+def arrival_grid(unit: Unit, month: Month) -> list[list[int]]:
+    """Responses by local weekday (Monday first) and local hour: 7 rows of 24 counts."""
+    zone = survey_zone()
+    bucket = epoch_seconds(Response.submitted_at) // ARRIVAL_BUCKET_SECONDS
+    query = (
+        sa.select(bucket.label("bucket"), sa.func.count())
+        .where(response_conditions(subtree_filter(unit), *month.bounds(zone)))
+        .group_by(bucket)
+    )
+    grid = [[0] * HOURS for _ in range(WEEKDAYS)]
+    for number, count in db.session.execute(query):
+        moment = datetime.fromtimestamp(int(number) * ARRIVAL_BUCKET_SECONDS, UTC).astimezone(zone)
+        grid[moment.weekday()][moment.hour] += int(count)
+    return grid
+
+
+class epoch_seconds(GenericFunction):  # noqa: N801 (SQL functions are lower case)
+    """Seconds since 1970 of a stored (naive UTC) timestamp, on SQLite and PostgreSQL."""
+
+    type = sa.BigInteger()
+    inherit_cache = True
+
+
+@compiles(epoch_seconds, "sqlite")
+def _epoch_sqlite(element, compiler, **kw):
+    (column,) = element.clauses
+    return compiler.process(sa.cast(sa.func.strftime("%s", column), sa.BigInteger), **kw)
+
+
+@compiles(epoch_seconds, "postgresql")
+def _epoch_postgresql(element, compiler, **kw):
+    (column,) = element.clauses
+    return compiler.process(sa.cast(sa.extract("epoch", column), sa.BigInteger), **kw)
