@@ -1,0 +1,187 @@
+"""Everything the monthly report of domain.md §4 shows for one unit (with the units below it) and
+one month, gathered once for the XLSX and PDF writers.
+
+The heavy counting is done by the analytics modules (the officer evaluation brings the unit's
+own figures with it); this module adds what only the report needs: the title block, responses
+by channel, the response rate, the answers per level and the texts of the questions. Flagged
+responses are read only when a writer asks for them.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import get_locale
+
+from analytics.closures import get_closure
+from analytics.dashboard import item_texts
+from analytics.evaluation import OfficerSheet, evaluate_officers
+from analytics.figures import Figures, ItemFigure
+from analytics.flagged import FlaggedResponse, list_flagged_responses
+from analytics.indices import (
+    TICKET_RATING_SOURCE,
+    ResponseFilter,
+    monthly_trend,
+)
+from analytics.months import Month, survey_zone
+from analytics.report_closure import ClosedMonth, closed_month
+from analytics.report_counts import count_answer_levels, count_dossier_links
+from analytics.report_flagged import iter_flagged_responses
+from analytics.report_text import COMPLAINT_RATING, COMPLAINT_RATINGS
+from analytics.tickets import TicketFigures, ticket_figures
+from survey_app.extensions import db
+from survey_app.models import SCALE, Channel, Instrument, Unit, utcnow
+from survey_app.queries import list_unit_subtree_ids
+
+TREND_MONTHS = 12
+NO_LEVELS = (0,) * len(SCALE)
+# "UBND xã An Bình", "Trung tâm Phục vụ hành chính công tỉnh Lâm Đồng" → "An Bình", "Lâm Đồng":
+# the place written before the date, when SURVEY_REPORT_PLACE does not name it.
+_ORGAN = r"(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd|trung tâm phục vụ hành chính công)\s+"
+_LEVEL = r"(?:tỉnh|thành phố|tp\.?|xã|phường|đặc khu|thị trấn|thị xã|quận|huyện)\s+"
+_PLACE_PREFIX = re.compile(rf"^(?:{_ORGAN})?(?:{_LEVEL})?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TitleBlock:
+    unit_code: str
+    unit_name: str
+    parent_name: str | None  # the governing body, written above the unit
+    place: str
+    day: date  # the report's date: today, or the day a closed month was closed
+
+
+@dataclass(frozen=True)
+class Participation:
+    by_channel: dict[Channel, int]
+    dossier_links: int  # one-time dossier links issued in the month
+    rated_links: int  # of those, the ones whose dossier has been rated
+
+    @property
+    def rate(self) -> float | None:
+        """Responses per known dossier, in %; None when no dossier is known."""
+        return 100 * self.rated_links / self.dossier_links if self.dossier_links else None
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    figure: ItemFigure
+    text: str  # the question, in the report's language
+    levels: tuple[int, ...] | None  # answers at level 1, 2, 3, 4, 5; None: not a question
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    unit: Unit
+    month: Month
+    title: TitleBlock
+    figures: Figures  # as published when the month is closed, else as of now
+    items: list[ItemRow]
+    instruments: dict[str, str]  # code → name, of the questionnaires answered
+    participation: Participation
+    officers: OfficerSheet
+    complaints: TicketFigures
+    trend: list[tuple[Month, Figures]]
+    closed: ClosedMonth | None
+
+    def flagged(self, limit: int | None = None) -> Iterator[FlaggedResponse]:
+        """The month's flagged responses, newest first, comments masked; read on demand, all
+        of them streamed, or the `limit` newest."""
+        if limit is None:
+            return iter_flagged_responses(self.unit, self.month)
+        return iter(list_flagged_responses(self.unit, self.month, limit=limit))
+
+    @property
+    def levels_total(self) -> tuple[int, ...]:
+        """Answers per level over every question (CHUNG included)."""
+        rows = [row.levels for row in self.items if row.levels is not None]
+        return tuple(sum(levels[position] for levels in rows) for position in range(len(SCALE)))
+
+
+def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None) -> MonthlyReport:
+    """The report as of now; a closed month's as published, with its amendment beside it."""
+    unit_ids = list_unit_subtree_ids(unit.id)
+    closure = get_closure(unit, month)
+    closed = closed_month(unit, month, closure) if closure is not None else None
+    officers = closed.officers if closed else evaluate_officers(unit, month)
+    figures = officers.unit_figures
+    # Counted over the responses the closure saw, so that they agree with the frozen figures.
+    levels = count_answer_levels(unit_ids, month, closure.closed_at if closure else None)
+    channels = closed.channels if closed else levels.responses_by_channel
+    return MonthlyReport(
+        unit=unit,
+        month=month,
+        title=_title_block(unit, _local_day(closure.closed_at) if closure else today),
+        figures=figures,
+        items=_item_rows(figures, levels.by_item),
+        instruments=_instrument_names(figures),
+        participation=Participation(channels, *count_dossier_links(unit_ids, month)),
+        officers=officers,
+        complaints=closed.complaints if closed else ticket_figures(unit_ids, month),
+        trend=_trend(unit_ids, month, figures),
+        closed=closed,
+    )
+
+
+def _title_block(unit: Unit, day: date | None) -> TitleBlock:
+    place = current_app.config.get("SURVEY_REPORT_PLACE") or report_place(unit.name)
+    return TitleBlock(
+        unit_code=unit.code,
+        unit_name=unit.name,
+        parent_name=unit.parent.name if unit.parent is not None else None,
+        place=place,
+        day=day or _local_day(utcnow()),
+    )
+
+
+def _local_day(moment: datetime) -> date:
+    return moment.astimezone(survey_zone()).date()
+
+
+def report_place(unit_name: str) -> str:
+    """The unit's locality, as written before a report's date ("An Bình, ngày ...")."""
+    return _PLACE_PREFIX.sub("", unit_name.strip(), count=1) or unit_name
+
+
+def _item_rows(figures: Figures, levels: dict[tuple[str, str], tuple[int, ...]]) -> list[ItemRow]:
+    texts = item_texts(figures, _locale())
+    return [_item_row(item, texts, levels) for item in figures.items]
+
+
+def _item_row(item: ItemFigure, texts: dict, levels: dict) -> ItemRow:
+    key = (item.instrument, item.code)
+    if item.instrument == TICKET_RATING_SOURCE:
+        # Complaint ratings count in the PA factor but are not answers to a question.
+        return ItemRow(figure=item, text=str(COMPLAINT_RATING), levels=None)
+    return ItemRow(figure=item, text=texts.get(key, ""), levels=tuple(levels.get(key, NO_LEVELS)))
+
+
+def _instrument_names(figures: Figures) -> dict[str, str]:
+    """Each instrument of the month by code, named in the report's language (newest version);
+    complaint ratings, which count in the PA factor, are no questionnaire."""
+    codes = sorted({item.instrument for item in figures.items})
+    rows = db.session.execute(
+        sa.select(Instrument.code, Instrument.name_vi, Instrument.name_en)
+        .where(Instrument.code.in_(codes))
+        .order_by(Instrument.version)
+    )
+    english = _locale() == "en"
+    names = {code: name_en if english else name_vi for code, name_vi, name_en in rows}
+    return names | (
+        {TICKET_RATING_SOURCE: str(COMPLAINT_RATINGS)} if TICKET_RATING_SOURCE in codes else {}
+    )
+
+
+def _locale() -> str:
+    return str(get_locale() or "vi")
+
+
+def _trend(unit_ids: list[int], month: Month, current: Figures) -> list[tuple[Month, Figures]]:
+    """The twelve months ending with this one; this month's figures are already counted."""
+    earlier = monthly_trend(
+        ResponseFilter(unit_ids=frozenset(unit_ids)), month.previous(), TREND_MONTHS - 1
+    )
+    return [*earlier, (month, current)]

@@ -1,0 +1,76 @@
+"""Downloads of the monthly report (XLSX, PDF) and of the officer evaluation (CSV), on the
+reports blueprint (so the guard decides access: VIEW_REPORTS, and the unit in the URL must be
+in the user's units, else 404).
+
+The files are built by the same code as `survey-app report` (analytics.report_files): at once
+for a small month; for a very large one the page says the file is being prepared and reloads
+itself until it can be downloaded, so no request runs long enough to time out.
+"""
+
+from flask import abort, render_template, send_file
+from flask_babel import get_locale
+
+from analytics.months import Month, current_month
+from analytics.report_export import (
+    CONTENT_TYPES,
+    REPORT_FORMATS,
+    officers_file_name,
+    report_file_name,
+)
+from analytics.report_files import ReportBuildFailed, ReportFile, request_report
+from survey_app.auth.permissions import Permission, needs
+from survey_app.blueprints.reports import bp
+from survey_app.models import Unit
+
+REFRESH_SECONDS = 3
+
+
+@bp.get("/<unit_code>/<month>/report.<format>")
+@needs(Permission.VIEW_REPORTS)
+def download_monthly(unit: Unit, month: str, format: str):  # noqa: A002 (the URL's name)
+    if format not in REPORT_FORMATS:
+        abort(404)
+    chosen = _month(month)
+    found = _request(unit, chosen, format)
+    return _send(found, format, report_file_name(unit, chosen, format), unit, chosen)
+
+
+@bp.get("/<unit_code>/<month>/officers.csv")
+@needs(Permission.VIEW_REPORTS)
+def download_officers(unit: Unit, month: str):
+    chosen = _month(month)
+    found = _request(unit, chosen, "csv")
+    return _send(found, "csv", officers_file_name(unit, chosen), unit, chosen)
+
+
+def _month(text: str) -> Month:
+    """A month that does not exist or has not begun has no report."""
+    try:
+        month = Month.parse(text)
+    except ValueError:
+        abort(404)
+    if month > current_month():
+        abort(404)
+    return month
+
+
+def _request(unit: Unit, month: Month, kind: str) -> ReportFile:
+    try:
+        return request_report(unit, month, kind, str(get_locale()))
+    except ReportBuildFailed:
+        abort(500)
+
+
+def _send(found: ReportFile, kind: str, name: str, unit: Unit, month: Month):
+    if not found.ready:
+        page = render_template(
+            "reports/preparing.html", unit=unit, month=month, refresh=REFRESH_SECONDS
+        )
+        return page, 202, {"Retry-After": str(REFRESH_SECONDS), "Cache-Control": "no-store"}
+    return send_file(
+        found.path,
+        mimetype=CONTENT_TYPES[kind],
+        as_attachment=True,
+        download_name=name,
+        max_age=0,
+    )
