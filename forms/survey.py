@@ -1,5 +1,6 @@
 """The citizen's survey form, built from an instrument's items."""
 
+import unicodedata
 import uuid
 from functools import cache
 
@@ -8,11 +9,14 @@ from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from survey_app import honeypot
 from survey_app.models import OVERALL_ITEM, SCALE, Instrument
 from survey_app.models.response import COMMENT_MAX_LENGTH
 from survey_app.patterns import CLIENT_ID_PATTERN
 
-FIXED_FIELDS = frozenset({"comment", "submission_id", "csrf_token"})
+KEPT_CONTROLS = frozenset("\t\n\r")
+# "instrument" names the questionnaire, so the form can be shown again while the database is down.
+FIXED_FIELDS = frozenset({"comment", "submission_id", "csrf_token", "instrument", honeypot.FIELD})
 
 
 def to_level(value):
@@ -31,7 +35,14 @@ def on_scale(form, field) -> None:
 
 
 def strip_text(value):
-    return value.strip() if isinstance(value, str) else value
+    """Trimmed, without control characters: nobody types them, a NUL byte cannot even be
+    stored in PostgreSQL, and the rest would only garble the officers' screens and exports.
+    Line breaks and tabs stay."""
+    if not isinstance(value, str):
+        return value
+    return "".join(
+        c for c in value if c in KEPT_CONTROLS or unicodedata.category(c) != "Cc"
+    ).strip()
 
 
 class SurveyForm(FlaskForm):

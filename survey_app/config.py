@@ -5,9 +5,32 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from survey_app import config_checks
+
 ENVIRONMENTS = ("production", "development", "testing")
 # Only ever used when SURVEY_ENV says this is not production.
 INSECURE_DEV_KEY = "dev-only-not-secret"
+
+
+# Requests allowed per key, in the `limits` notation ("10/minute", several joined by ";");
+# each can be changed with SURVEY_RATELIMIT_<NAME>. Keys are explained in survey_app/limits.py.
+DEFAULT_RATE_LIMITS = {
+    # Citizen form submissions per client address: a counter hall's phones may share one.
+    "PUBLIC_CLIENT": "600/hour",
+    # Submissions of one form (one survey visit, one complaint, one ticket's rating).
+    "PUBLIC_FORM": "10/minute",
+    # Public pages (survey, complaints, QR images, published figures) per client address.
+    "PUBLIC_PAGES": "300/minute",
+    # Staff sign-in attempts per client address (accounts also lock themselves).
+    "SIGN_IN": "30/minute",
+    # API calls per key, and per client address whatever key it shows (made-up keys included).
+    "API_KEY": "600/minute",
+    "API_CLIENT": "1200/minute",
+    # Kiosk calls per device token, per client address, and without a token (pairing) per address.
+    "KIOSK_DEVICE": "300/minute",
+    "KIOSK_CLIENT": "1200/minute",
+    "KIOSK_PAIRING": "20/minute",
+}
 
 
 class ConfigError(RuntimeError):
@@ -27,6 +50,7 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "SURVEY_PUBLIC_URL": os.environ.get("SURVEY_PUBLIC_URL", "http://127.0.0.1:5000"),
         "BABEL_DEFAULT_LOCALE": "vi",
         "SURVEY_LOCALES": ("vi", "en"),
+        # A whole request: three complaint attachments of 5 MB with the form fit.
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         # Officer photos and other uploads; default <instance>/uploads.
         "SURVEY_UPLOADS_DIR": os.environ.get("SURVEY_UPLOADS_DIR"),
@@ -44,6 +68,27 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "SURVEY_MAIL_FROM": os.environ.get("SURVEY_MAIL_FROM", "khao-sat@localhost"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Behind TLS in production; SURVEY_SECURE_COOKIES=false only for a plain-http trial.
+        "SESSION_COOKIE_SECURE": _flag("SURVEY_SECURE_COOKIES", env == "production"),
+        "REMEMBER_COOKIE_SECURE": _flag("SURVEY_SECURE_COOKIES", env == "production"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Form fields other than files: the largest form (a survey) has about 40 fields and a
+        # 2,000-character comment. Files (attachments, CSV, photos) count in MAX_CONTENT_LENGTH.
+        "MAX_FORM_MEMORY_SIZE": 500 * 1024,
+        "MAX_FORM_PARTS": 500,
+        # Bodies without files (forms, JSON) are read at once: they get a smaller limit.
+        "SURVEY_MAX_BODY_WITHOUT_FILES": 1024 * 1024,
+        # How many proxies (nginx: 1) put the client's address in X-Forwarded-For; 0 trusts none.
+        "SURVEY_TRUSTED_PROXIES": int(os.environ.get("SURVEY_TRUSTED_PROXIES", 0)),
+        # Rate limits (survey_app/limits.py): off in tests, shared storage (Redis) in production.
+        "SURVEY_RATELIMIT_ENABLED": _flag("SURVEY_RATELIMIT_ENABLED", env != "testing"),
+        "SURVEY_RATELIMIT_STORAGE_URL": os.environ.get("SURVEY_RATELIMIT_STORAGE_URL")
+        or (None if env == "production" else "memory://"),
+        "SURVEY_RATELIMITS": {
+            name: os.environ.get(f"SURVEY_RATELIMIT_{name}", value)
+            for name, value in DEFAULT_RATE_LIMITS.items()
+        },
         # Staff sessions end after this much inactivity (the cookie is renewed on each request).
         "PERMANENT_SESSION_LIFETIME": timedelta(
             hours=float(os.environ.get("SURVEY_SESSION_HOURS", 8))
@@ -51,6 +96,9 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         # A citizen who pauses mid-form must not lose answers to an expired token; an expired
         # token still re-renders the form with everything kept (see blueprints/survey.py).
         "WTF_CSRF_TIME_LIMIT": 4 * 3600,
+        # A pooled connection is checked before use, so the workers recover by themselves after
+        # the database restarts instead of failing one request per dead connection.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }
     settings.update(overrides)
     _check(settings)
@@ -85,3 +133,8 @@ def _check(settings: dict) -> None:
         raise ConfigError(
             f"SURVEY_TIMEZONE {settings['SURVEY_TIMEZONE']!r} is not a time zone."
         ) from error
+    problems = config_checks.settings_problems(settings)
+    if settings["SURVEY_ENV"] == "production":
+        problems += config_checks.production_problems(settings, frozenset({INSECURE_DEV_KEY}))
+    if problems:
+        raise ConfigError("\n".join(problems))

@@ -10,7 +10,14 @@ from survey_app.config import ConfigError
 
 @pytest.fixture
 def clean_env(monkeypatch, tmp_path):
-    for name in ("SURVEY_ENV", "SURVEY_SECRET_KEY", "SURVEY_DATABASE_URL", "SURVEY_TIMEZONE"):
+    for name in (
+        "SURVEY_ENV",
+        "SURVEY_SECRET_KEY",
+        "SURVEY_DATABASE_URL",
+        "SURVEY_TIMEZONE",
+        "SURVEY_RATELIMIT_STORAGE_URL",
+        "FLASK_DEBUG",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SURVEY_INSTANCE_PATH", str(tmp_path))
     return monkeypatch
@@ -39,10 +46,12 @@ def test_settings_come_from_survey_variables(clean_env):
     clean_env.setenv("SURVEY_SECRET_KEY", "k" * 40)
     clean_env.setenv("SURVEY_DATABASE_URL", "postgresql+psycopg://u@db.example/survey")
     clean_env.setenv("SURVEY_TIMEZONE", "Asia/Bangkok")
+    clean_env.setenv("SURVEY_RATELIMIT_STORAGE_URL", "redis://127.0.0.1:6379/0")
     app = create_app()
     assert app.config["SECRET_KEY"] == "k" * 40
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.example/survey"
     assert app.config["SURVEY_TIMEZONE"] == "Asia/Bangkok"
+    assert app.config["SURVEY_RATELIMIT_STORAGE_URL"] == "redis://127.0.0.1:6379/0"
 
 
 @pytest.mark.parametrize(

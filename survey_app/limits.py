@@ -1,0 +1,157 @@
+"""Rate limits (Flask-Limiter), declared here by blueprint so the views stay as they are.
+
+Who is counted:
+- a citizen's form: per client address (a counter hall's phones may share one address behind
+  the office's router, hence a generous hourly budget) and per form (the survey visit's
+  submission id, the complaint's client_ref, the ticket rated), which stops one page from being
+  replayed;
+- an integration: per API key (its prefix), and per client address whatever key it shows;
+- a kiosk: per device token (its prefix), per client address, and pairing attempts (no token)
+  per client address;
+- staff sign-in: per client address (accounts also lock themselves after failed attempts);
+- public pages (the survey, complaints, QR images, a unit's published figures): per client
+  address.
+
+Amounts live in the setting SURVEY_RATELIMITS (survey_app/config.py). The counters live in
+SURVEY_RATELIMIT_STORAGE_URL: Redis in production, shared by every worker and server; when Redis
+cannot be reached each worker counts in its own memory until it is back.
+"""
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask_limiter import Limiter
+
+from survey_app.errors import API_PREFIX
+
+EXTENSION_KEY = "survey_limiter"
+DEFAULT_RETRY_SECONDS = 60
+
+
+def client_address() -> str:
+    """The client's address as the trusted proxies saw it (see security.py, ProxyFix)."""
+    return request.remote_addr or "unknown"
+
+
+def form_session() -> str:
+    """One citizen form: the id its page carries, or the ticket being rated."""
+    form_id = request.form.get("submission_id") or request.form.get("client_ref")
+    form_id = form_id or (request.view_args or {}).get("code", "")
+    if not form_id:
+        return f"client:{client_address()}"
+    return f"form:{request.blueprint}:{form_id[:64]}"
+
+
+def token_prefix(scheme: str) -> str | None:
+    """The prefix of a `<scheme>_<prefix>_<secret>` token in the request's headers."""
+    kind, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip() if kind.lower() == "bearer" else request.headers.get("X-Api-Key", "")
+    parts = token.strip().split("_")
+    if len(parts) >= 3 and parts[0] == scheme and parts[1]:
+        return parts[1][:16]
+    return None
+
+
+def api_key_or_client() -> str:
+    prefix = token_prefix("sk")
+    return f"key:{prefix}" if prefix else f"client:{client_address()}"
+
+
+def device_or_client() -> str:
+    prefix = token_prefix("kt")
+    return f"device:{prefix}" if prefix else f"client:{client_address()}"
+
+
+def _setting(name: str) -> Callable[[], str]:
+    return lambda: current_app.config["SURVEY_RATELIMITS"][name]
+
+
+def _kiosk_limit() -> str:
+    name = "KIOSK_DEVICE" if token_prefix("kt") else "KIOSK_PAIRING"
+    return current_app.config["SURVEY_RATELIMITS"][name]
+
+
+@dataclass(frozen=True)
+class Rule:
+    blueprint: str
+    limit: Callable[[], str]
+    key: Callable[[], str]
+    # Counters of rules with the same scope are shared by their blueprints.
+    scope: str
+    methods: tuple[str, ...] | None = None
+    endpoint: str | None = None  # only this endpoint of the blueprint
+
+
+RULES = (
+    Rule("survey", _setting("PUBLIC_PAGES"), client_address, "public-pages", ("GET",)),
+    Rule("complaints", _setting("PUBLIC_PAGES"), client_address, "public-pages", ("GET",)),
+    Rule("qr", _setting("PUBLIC_PAGES"), client_address, "public-pages", ("GET",)),
+    Rule("public", _setting("PUBLIC_PAGES"), client_address, "public-pages", ("GET",)),
+    Rule("survey", _setting("PUBLIC_CLIENT"), client_address, "public-client", ("POST",)),
+    Rule("complaints", _setting("PUBLIC_CLIENT"), client_address, "public-client", ("POST",)),
+    Rule("survey", _setting("PUBLIC_FORM"), form_session, "public-form", ("POST",)),
+    Rule("complaints", _setting("PUBLIC_FORM"), form_session, "public-form", ("POST",)),
+    Rule("auth", _setting("SIGN_IN"), client_address, "sign-in", ("POST",), "auth.sign_in"),
+    Rule("api", _setting("API_KEY"), api_key_or_client, "api-key"),
+    Rule("api", _setting("API_CLIENT"), client_address, "api-client"),
+    Rule("kiosk_api", _kiosk_limit, device_or_client, "kiosk-device"),
+    Rule("kiosk_api", _setting("KIOSK_CLIENT"), client_address, "kiosk-client"),
+)
+
+
+def init_app(app: Flask) -> None:
+    """Call after every blueprint is registered: rules name blueprints that may not exist."""
+    limiter = Limiter(
+        key_func=client_address,
+        storage_uri=app.config["SURVEY_RATELIMIT_STORAGE_URL"] or "memory://",
+        strategy="fixed-window",
+        key_prefix="survey",
+        in_memory_fallback_enabled=True,
+    )
+    # Read on each request, so a test can switch the limits on for one app.
+    limiter.request_filter(lambda: not current_app.config["SURVEY_RATELIMIT_ENABLED"])
+    limiter.init_app(app)
+    for rule in RULES:
+        if rule.blueprint in app.blueprints:
+            _apply(limiter, rule, app.blueprints[rule.blueprint])
+    app.extensions[EXTENSION_KEY] = limiter
+    app.register_error_handler(429, too_many_requests)
+
+
+def _apply(limiter: Limiter, rule: Rule, blueprint) -> None:
+    other_endpoint = (lambda: request.endpoint != rule.endpoint) if rule.endpoint else None
+    limiter.shared_limit(
+        rule.limit,
+        scope=rule.scope,
+        key_func=rule.key,
+        methods=list(rule.methods) if rule.methods else None,
+        exempt_when=other_endpoint,
+    )(blueprint)
+
+
+def too_many_requests(error):
+    """429 with Retry-After: a readable page in the visitor's language, JSON for the API."""
+    seconds = _seconds_until_reset()
+    if request.path.startswith(API_PREFIX):
+        message = f"Too many requests. Send again in {seconds} seconds."
+        response = jsonify({"error": "too_many_requests", "message": message})
+        response.headers["Cache-Control"] = "no-store"
+    else:
+        retry_at = datetime.now(UTC) + timedelta(seconds=seconds)
+        page = render_template("errors/error.html", error=error, retry_at=retry_at)
+        response = make_response(page)
+    response.status_code = 429
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+def _seconds_until_reset() -> int:
+    limiter = current_app.extensions[EXTENSION_KEY]
+    breached = limiter.current_limit
+    if breached is None:  # a 429 raised by hand, not by a limit
+        return DEFAULT_RETRY_SECONDS
+    return max(1, math.ceil(breached.reset_at - time.time()))

@@ -1,0 +1,17 @@
+"""Spam among the responses: kept for the record, left out of every figure and export."""
+
+from survey_app.extensions import db
+from survey_app.models import SurveyResponse, User
+from survey_app.services.audit import record_change
+
+
+def mark_response_spam(response: SurveyResponse, *, spam: bool, by: User | None) -> bool:
+    """Mark (or unmark) a response as spam, audited; False when it already was so."""
+    if response.is_spam == spam:
+        return False
+    response.is_spam = spam
+    action = "survey_response.spam" if spam else "survey_response.not_spam"
+    event = record_change(action, response, {"unit": response.unit.code})
+    event.actor = by
+    db.session.commit()
+    return True
