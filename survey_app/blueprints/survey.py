@@ -1,6 +1,7 @@
 """The citizen's QR survey: /s/<code> opens the unit's instrument for a counter or an officer."""
 
 import time
+from functools import cache
 
 from flask import (
     Blueprint,
@@ -15,18 +16,26 @@ from flask import (
 from flask_babel import get_locale
 
 from forms.survey import SurveyForm, build_survey_form, unknown_field_names
+from survey_app import honeypot
+from survey_app.errors import (
+    DATABASE_DOWN,
+    database_unavailable,
+    log_database_down,
+    with_retry_after,
+)
 from survey_app.extensions import csrf
 from survey_app.labels import FACTOR_LABELS, NO_OPINION_LABEL, SCALE_LABELS
-from survey_app.models import Channel, Factor, SurveyCode
+from survey_app.models import Channel, Factor, Instrument, Item, SurveyCode
 from survey_app.queries import (
     get_active_survey_code,
-    get_current_instrument,
+    get_cached_instrument,
     get_response_by_dossier,
     get_response_by_ref,
     get_survey_code,
     is_link_answered,
 )
 from survey_app.services.errors import InvalidSubmission
+from survey_app.services.instruments import read_instrument_files
 from survey_app.services.responses import DossierAlreadyRated, Submission, submit_response
 
 bp = Blueprint("survey", __name__)
@@ -42,9 +51,12 @@ csrf.exempt(bp)
 @bp.route("/s/<code>", methods=["GET", "POST"])
 def answer_survey(code: str):
     survey_code = _survey_code_or_404(code)
+    canonical_code = survey_code.code
+    if request.method == "POST" and honeypot.caught():
+        return _drop_bot_submission(survey_code)
     if survey_code.single_use and is_link_answered(survey_code):
         return _show_answered(survey_code)
-    instrument = get_current_instrument(survey_code.unit.instrument_code)
+    instrument = get_cached_instrument(survey_code.unit.instrument_code)
     form = build_survey_form(instrument)
     sent_before = _recently_sent(survey_code.code) if request.method == "GET" else None
     if sent_before:
@@ -54,15 +66,16 @@ def answer_survey(code: str):
         unknown = unknown_field_names(request.form.keys(), form)
         if form.validate() and not unknown:
             try:
-                result = submit_response(_submission(form, survey_code, instrument, submission_id))
+                submit_response(_submission(form, survey_code, instrument, submission_id))
             except InvalidSubmission as error:
                 _attach_errors(form, error.errors)
             except DossierAlreadyRated:
                 return _show_answered(survey_code)
             else:
-                ref = result.response.client_ref
-                _remember_sent(survey_code.code, ref)
-                return redirect(url_for(".thank_you", code=code, ref=ref), code=303)
+                # The stored response carries this id (found by it, or made with it): reading it
+                # back from the committed, expired objects would cost two more queries.
+                _remember_sent(canonical_code, submission_id)
+                return redirect(url_for(".thank_you", code=code, ref=submission_id), code=303)
         return _render_form(form, survey_code, instrument, unknown), 422
     return _render_form(form, survey_code, instrument, [], sent_before=bool(sent_before))
 
@@ -72,6 +85,51 @@ def thank_you(code: str, ref: str):
     survey_code = _survey_code_or_404(code, allow_revoked=True)
     response = get_response_by_ref(survey_code.unit_id, ref) or abort(404)
     return render_template("survey/thanks.html", survey_code=survey_code, response=response)
+
+
+def keep_answers_while_database_down(error: Exception):
+    """The database went away as a citizen sent the form: show the form again with every answer
+    and the same submission id, so pressing Send once it is back stores the response once.
+    Built from the shipped instrument files, since nothing can be read from the database."""
+    instrument = _shipped_instrument(request.form.get("instrument", ""))
+    if request.method != "POST" or instrument is None:
+        return database_unavailable(error)
+    log_database_down(error)
+    form = build_survey_form(instrument)
+    form.fresh_submission_id()
+    return with_retry_after(make_response(_render_form(form, None, instrument, [], busy=True)))
+
+
+for _error_class in DATABASE_DOWN:
+    bp.register_error_handler(_error_class, keep_answers_while_database_down)
+
+
+@cache
+def _shipped_instrument(code: str) -> Instrument | None:
+    """The newest shipped version of an instrument, as models never added to a session."""
+    documents = [document for document in read_instrument_files() if document["code"] == code]
+    if not documents:
+        return None
+    newest = max(documents, key=lambda document: document["version"])
+    items = [
+        Item(
+            code=item["code"],
+            factor=Factor(item["factor"]) if item["factor"] else None,
+            position=position,
+            text_vi=item["text_vi"],
+            text_en=item["text_en"],
+        )
+        for position, item in enumerate(newest["items"], start=1)
+    ]
+    return Instrument(code=code, version=newest["version"], items=items)
+
+
+def _drop_bot_submission(survey_code: SurveyCode):
+    """The bot sees the thank-you page a person would; nothing is stored."""
+    honeypot.log_dropped("survey", survey_code.unit.code)
+    return render_template(
+        "survey/thanks.html", survey_code=survey_code, response=honeypot.decoy_response()
+    )
 
 
 def _show_answered(survey_code: SurveyCode):
@@ -128,7 +186,12 @@ def _attach_errors(form: SurveyForm, errors: dict[str, str]) -> None:
 
 
 def _render_form(
-    form: SurveyForm, survey_code: SurveyCode, instrument, unknown: list[str], sent_before=False
+    form: SurveyForm,
+    survey_code: SurveyCode | None,
+    instrument,
+    unknown: list[str],
+    sent_before=False,
+    busy=False,
 ):
     sections = [
         (factor, FACTOR_LABELS[factor], [i for i in instrument.items if i.factor == factor])
@@ -139,6 +202,8 @@ def _render_form(
         "survey/form.html",
         form=form,
         survey_code=survey_code,
+        instrument_code=instrument.code,
+        busy=busy,
         sections=[section for section in sections if section[2]],
         overall_items=overall,
         unknown_fields=unknown,

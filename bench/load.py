@@ -1,0 +1,190 @@
+"""Load: gunicorn + PostgreSQL, concurrent clients sending ratings through the QR form and the
+kiosk API, against a yardstick (bench/yardstick_app.py: a bare Flask + SQLAlchemy handler
+inserting the same rows with no validation) in the same run.
+
+    /work/venv/bin/python bench/load.py --clients 32 --seconds 30
+
+A bench database `bench_load` is made on 127.0.0.1:5432 with the demo data and dropped after.
+Each scenario warms up, then runs C closed-loop clients (each sends, waits, sends again) for a
+fixed time, split into short turns taken in rotation so that the machine's other work weighs on
+every scenario alike: the QR form (a phone opens the form once for its CSRF token and session, then
+posts ratings, each with a new submission id, expecting 303), the kiosk API (POST
+/api/v1/responses with a device token, expecting 201), and the yardstick with the same rows as
+each. Prints per scenario: requests, throughput, p50/p90/p99, errors and the client's own CPU;
+then real / yardstick for each path, and checks that the database holds exactly one row per
+accepted request.
+
+Goal: each real path at >= 0.8 of its yardstick's throughput, p99 < 100 ms at 32 clients.
+"""
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.load_common import (  # noqa: E402
+    BenchData,
+    KioskClient,
+    Measure,
+    QrClient,
+    Tally,
+    YardstickClient,
+    bench_database,
+    count_new_responses,
+    last_response_id,
+    measure,
+    prepare,
+    real_server,
+    yardstick_server,
+)
+
+GOAL_RATIO = 0.8
+GOAL_P99_MS = 100.0
+
+
+def scenarios(data: BenchData, real_url: str, yardstick_url: str, clients: int) -> dict:
+    """name -> a function making the clients; each client gets its own target and seed."""
+    rng = random.Random(2026)
+
+    def spread(targets, make, base_url):
+        return lambda: [
+            make(base_url, targets[n % len(targets)], random.Random(rng.random()))
+            for n in range(clients)
+        ]
+
+    qr = [target for target in data.qr if target.counter_id is not None]
+    found = {
+        "qr form": spread(qr, QrClient, real_url),
+        "yardstick (qr rows)": spread(qr, YardstickClient, yardstick_url),
+    }
+    if data.kiosks:
+        found["kiosk api"] = spread(data.kiosks, KioskClient, real_url)
+        found["yardstick (kiosk rows)"] = spread(data.kiosks, YardstickClient, yardstick_url)
+    return found
+
+
+def combined(name: str, runs: list[Measure]) -> Measure:
+    tally = Tally()
+    for run in runs:
+        tally.latencies_ms += run.tally.latencies_ms
+        for kind, count in run.tally.errors.items():
+            tally.errors[kind] = tally.errors.get(kind, 0) + count
+    seconds = sum(run.seconds for run in runs)
+    return Measure(name, seconds, tally, sum(run.client_cpu_s for run in runs))
+
+
+def report(measures: list[Measure], clients: int) -> bool:
+    print(
+        f"\n{'scenario':24} {'ok':>7} {'err':>5} {'req/s':>8} {'p50':>7} {'p90':>7} {'p99':>7}"
+        f" {'client CPU':>11} {'µs/req':>7}"
+    )
+    for m in measures:
+        cpu_pct = 100 * m.client_cpu_s / m.seconds
+        per_request = 1e6 * m.client_cpu_s / max(m.done + m.tally.error_count, 1)
+        print(
+            f"{m.name:24} {m.done:7d} {m.tally.error_count:5d} {m.throughput:8.1f} "
+            f"{m.p(50):7.1f} {m.p(90):7.1f} {m.p(99):7.1f} {cpu_pct:10.0f}% {per_request:7.0f}"
+        )
+        for kind, count in sorted(m.tally.errors.items()):
+            print(f"{'':26}error {kind} x{count}")
+    print(
+        "(latencies in ms; client CPU is this process, one core at most: near 100% would mean"
+        " the client, not the server, is the limit)"
+    )
+    by_name = {m.name: m for m in measures}
+    passed = True
+    for path, yardstick in (
+        ("qr form", "yardstick (qr rows)"),
+        ("kiosk api", "yardstick (kiosk rows)"),
+    ):
+        if path not in by_name:
+            print(f"{path}: not measured (not in this tree)")
+            continue
+        real, bare = by_name[path], by_name[yardstick]
+        ratio = real.throughput / bare.throughput if bare.throughput else float("nan")
+        meets = ratio >= GOAL_RATIO and real.p(99) < GOAL_P99_MS
+        passed &= meets
+        print(
+            f"{path}: {ratio:.2f} of the yardstick's throughput "
+            f"({real.throughput:.0f} vs {bare.throughput:.0f} req/s), p99 {real.p(99):.0f} ms "
+            f"vs {bare.p(99):.0f} ms at {clients} clients -> "
+            f"{'meets' if meets else 'misses'} the goal"
+        )
+    return passed
+
+
+def run(args: argparse.Namespace) -> bool:
+    print(
+        f"== load: {args.clients} clients, {args.seconds:.0f} s per scenario after "
+        f"{args.warmup:.0f} s warm-up; {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f} before start ==",
+        flush=True,
+    )
+    with tempfile.TemporaryDirectory() as work_dir, bench_database(args.database) as url:
+        data = prepare(url, work_dir, kiosks=args.clients)
+        since = last_response_id(url)
+        accepted = 0
+        with (
+            real_server(url, work_dir, args.workers) as real,
+            yardstick_server(url, work_dir, args.workers) as yardstick,
+        ):
+            print(
+                f"gunicorn workers: real {len(real.worker_pids())}, "
+                f"yardstick {len(yardstick.worker_pids())}",
+                flush=True,
+            )
+            # The same clients in every turn: a phone opens the form once, then keeps sending.
+            makers = scenarios(data, real.base_url, yardstick.base_url, args.clients)
+            clients = {name: make() for name, make in makers.items()}
+            for name, group in clients.items():
+                accepted += measure(name, group, args.warmup).done
+            # Short turns in rotation: the other work on the machine comes and goes, and should
+            # weigh on every scenario alike.
+            turns = {name: [] for name in makers}
+            for turn in range(args.turns):
+                for name in makers:
+                    turns[name].append(measure(name, clients[name], args.seconds / args.turns))
+                    accepted += turns[name][-1].done
+                print(
+                    f"  turn {turn + 1}/{args.turns}: "
+                    + ", ".join(
+                        f"{name} {runs[-1].throughput:.0f} req/s" for name, runs in turns.items()
+                    ),
+                    flush=True,
+                )
+            measures = [combined(name, runs) for name, runs in turns.items()]
+        passed = report(measures, args.clients)
+        rows, distinct = count_new_responses(url, since)
+        exact = rows == distinct == accepted
+        print(
+            f"check: {rows} rows stored, {distinct} distinct ids, {accepted} accepted: "
+            f"{'OK' if exact else 'MISMATCH'}"
+        )
+        return passed and exact
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=32, help="concurrent clients")
+    parser.add_argument("--seconds", type=float, default=30, help="measured time per scenario")
+    parser.add_argument("--warmup", type=float, default=3, help="unmeasured time before each")
+    parser.add_argument("--turns", type=int, default=6, help="turns the time is split into")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: its config's)")
+    parser.add_argument("--database", default="bench_load", help="made and dropped on the server")
+    return parser.parse_args()
+
+
+def main() -> int:
+    try:
+        return 0 if run(parse_args()) else 1
+    except KeyboardInterrupt:
+        print("\ninterrupted: servers stopped, database dropped", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

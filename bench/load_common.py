@@ -1,0 +1,465 @@
+"""What bench/load.py and bench/soak.py share: a bench database with demo data, the servers,
+a light asyncio HTTP client, and the scenarios (QR form, kiosk API, yardstick).
+
+The client is a few lines of asyncio on raw sockets rather than requests or httpx: on a 2-core
+machine that also runs the server and PostgreSQL, every microsecond the client spends is taken
+from the server, so it must cost little and say what it cost (client CPU is printed).
+"""
+
+import asyncio
+import json
+import os
+import re
+import secrets
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from survey_app import create_app  # noqa: E402
+from survey_app.config import DEFAULT_RATE_LIMITS  # noqa: E402
+from survey_app.extensions import db  # noqa: E402
+from survey_app.models import Counter, SurveyCode  # noqa: E402
+from survey_app.queries import get_current_instrument  # noqa: E402
+from survey_app.services.demo import load_demo  # noqa: E402
+from survey_app.services.kiosks import register_kiosk  # noqa: E402
+from tests.live_server import Gunicorn, gunicorn  # noqa: E402
+
+SERVER_URL = os.environ.get(
+    "BENCH_DATABASE_SERVER", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+CSRF_INPUT = re.compile(rb'name="csrf_token"[^>]*value="([^"]*)"')
+KIOSK_INSTRUMENT = "kiosk-5"
+KIOSK_ITEMS = ("TC", "TT", "CC", "KQ", "PA", "CHUNG")
+LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+GUNICORN_CONF = ROOT / "survey_app" / "gunicorn_conf.py"
+# The app's rate limits stay on (their cost is part of a request) but so high that one client
+# address sending thousands of ratings a minute is never refused; counters in worker memory.
+BENCH_RATE_LIMITS = {f"SURVEY_RATELIMIT_{name}": "1000000/minute" for name in DEFAULT_RATE_LIMITS}
+BENCH_RATE_LIMITS["SURVEY_RATELIMIT_STORAGE_URL"] = "memory://"
+
+
+# --- the bench database -------------------------------------------------------------------
+
+
+@contextmanager
+def bench_database(name: str) -> Iterator[str]:
+    """A database `name` on the local server, made afresh and dropped at the end."""
+    admin = sa.create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        yield make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@dataclass(frozen=True)
+class QrTarget:
+    """One QR code and what the yardstick needs to store the same response without lookups."""
+
+    code: str
+    items: dict[str, int]  # item code -> item id
+    unit_id: int
+    counter_id: int | None
+    officer_id: int | None
+    instrument_id: int
+
+
+@dataclass(frozen=True)
+class KioskTarget:
+    token: str
+    items: dict[str, int]
+    unit_id: int
+    counter_id: int
+    instrument_id: int
+
+
+@dataclass
+class BenchData:
+    url: str
+    qr: list[QrTarget]
+    kiosks: list[KioskTarget]
+
+
+def prepare(url: str, work_dir: str, kiosks: int = 32) -> BenchData:
+    """Migrate, load the demo organisation and its history, pair `kiosks` tablets: one per
+    client, since a tablet sends its queue one rating at a time."""
+    os.environ["SURVEY_INSTANCE_PATH"] = work_dir
+    app = create_app({"SURVEY_ENV": "development", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        summary = load_demo(datetime.now(LOCAL_ZONE).date())
+        qr = [_qr_target(code) for code in summary.survey_codes]
+        counters = list(db.session.scalars(sa.select(Counter).order_by(Counter.id)))
+        kiosk_targets = _pair_kiosks([counters[n % len(counters)] for n in range(kiosks)])
+        db.session.remove()
+        db.engine.dispose()
+    return BenchData(url, qr, kiosk_targets)
+
+
+def _qr_target(code: SurveyCode) -> QrTarget:
+    instrument = get_current_instrument(code.unit.instrument_code)
+    return QrTarget(
+        code=code.code,
+        items={item.code: item.id for item in instrument.items},
+        unit_id=code.unit_id,
+        counter_id=code.counter_id,
+        officer_id=code.officer_id,
+        instrument_id=instrument.id,
+    )
+
+
+def _pair_kiosks(counters: list[Counter]) -> list[KioskTarget]:
+    instrument = get_current_instrument(KIOSK_INSTRUMENT)
+    items = {item.code: item.id for item in instrument.items}
+    targets = []
+    for number, counter in enumerate(counters, start=1):
+        _, token = register_kiosk(counter, name=f"Máy tính bảng thử tải {number}")
+        targets.append(KioskTarget(token, items, counter.unit_id, counter.id, instrument.id))
+    return targets
+
+
+def count_new_responses(url: str, since_id: int) -> tuple[int, int]:
+    """(rows, distinct client refs) stored after `since_id`."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            row = connection.execute(
+                sa.text(
+                    "SELECT count(*), count(DISTINCT (unit_id, client_ref)) "
+                    "FROM survey_responses WHERE id > :since"
+                ),
+                {"since": since_id},
+            ).one()
+            return row[0], row[1]
+    finally:
+        engine.dispose()
+
+
+def last_response_id(url: str) -> int:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(sa.text("SELECT coalesce(max(id), 0) FROM survey_responses"))
+    finally:
+        engine.dispose()
+
+
+# --- the servers --------------------------------------------------------------------------
+
+
+def app_environment(url: str, work_dir: str) -> dict[str, str]:
+    return {
+        "SURVEY_ENV": "production",
+        "SURVEY_DATABASE_URL": url,
+        "SURVEY_SECRET_KEY": secrets.token_hex(32),
+        "SURVEY_INSTANCE_PATH": work_dir,
+        "SURVEY_PUBLIC_URL": "http://127.0.0.1",
+        "SURVEY_SECURE_COOKIES": "false",  # plain http on the loopback
+    } | BENCH_RATE_LIMITS
+
+
+def gunicorn_args(workers: int | None) -> list[str]:
+    """The project's gunicorn settings when it has them; --workers overrides their choice."""
+    args = ["--config", str(GUNICORN_CONF)] if GUNICORN_CONF.exists() else []
+    if workers is not None:
+        args += ["--workers", str(workers)]
+    elif not GUNICORN_CONF.exists():
+        args += ["--workers", str(2 * (os.cpu_count() or 1) + 1)]
+    return args + ["--access-logfile", "/dev/null"]
+
+
+@contextmanager
+def real_server(
+    url: str, work_dir: str, workers: int | None, extra: list[str] = ()
+) -> Iterator[Gunicorn]:
+    env = app_environment(url, work_dir)
+    args = gunicorn_args(workers) + list(extra)
+    with gunicorn("survey_app:create_app()", env, Path(work_dir), args) as server:
+        yield server
+
+
+@contextmanager
+def yardstick_server(url: str, work_dir: str, workers: int | None) -> Iterator[Gunicorn]:
+    env = {"YARDSTICK_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    args = gunicorn_args(workers)
+    with gunicorn("bench.yardstick_app:create_app()", env, Path(work_dir), args) as server:
+        yield server
+
+
+def worker_rss_kib(server: Gunicorn) -> int:
+    """Resident memory of all the workers together."""
+    total = 0
+    for pid in server.worker_pids():
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except FileNotFoundError:  # a worker being replaced
+            continue
+        total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+    return total
+
+
+# --- a small HTTP/1.1 client ----------------------------------------------------------------
+
+
+class HttpError(Exception):
+    pass
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+class Connection:
+    """One keep-alive connection with its own cookies; reconnects when the server closes."""
+
+    def __init__(self, base_url: str):
+        parts = urlsplit(base_url)
+        self.host, self.port = parts.hostname, parts.port
+        self.cookies: dict[str, str] = {}
+        self._reader = self._writer = None
+
+    async def request(
+        self, method: str, path: str, body: bytes = b"", headers: dict | None = None
+    ) -> Reply:
+        """Send on the kept-alive connection; if the server had closed it meanwhile (its idle
+        timeout), send once more on a new one: every rating carries its id, so a repeat is safe."""
+        reused = self._writer is not None
+        try:
+            return await self._request(method, path, body, headers)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            if not reused:
+                raise
+            return await self._request(method, path, body, headers)
+
+    async def _request(self, method: str, path: str, body: bytes, headers: dict | None) -> Reply:
+        if self._writer is None:
+            self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}"]
+        lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+        if self.cookies:
+            lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        lines.append(f"Content-Length: {len(body)}")
+        try:
+            self._writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+            reply = await self._read_reply()
+        except (OSError, asyncio.IncompleteReadError, HttpError):
+            self.close()
+            raise
+        if reply.headers.get("connection", "").lower() == "close":
+            self.close()
+        return reply
+
+    async def _read_reply(self) -> Reply:
+        head = await self._reader.readuntil(b"\r\n\r\n")
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        headers: dict[str, str] = {}
+        for line in header_lines:
+            if not line:
+                continue
+            name, _, value = line.partition(":")
+            name, value = name.strip().lower(), value.strip()
+            if name == "set-cookie":
+                cookie_name, _, rest = value.partition("=")
+                self.cookies[cookie_name] = rest.split(";", 1)[0]
+            headers[name] = value
+        if "content-length" in headers:
+            body = await self._reader.readexactly(int(headers["content-length"]))
+        elif headers.get("transfer-encoding", "").lower() == "chunked":
+            body = await self._read_chunked()
+        else:
+            raise HttpError("reply without a length")
+        return Reply(int(status_line.split(" ", 2)[1]), headers, body)
+
+    async def _read_chunked(self) -> bytes:
+        parts = []
+        while size := int((await self._reader.readuntil(b"\r\n")).strip(), 16):
+            parts.append(await self._reader.readexactly(size + 2))
+        await self._reader.readuntil(b"\r\n")
+        return b"".join(part[:-2] for part in parts)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        self._reader = self._writer = None
+
+
+# --- the scenarios --------------------------------------------------------------------------
+
+
+def levels(count: int, rng) -> list[int]:
+    return [rng.choice((3, 4, 4, 5, 5)) for _ in range(count)]
+
+
+class QrClient:
+    """A phone that opened the survey once (CSRF token, session cookie) and sends ratings; with
+    `visits`, every rating is a new visit: a new session opens the form, then sends it."""
+
+    expected = 303
+
+    def __init__(self, base_url: str, target: QrTarget, rng, visits: bool = False):
+        self.connection, self.target, self.rng = Connection(base_url), target, rng
+        self.path = f"/s/{target.code}"
+        self.token = None
+        self.visits = visits
+
+    async def send(self) -> Reply:
+        if self.visits:
+            self.connection.cookies.clear()
+            self.token = None
+        if self.token is None:
+            page = await self.connection.request("GET", self.path)
+            found = CSRF_INPUT.search(page.body)
+            if found is None:
+                raise HttpError(f"GET {self.path}: {page.status} without a form")
+            self.token = found.group(1).decode()
+        codes = list(self.target.items)
+        form = dict(zip(codes, map(str, levels(len(codes), self.rng)), strict=True))
+        form |= {"csrf_token": self.token, "submission_id": uuid.uuid4().hex, "comment": ""}
+        body = urlencode(form).encode()
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        return await self.connection.request("POST", self.path, body, headers)
+
+
+class KioskClient:
+    expected = 201
+
+    def __init__(self, base_url: str, target: KioskTarget, rng):
+        self.connection, self.target, self.rng = Connection(base_url), target, rng
+        self.headers = {
+            "Authorization": f"Bearer {target.token}",
+            "Content-Type": "application/json",
+        }
+
+    async def send(self) -> Reply:
+        body = {
+            "id": str(uuid.uuid4()),
+            "instrument": KIOSK_INSTRUMENT,
+            "submitted_at": datetime.now(UTC).isoformat(),
+            "answers": dict(zip(KIOSK_ITEMS, levels(len(KIOSK_ITEMS), self.rng), strict=True)),
+        }
+        return await self.connection.request(
+            "POST", "/api/v1/responses", json.dumps(body).encode(), self.headers
+        )
+
+
+class YardstickClient:
+    """The same response (same rows, same number of answers) for the yardstick app."""
+
+    expected = 201
+
+    def __init__(self, base_url: str, target: QrTarget | KioskTarget, rng):
+        self.connection, self.target, self.rng = Connection(base_url), target, rng
+
+    async def send(self) -> Reply:
+        target = self.target
+        values = levels(len(target.items), self.rng)
+        body = {
+            "client_ref": uuid.uuid4().hex,
+            "unit_id": target.unit_id,
+            "counter_id": target.counter_id,
+            "officer_id": getattr(target, "officer_id", None),
+            "instrument_id": target.instrument_id,
+            "answers": dict(zip(map(str, target.items.values()), values, strict=True)),
+        }
+        headers = {"Content-Type": "application/json"}
+        return await self.connection.request(
+            "POST", "/responses", json.dumps(body).encode(), headers
+        )
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+
+    def error(self, kind: str) -> None:
+        self.errors[kind] = self.errors.get(kind, 0) + 1
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+
+async def one_request(client, tally: Tally) -> None:
+    started = time.perf_counter()
+    try:
+        reply = await client.send()
+    except (OSError, asyncio.IncompleteReadError, HttpError) as error:
+        tally.error(type(error).__name__)
+        return
+    if reply.status != client.expected:
+        tally.error(f"HTTP {reply.status}")
+        return
+    tally.latencies_ms.append((time.perf_counter() - started) * 1000)
+
+
+async def closed_loop(clients: list, seconds: float) -> Tally:
+    """Each client sends, waits for the answer, sends again, until the time is up."""
+    tally = Tally()
+    deadline = time.perf_counter() + seconds
+
+    async def run(client) -> None:
+        while time.perf_counter() < deadline:
+            await one_request(client, tally)
+        client.connection.close()
+
+    await asyncio.gather(*(run(client) for client in clients))
+    return tally
+
+
+def percentile(values: list[float], p: int) -> float:
+    if len(values) < 2:
+        return float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+
+
+@dataclass
+class Measure:
+    name: str
+    seconds: float
+    tally: Tally
+    client_cpu_s: float
+
+    @property
+    def done(self) -> int:
+        return len(self.tally.latencies_ms)
+
+    @property
+    def throughput(self) -> float:
+        return self.done / self.seconds
+
+    def p(self, n: int) -> float:
+        return percentile(self.tally.latencies_ms, n)
+
+
+def measure(name: str, clients: list, seconds: float) -> Measure:
+    """Run the clients for `seconds` in a fresh event loop and time them."""
+    cpu, started = time.process_time(), time.perf_counter()
+    tally = asyncio.run(closed_loop(clients, seconds))
+    elapsed = time.perf_counter() - started
+    return Measure(name, elapsed, tally, time.process_time() - cpu)
