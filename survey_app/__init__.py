@@ -33,6 +33,10 @@ def create_app(settings: dict | None = None) -> Flask:
         os.makedirs(app.instance_path, exist_ok=True)
     _init_extensions(app)
     _register_blueprints(app)
+    from survey_app import limits, security
+
+    security.init_app(app)
+    limits.init_app(app)  # after the blueprints: its rules name them
     from survey_app import errors
 
     errors.init_app(app)
@@ -70,11 +74,16 @@ def _register_blueprints(app: Flask) -> None:
         calendar_admin,
         codes,
         complaints,
+        health,
         main,
         officer,
         org,
         procedures,
+        public,
         qr,
+        report_downloads,  # noqa: F401 (adds its routes to reports.bp)
+        reports,
+        responses_admin,
         staff,
         survey,
         tickets,
@@ -97,5 +106,16 @@ def _register_blueprints(app: Flask) -> None:
         tickets,
         complaints,
         calendar_admin,
+        health,
+        reports,
+        public,
+        responses_admin,
     ):
         app.register_blueprint(module.bp)
+    from kiosk import admin as kiosk_admin
+    from kiosk import api as kiosk_api
+    from kiosk import pages as kiosk_pages
+
+    app.register_blueprint(kiosk_api.bp)
+    app.register_blueprint(kiosk_admin.bp)
+    app.register_blueprint(kiosk_pages.bp)

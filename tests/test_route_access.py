@@ -20,6 +20,7 @@ from werkzeug.routing import Rule
 from survey_app.extensions import db
 from survey_app.models import ApiKey, CalendarOverride, Role, TicketChannel
 from survey_app.services.calendar import add_override
+from survey_app.services.kiosks import register_kiosk
 from survey_app.services.org_admin import set_officer_photo
 from survey_app.services.procedures import create_procedure
 from survey_app.services.ticket_files import CheckedFile, attach_files
@@ -50,9 +51,21 @@ PUBLIC = {
     "complaints.file_form",
     "complaints.filed",
     "complaints.show_status",
+    "kiosk_api.pair_device",
+    "health.show_health",
+    "health.show_readiness",
+    "public.show_unit",
+    "kiosk.show_app",
+    "kiosk.service_worker",
+    "kiosk.show_manifest",
 }
 # JSON endpoints authenticated by an API key: anonymous gets 401 (public documentation excepted).
-API = {"api.create_survey_link", "api.create_complaint"}
+API = {
+    "api.create_survey_link",
+    "api.create_complaint",
+    "kiosk_api.show_config",
+    "kiosk_api.submit_rating",
+}
 # Staff pages: the roles that may use them. Everyone else gets 403; anonymous goes to sign-in.
 STAFF = {
     "staff.show_home": EVERY_ROLE,
@@ -106,6 +119,19 @@ STAFF = {
     "calendar_admin.show_calendar": {ADMIN},
     "calendar_admin.add_override": {ADMIN},
     "calendar_admin.remove_override": {ADMIN},
+    "kiosks.list_kiosks": {ADMIN, MANAGER},
+    "kiosks.create_kiosk": {ADMIN, MANAGER},
+    "kiosks.edit_kiosk": {ADMIN, MANAGER},
+    "kiosks.new_pairing_code": {ADMIN, MANAGER},
+    "kiosks.revoke_kiosk": {ADMIN, MANAGER},
+    "responses_admin.mark_spam": {ADMIN, MANAGER},
+    "reports.show_own_dashboard": {ADMIN, MANAGER},
+    "reports.show_dashboard": {ADMIN, MANAGER},
+    "reports.close_report": {ADMIN, MANAGER},
+    "reports.show_unit_ranking": {ADMIN, MANAGER},
+    "reports.list_flagged": {ADMIN, MANAGER},
+    "reports.download_monthly": {ADMIN, MANAGER},
+    "reports.download_officers": {ADMIN, MANAGER},
 }
 OBJECT_ARGUMENTS = (
     "ticket_code",
@@ -115,6 +141,7 @@ OBJECT_ARGUMENTS = (
     "survey_code",
     "username",
     "key_prefix",
+    "kiosk_code",
 )
 
 
@@ -139,6 +166,7 @@ class World:
         place["user"] = make_user(unit=unit, username=f"nv-{unit.code.lower()}")
         place["api_key"] = _api_key(unit)
         place["ticket"] = _ticket(unit)
+        place["kiosk"] = register_kiosk(place["counter"], name="Máy")[0]
 
     def _user(self, role: Role):
         officer = self.inside["officer"] if role is OFFICER else None
@@ -184,8 +212,12 @@ def url_arguments(rule: Rule, place: dict, world: "World") -> dict:
         "survey_code": survey_code_of(place),
         "username": place["user"].username,
         "key_prefix": place["api_key"].prefix,
+        "kiosk_code": place["kiosk"].token_prefix,
         "code": survey_code_of(place),
         "ref": place["response"].client_ref,
+        "client_ref": place["response"].client_ref,
+        "month": "2026-10",  # a past month: closing it is allowed
+        "format": "xlsx",
         "filename": "css/survey.css",
         "procedure_code": world.procedure.code,
         "ticket_code": place["ticket"].code,
@@ -241,7 +273,8 @@ def fresh_arguments(rule: Rule, world: World) -> dict:
     """New objects inside commune A for a POST that is allowed: its changes (a removed photo,
     a revoked key, a deactivated officer) must not leak into the other checks."""
     commune = world.inside["unit"]
-    place = {"unit": make_unit(parent=commune), "response": world.inside["response"]}
+    place = {"unit": make_unit(parent=commune)}
+    place["response"] = make_response(unit=place["unit"])
     place["counter"] = make_counter(unit=commune)
     place["officer"] = make_officer(unit=commune)
     set_officer_photo(place["officer"], _png())
@@ -249,6 +282,7 @@ def fresh_arguments(rule: Rule, world: World) -> dict:
     place["user"] = make_user(unit=commune) if needs_user else world.inside["user"]
     place["api_key"] = _api_key(commune)
     place["ticket"] = _ticket(commune)
+    place["kiosk"] = register_kiosk(place["counter"], name="Máy")[0]
     if "day" in rule.arguments:
         place["override_day"] = _override_day()
     return url_arguments(rule, place, world)

@@ -4,9 +4,9 @@
 2. the user's role must grant the permission the view declared with @needs (a staff view that
    declares none is refused: access fails closed);
 3. every object named in the URL (`unit_code`, `counter_code`, `officer_code`, `survey_code`,
-   `username`, `key_prefix`, `ticket_code`) is loaded here and must belong to the user's scope,
-   or the answer is 404, as if it did not exist. The view receives the loaded object (`unit`,
-   `counter`, ...).
+   `username`, `key_prefix`, `ticket_code`, `kiosk_code`) is loaded here and must belong to the
+   user's scope, or the answer is 404, as if it did not exist. The view receives the loaded
+   object (`unit`, `counter`, ...).
    Procedures belong to the national catalogue, not to a unit: they are only looked up.
 """
 
@@ -22,6 +22,7 @@ from survey_app.extensions import db
 from survey_app.models import (
     ApiKey,
     Counter,
+    Kiosk,
     Officer,
     Procedure,
     SurveyCode,
@@ -40,6 +41,7 @@ URL_OBJECTS: dict[str, tuple[str, Callable]] = {
     "key_prefix": ("api_key", lambda key: _one(ApiKey, ApiKey.prefix == key)),
     "procedure_code": ("procedure", lambda key: _one(Procedure, Procedure.code == key)),
     "ticket_code": ("ticket", lambda key: _one(Ticket, Ticket.code == key.upper())),
+    "kiosk_code": ("kiosk", lambda key: _one(Kiosk, Kiosk.token_prefix == key)),
 }
 
 

@@ -20,7 +20,18 @@ def main() -> None:
 
 
 def _register_commands() -> None:
-    from survey_app.cli import calendar, demo, instruments, org, qr, responses, tickets, users
+    from survey_app.cli import (
+        calendar,
+        demo,
+        instruments,
+        kiosk,
+        org,
+        qr,
+        report,
+        responses,
+        tickets,
+        users,
+    )
 
     main.add_command(demo.demo_command)
     main.add_command(instruments.instruments_group)
@@ -31,6 +42,8 @@ def _register_commands() -> None:
     main.add_command(org.import_org_command)
     main.add_command(calendar.calendar_group)
     main.add_command(tickets.tickets_group)
+    main.add_command(kiosk.kiosk_group)
+    main.add_command(report.report_group)
 
 
 _register_commands()

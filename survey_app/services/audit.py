@@ -10,9 +10,11 @@ from survey_app.models import (
     AuditEvent,
     CalendarOverride,
     Counter,
+    Kiosk,
     Officer,
     Procedure,
     SurveyCode,
+    SurveyResponse,
     Unit,
     User,
 )
@@ -27,6 +29,8 @@ TARGETS = {
     User: ("user", "username"),
     ApiKey: ("api_key", "prefix"),
     CalendarOverride: ("calendar_override", "day"),
+    Kiosk: ("kiosk", "token_prefix"),
+    SurveyResponse: ("survey_response", "client_ref"),
 }
 
 
