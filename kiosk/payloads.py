@@ -7,6 +7,7 @@ Messages are English, for the developer of the tablet app; each names the field 
 import re
 from datetime import datetime
 
+from survey_app.json_fields import text_field
 from survey_app.models import SCALE
 from survey_app.models.response import COMMENT_MAX_LENGTH
 from survey_app.services.errors import InvalidSubmission
@@ -164,21 +165,6 @@ def _text(value, limit: int, multiline: bool = False) -> str | None:
     if problem:
         raise ValueError(problem)
     return text
-
-
-def text_field(value, limit: int, multiline: bool = False) -> tuple[str | None, str | None]:
-    """(value, None) or (None, what is wrong); an empty string counts as absent."""
-    if value is None:
-        return None, None
-    if not isinstance(value, str):
-        return None, "Must be a string."
-    value = value.strip()
-    if len(value) > limit:
-        return None, f"At most {limit} characters."
-    shown = "".join(" " if c in "\r\n\t" else c for c in value) if multiline else value
-    if not shown.isprintable():
-        return None, "Must not contain control characters."
-    return value or None, None
 
 
 def device_version(header: str | None) -> str | None:

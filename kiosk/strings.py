@@ -21,6 +21,7 @@ KIOSK_STRINGS = {
     "pair_working": _l("Connecting…"),
     "pair_invalid": _l("This code is wrong or has expired. Ask for a new code."),
     "pair_offline": _l("The server cannot be reached. Check the network and try again."),
+    "pair_busy": _l("Too many attempts from this network. Wait a minute and try again."),
     "delete": _l("Delete"),
     "language": _l("Language"),
     "tap_to_rate": _l("Tap to rate"),

@@ -35,6 +35,7 @@ export async function pair(code) {
   try {
     const response = await request("/kiosk/pair", { method: "POST", body: { pairing_code: code }, token: null });
     if (response.status === 201) return await response.json();
+    if (response.status === 429) return { problem: "busy" };
     return { problem: response.status >= 500 ? "offline" : "invalid" };
   } catch {
     return { problem: "offline" };

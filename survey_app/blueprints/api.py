@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from werkzeug.exceptions import HTTPException
 
 from survey_app.extensions import csrf, db
+from survey_app.json_fields import text_field
 from survey_app.models import (
     CONTENT_MAX_LENGTH,
     ApiKey,
@@ -116,7 +117,7 @@ def complaint_request(api_key: ApiKey, payload) -> TicketRequest:
         (contact, CONTACT_LIMITS, "contact."),
     ):
         for name, limit in limits.items():
-            values[prefix + name], problem = _text_field(source.get(name), limit)
+            values[prefix + name], problem = text_field(source.get(name), limit)
             if problem:
                 errors[prefix + name] = problem
     for name in ("unit_code", "content", "client_ref"):
@@ -197,7 +198,7 @@ def parse_link_request(payload) -> LinkRequest:
     errors = {name: "Unknown field." for name in payload if name not in FIELD_LIMITS}
     values = {}
     for name in FIELD_LIMITS:
-        values[name], problem = _text_field(payload.get(name), FIELD_LIMITS[name])
+        values[name], problem = text_field(payload.get(name), FIELD_LIMITS[name])
         if problem:
             errors[name] = problem
     if values["dossier_code"] is None and "dossier_code" not in errors:
@@ -207,21 +208,6 @@ def parse_link_request(payload) -> LinkRequest:
     if errors:
         raise InvalidLinkRequest(errors)
     return LinkRequest(**values)
-
-
-def _text_field(value, limit: int, multiline: bool = False) -> tuple[str | None, str | None]:
-    """(value, None) or (None, what is wrong); an empty string counts as absent."""
-    if value is None:
-        return None, None
-    if not isinstance(value, str):
-        return None, "Must be a string."
-    value = value.strip()
-    if len(value) > limit:
-        return None, f"At most {limit} characters."
-    shown = "".join(" " if c in "\r\n\t" else c for c in value) if multiline else value
-    if not shown.isprintable():
-        return None, "Must not contain control characters."
-    return value or None, None
 
 
 def link_body(link: SurveyCode) -> dict:

@@ -10,7 +10,7 @@ itself until it can be downloaded, so no request runs long enough to time out.
 from flask import abort, render_template, send_file
 from flask_babel import get_locale
 
-from analytics.months import Month, current_month
+from analytics.months import Month
 from analytics.report_export import (
     CONTENT_TYPES,
     REPORT_FORMATS,
@@ -19,7 +19,7 @@ from analytics.report_export import (
 )
 from analytics.report_files import ReportBuildFailed, ReportFile, request_report
 from survey_app.auth.permissions import Permission, needs
-from survey_app.blueprints.reports import bp
+from survey_app.blueprints.reports import bp, url_month
 from survey_app.models import Unit
 
 REFRESH_SECONDS = 3
@@ -30,7 +30,7 @@ REFRESH_SECONDS = 3
 def download_monthly(unit: Unit, month: str, format: str):  # noqa: A002 (the URL's name)
     if format not in REPORT_FORMATS:
         abort(404)
-    chosen = _month(month)
+    chosen = url_month(month)
     found = _request(unit, chosen, format)
     return _send(found, format, report_file_name(unit, chosen, format), unit, chosen)
 
@@ -38,20 +38,9 @@ def download_monthly(unit: Unit, month: str, format: str):  # noqa: A002 (the UR
 @bp.get("/<unit_code>/<month>/officers.csv")
 @needs(Permission.VIEW_REPORTS)
 def download_officers(unit: Unit, month: str):
-    chosen = _month(month)
+    chosen = url_month(month)
     found = _request(unit, chosen, "csv")
     return _send(found, "csv", officers_file_name(unit, chosen), unit, chosen)
-
-
-def _month(text: str) -> Month:
-    """A month that does not exist or has not begun has no report."""
-    try:
-        month = Month.parse(text)
-    except ValueError:
-        abort(404)
-    if month > current_month():
-        abort(404)
-    return month
 
 
 def _request(unit: Unit, month: Month, kind: str) -> ReportFile:

@@ -34,7 +34,7 @@ def show_own_dashboard():
 @bp.get("/<unit_code>/<month>")
 @needs(Permission.VIEW_REPORTS)
 def show_dashboard(unit: Unit, month: str):
-    chosen = _month(month)
+    chosen = url_month(month)
     dashboard = build_dashboard(unit, chosen, masks=comment_masks(), locale=str(get_locale()))
     return render_template(
         "reports/dashboard.html",
@@ -52,7 +52,7 @@ def show_dashboard(unit: Unit, month: str):
 @bp.post("/<unit_code>/<month>/close")
 @needs(Permission.VIEW_REPORTS)
 def close_report(unit: Unit, month: str):
-    chosen = _month(month)
+    chosen = url_month(month)
     try:
         close_month(unit, chosen, by=current_user._get_current_object())
     except DomainError as error:
@@ -65,7 +65,7 @@ def close_report(unit: Unit, month: str):
 @bp.get("/<unit_code>/<month>/units")
 @needs(Permission.VIEW_REPORTS)
 def show_unit_ranking(unit: Unit, month: str):
-    chosen = _month(month)
+    chosen = url_month(month)
     return render_template(
         "reports/units.html",
         unit=unit,
@@ -79,7 +79,7 @@ def show_unit_ranking(unit: Unit, month: str):
 @bp.get("/<unit_code>/<month>/flagged")
 @needs(Permission.VIEW_REPORTS)
 def list_flagged(unit: Unit, month: str):
-    chosen = _month(month)
+    chosen = url_month(month)
     return render_template(
         "reports/flagged.html",
         unit=unit,
@@ -89,7 +89,7 @@ def list_flagged(unit: Unit, month: str):
     )
 
 
-def _month(text: str) -> Month:
+def url_month(text: str) -> Month:
     """The month of the URL; one that does not exist or has not begun is not found."""
     try:
         month = Month.parse(text)
