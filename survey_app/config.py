@@ -66,6 +66,10 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "SURVEY_SMTP_PASSWORD": os.environ.get("SURVEY_SMTP_PASSWORD"),
         "SURVEY_SMTP_STARTTLS": _flag("SURVEY_SMTP_STARTTLS", False),
         "SURVEY_MAIL_FROM": os.environ.get("SURVEY_MAIL_FROM", "khao-sat@localhost"),
+        # The place written before the report's date ("Đà Lạt, ngày ..."); default: from the unit.
+        "SURVEY_REPORT_PLACE": os.environ.get("SURVEY_REPORT_PLACE"),
+        # Built report files (XLSX, PDF, CSV); default: reports/ beside the uploads.
+        "SURVEY_REPORTS_DIR": os.environ.get("SURVEY_REPORTS_DIR"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Behind TLS in production; SURVEY_SECURE_COOKIES=false only for a plain-http trial.

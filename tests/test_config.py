@@ -54,6 +54,15 @@ def test_settings_come_from_survey_variables(clean_env):
     assert app.config["SURVEY_RATELIMIT_STORAGE_URL"] == "redis://127.0.0.1:6379/0"
 
 
+def test_the_report_place_and_folder_come_from_survey_variables(clean_env, tmp_path):
+    clean_env.setenv("SURVEY_ENV", "development")
+    clean_env.setenv("SURVEY_REPORT_PLACE", "Đà Lạt")
+    clean_env.setenv("SURVEY_REPORTS_DIR", str(tmp_path / "bao-cao"))
+    app = create_app()
+    assert app.config["SURVEY_REPORT_PLACE"] == "Đà Lạt"
+    assert app.config["SURVEY_REPORTS_DIR"] == str(tmp_path / "bao-cao")
+
+
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
