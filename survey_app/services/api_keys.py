@@ -12,6 +12,7 @@ import string
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import InstrumentedAttribute
 
 from survey_app.extensions import db
 from survey_app.models import ApiKey, Unit, User, utcnow
@@ -34,7 +35,7 @@ def hash_secret(secret: str) -> str:
 
 def create_api_key(*, name: str, unit: Unit, created_by: User | None) -> tuple[ApiKey, str]:
     """The new key and its full text, which is never stored and cannot be shown again."""
-    prefix, secret = _new_prefix(), secrets.token_urlsafe(SECRET_BYTES)
+    prefix, secret = new_unique_prefix(ApiKey.prefix), secrets.token_urlsafe(SECRET_BYTES)
     api_key = ApiKey(
         name=name.strip(),
         unit=unit,
@@ -48,11 +49,25 @@ def create_api_key(*, name: str, unit: Unit, created_by: User | None) -> tuple[A
     return api_key, f"{KEY_SCHEME}_{prefix}_{secret}"
 
 
-def _new_prefix() -> str:
+def new_unique_prefix(column: InstrumentedAttribute) -> str:
+    """A random prefix no row holds yet in `column` (API keys and kiosk tokens use one)."""
     while True:
         prefix = "".join(secrets.choice(PREFIX_ALPHABET) for _ in range(PREFIX_LENGTH))
-        if db.session.scalar(sa.select(ApiKey.id).where(ApiKey.prefix == prefix)) is None:
+        if db.session.scalar(sa.select(column).where(column == prefix)) is None:
             return prefix
+
+
+def split_token(presented: str, scheme: str) -> tuple[str, str] | None:
+    """(prefix, secret) of a `<scheme>_<prefix>_<secret>` text, or None when malformed."""
+    found_scheme, _, rest = presented.partition("_")
+    prefix, _, secret = rest.partition("_")
+    if found_scheme != scheme or not prefix or not secret:
+        return None
+    return prefix, secret
+
+
+def secret_matches(stored_hash: str | None, secret: str) -> bool:
+    return stored_hash is not None and hmac.compare_digest(stored_hash, hash_secret(secret))
 
 
 def revoke_api_key(api_key: ApiKey) -> None:
@@ -65,13 +80,11 @@ def revoke_api_key(api_key: ApiKey) -> None:
 
 def find_api_key(presented: str) -> ApiKey | None:
     """The live key matching the presented text, or None (unknown, malformed or revoked)."""
-    scheme, _, rest = presented.partition("_")
-    prefix, _, secret = rest.partition("_")
-    if scheme != KEY_SCHEME or not prefix or not secret:
+    parts = split_token(presented, KEY_SCHEME)
+    if parts is None:
         return None
+    prefix, secret = parts
     api_key = db.session.scalar(sa.select(ApiKey).where(ApiKey.prefix == prefix))
     if api_key is None or api_key.revoked_at is not None:
         return None
-    if not hmac.compare_digest(api_key.key_hash, hash_secret(secret)):
-        return None
-    return api_key
+    return api_key if secret_matches(api_key.key_hash, secret) else None

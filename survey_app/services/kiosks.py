@@ -10,7 +10,6 @@ The pairing code is short enough to type on a tablet (8 characters without 0/O, 
 """
 
 import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import time, timedelta
@@ -20,7 +19,13 @@ from flask_babel import lazy_gettext as _l
 
 from survey_app.extensions import db
 from survey_app.models import Counter, Kiosk, Officer, User, utcnow
-from survey_app.services.api_keys import PREFIX_ALPHABET, PREFIX_LENGTH, SECRET_BYTES, hash_secret
+from survey_app.services.api_keys import (
+    SECRET_BYTES,
+    hash_secret,
+    new_unique_prefix,
+    secret_matches,
+    split_token,
+)
 from survey_app.services.audit import record_change
 from survey_app.services.errors import DomainError
 from survey_app.services.org import CODE_ALPHABET
@@ -89,7 +94,7 @@ def _new_kiosk(counter: Counter, name: str) -> Kiosk:
     name = name.strip()
     if not name or len(name) > NAME_MAX_LENGTH:
         raise InvalidChange("name", str(_l("Give the kiosk a name of at most 200 characters.")))
-    kiosk = Kiosk(counter=counter, name=name, token_prefix=_new_prefix())
+    kiosk = Kiosk(counter=counter, name=name, token_prefix=new_unique_prefix(Kiosk.token_prefix))
     db.session.add(kiosk)
     return kiosk
 
@@ -192,14 +197,12 @@ def _settings_details(kiosk: Kiosk, settings: KioskSettings) -> dict:
 
 def find_kiosk(token: str) -> Kiosk | None:
     """The kiosk whose device token this is (revoked ones too: the caller tells them apart)."""
-    scheme, _, rest = token.partition("_")
-    prefix, _, secret = rest.partition("_")
-    if scheme != TOKEN_SCHEME or not prefix or not secret:
+    parts = split_token(token, TOKEN_SCHEME)
+    if parts is None:
         return None
+    prefix, secret = parts
     kiosk = db.session.scalar(sa.select(Kiosk).where(Kiosk.token_prefix == prefix))
-    if kiosk is None or kiosk.token_hash is None:
-        return None
-    if not hmac.compare_digest(kiosk.token_hash, hash_secret(secret)):
+    if kiosk is None or not secret_matches(kiosk.token_hash, secret):
         return None
     return kiosk
 
@@ -252,13 +255,6 @@ def _issue_token(kiosk: Kiosk) -> str:
     kiosk.token_hash = hash_secret(secret)
     kiosk.paired_at = utcnow()
     return f"{TOKEN_SCHEME}_{kiosk.token_prefix}_{secret}"
-
-
-def _new_prefix() -> str:
-    while True:
-        prefix = "".join(secrets.choice(PREFIX_ALPHABET) for _ in range(PREFIX_LENGTH))
-        if db.session.scalar(sa.select(Kiosk.id).where(Kiosk.token_prefix == prefix)) is None:
-            return prefix
 
 
 def _check_live(kiosk: Kiosk) -> None:
