@@ -26,17 +26,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load_common import (  # noqa: E402
-    BenchData,
+from bench.load_clients import (  # noqa: E402
     KioskClient,
     Measure,
     QrClient,
     Tally,
     YardstickClient,
+    measure,
+)
+from bench.load_setup import (  # noqa: E402
+    BenchData,
     bench_database,
     count_new_responses,
     last_response_id,
-    measure,
     prepare,
     real_server,
     yardstick_server,

@@ -25,15 +25,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load_common import (  # noqa: E402
+from bench.load_clients import (  # noqa: E402
     KioskClient,
     QrClient,
     Tally,
+    one_request,
+    percentile,
+)
+from bench.load_setup import (  # noqa: E402
     bench_database,
     count_new_responses,
     last_response_id,
-    one_request,
-    percentile,
     prepare,
     real_server,
     worker_rss_kib,
