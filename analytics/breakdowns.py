@@ -15,6 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 
+from analytics import counting
+from analytics.counting import Dimension
 from analytics.figures import EMPTY_FIGURES, Figures, sum_figures
 from analytics.indices import (
     Grouping,
@@ -31,19 +33,20 @@ from survey_app.queries import list_unit_subtree_ids
 
 # Where a response was given: its unit, officer, counter and channel (complaints have none).
 BY_PLACE = Grouping(
-    (Response.unit_id, Response.officer_id, Response.counter_id, Response.channel),
+    (counting.UNIT, counting.OFFICER, counting.COUNTER, counting.CHANNEL),
     (Ticket.unit_id, Ticket.officer_id, Ticket.counter_id, sa.null()),
 )
 UNIT, OFFICER, COUNTER, CHANNEL = range(4)
-# A response's field: its procedure's, else its counter's (a counter serves one field).
-FIELD = sa.func.coalesce(sa.func.nullif(Procedure.field, ""), sa.func.nullif(Counter.field, ""))
-BY_FIELD = Grouping(
-    FIELD,
-    response_joins=(
+# A response's field: its procedure's, else its counter's (a counter serves one field). The
+# tallies do not keep it: these figures are counted from the responses.
+FIELD = Dimension(
+    sa.func.coalesce(sa.func.nullif(Procedure.field, ""), sa.func.nullif(Counter.field, "")),
+    joins=(
         (Procedure, Procedure.id == Response.procedure_id),
         (Counter, Counter.id == Response.counter_id),
     ),
 )
+BY_FIELD = Grouping((FIELD,))
 # Arrival times are counted per quarter hour in SQL and placed in local weekday and hour here:
 # exact for every time zone offset in use, and at most ~3,000 rows a month.
 ARRIVAL_BUCKET_SECONDS = 900

@@ -1,20 +1,29 @@
-"""Counting responses for the SIPAS figures (analytics/figures.py) of any set of responses, any
-local months and any grouping (per month, officer, counter, channel, unit, ...).
+"""The SIPAS figures (analytics/figures.py) of any set of responses, any local months and any
+grouping (per month, officer, counter, channel, unit, ...).
 
-Counting happens in SQL (one GROUP BY over responses, one over answers and one over rated
-complaints, whatever the number of groups; the same statements on SQLite and PostgreSQL);
-turning the counts into indices happens in Python. Spam never counts.
+The counts come from analytics.counting (the tallies and the responses not tallied yet), summed
+in SQL per group and per item whatever the number of groups; rated complaints add one item to
+the PA factor. Turning the counts into indices happens in Python.
 """
 
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
 
+from analytics.counting import (
+    Dimension,
+    ResponseFilter,
+    Selection,
+    answer_rows,
+    key_columns,
+    position_in,
+    response_conditions,
+    response_rows,
+)
 from analytics.figures import (
     EMPTY_FIGURES,
     FactorFigure,
@@ -26,9 +35,7 @@ from analytics.figures import (
 )
 from analytics.months import Month, months_ending, survey_zone
 from survey_app.extensions import db
-from survey_app.models import SATISFIED_FROM, Answer, Factor, Instrument, Item, Ticket
-from survey_app.models import SurveyResponse as Response
-from survey_app.queries import list_unit_subtree_ids
+from survey_app.models import SATISFIED_FROM, Factor, Instrument, Item, Ticket
 
 __all__ = [
     "EMPTY_FIGURES",
@@ -62,36 +69,18 @@ def min_sample() -> int:
 
 
 @dataclass(frozen=True)
-class ResponseFilter:
-    """Which responses count; every given condition must hold, None means "any"."""
-
-    unit_ids: frozenset[int] | None = None
-    officer_id: int | None = None
-    counter_id: int | None = None
-
-    @classmethod
-    def unit_subtree(cls, unit_id: int) -> "ResponseFilter":
-        """Responses of a unit and of every unit below it."""
-        return cls(unit_ids=frozenset(list_unit_subtree_ids(unit_id)))
-
-
-Key = sa.ColumnElement | tuple[sa.ColumnElement, ...]
-
-
-@dataclass(frozen=True)
 class Grouping:
-    """How to split responses into groups: SQL expressions giving each response its group's
-    key (with the outer joins they need), and the same for rated complaints. Without a
-    `ticket_key` complaint ratings are left out (a channel has no complaints). With a tuple of
-    expressions the groups are keyed by tuples."""
+    """How to split responses into groups: the dimensions giving each response its group's key,
+    and the same for rated complaints as SQL on tickets. Without a `ticket_key` complaint
+    ratings are left out (a channel has no complaints). With several dimensions the groups are
+    keyed by tuples."""
 
-    response_key: Key
-    ticket_key: Key | None = None
-    response_joins: tuple[tuple[sa.FromClause, sa.ColumnElement], ...] = ()
+    dimensions: tuple[Dimension, ...]
+    ticket_key: tuple[sa.ColumnElement, ...] | None = None
 
     @property
     def width(self) -> int:
-        return len(self.response_key) if isinstance(self.response_key, tuple) else 1
+        return len(self.dimensions)
 
 
 def compute_figures(
@@ -119,14 +108,13 @@ def figures_by_month(
 
     The month of a response is worked out by comparing with UTC bounds (no date functions, so
     both databases agree)."""
-    months = list(dict.fromkeys(months))
-    bounds = [month.bounds(zone or survey_zone()) for month in months]
-    grouping = Grouping(
-        _position(Response.submitted_at, bounds), _position(Ticket.rated_at, bounds)
-    )
-    start, end = min(start for start, _ in bounds), max(end for _, end in bounds)
-    found = _grouped_figures(response_filter, start, end, grouping)
-    return {month: found.get(position, EMPTY_FIGURES) for position, month in enumerate(months)}
+    selection = Selection(response_filter, tuple(dict.fromkeys(months)), zone or survey_zone())
+    ticket_month = position_in(Ticket.rated_at, selection.bounds)
+    grouping = Grouping((selection.month_dimension(),), (ticket_month,))
+    found = _grouped_figures(selection, grouping)
+    return {
+        month: found.get(position, EMPTY_FIGURES) for position, month in enumerate(selection.months)
+    }
 
 
 def figures_by_group(
@@ -137,51 +125,14 @@ def figures_by_group(
 ) -> dict[Hashable, Figures]:
     """Figures of each group that has responses (or rated complaints) in the month; responses
     whose key is NULL (no officer, ...) are the group None."""
-    start, end = month.bounds(zone or survey_zone())
-    return _grouped_figures(response_filter, start, end, grouping)
+    return _grouped_figures(Selection(response_filter, (month,), zone or survey_zone()), grouping)
 
 
-def response_conditions(
-    response_filter: ResponseFilter, start: datetime, end: datetime
-) -> sa.ColumnElement[bool]:
-    """The WHERE clause shared by every figure: the filter, [start, end) in UTC, no spam."""
-    conditions = [
-        Response.submitted_at >= start,
-        Response.submitted_at < end,
-        Response.is_spam.is_(False),
-    ]
-    if response_filter.unit_ids is not None:
-        conditions.append(Response.unit_id.in_(sorted(response_filter.unit_ids)))
-    if response_filter.officer_id is not None:
-        conditions.append(Response.officer_id == response_filter.officer_id)
-    if response_filter.counter_id is not None:
-        conditions.append(Response.counter_id == response_filter.counter_id)
-    return sa.and_(*conditions)
-
-
-def _position(
-    column: sa.ColumnElement, bounds: list[tuple[datetime, datetime]]
-) -> sa.ColumnElement:
-    """The position in `bounds` of the period holding `column`'s instant (NULL if none)."""
-    if len(bounds) == 1:
-        # The query selects that one period: a constant spares a CASE on every answer row.
-        return sa.literal(0, sa.Integer)
-    return sa.case(
-        *[
-            (sa.and_(column >= start, column < end), position)
-            for position, (start, end) in enumerate(bounds)
-        ]
-    )
-
-
-def _grouped_figures(
-    response_filter: ResponseFilter, start: datetime, end: datetime, grouping: Grouping
-) -> dict[Hashable, Figures]:
-    keyed = _keyed_responses(response_filter, start, end, grouping)
-    responses = _response_counts(keyed, grouping.width)
-    items = _item_counts(keyed, grouping.width)
+def _grouped_figures(selection: Selection, grouping: Grouping) -> dict[Hashable, Figures]:
+    responses = _response_counts(selection, grouping)
+    items = _item_counts(selection, grouping)
     if grouping.ticket_key is not None:
-        for key, figure in _ticket_ratings(response_filter, start, end, grouping).items():
+        for key, figure in _ticket_ratings(selection, grouping).items():
             items[key].append(figure)
     return {
         key: build_figures(*responses.get(key, (0, 0)), items.get(key, []))
@@ -189,29 +140,14 @@ def _grouped_figures(
     }
 
 
-def _keyed_responses(
-    response_filter: ResponseFilter, start: datetime, end: datetime, grouping: Grouping
-) -> sa.Subquery:
-    """The selected responses with their group's key, as a subquery, so that the outer GROUP BY
-    names a plain column."""
-    keys = _labelled(grouping.response_key)
-    query = sa.select(Response.id.label("response_id"), Response.flagged, *keys).select_from(
-        Response
-    )
-    for target, condition in grouping.response_joins:
-        query = query.outerjoin(target, condition)
-    return query.where(response_conditions(response_filter, start, end)).subquery("keyed")
-
-
-def _ticket_ratings(
-    response_filter: ResponseFilter, start: datetime, end: datetime, grouping: Grouping
-) -> dict[Hashable, ItemFigure]:
+def _ticket_ratings(selection: Selection, grouping: Grouping) -> dict[Hashable, ItemFigure]:
     """Citizens' ratings of how their complaints were handled, by month of rating: one more
     item of the PA factor (issue 4), averaged with the questionnaire's PA items."""
+    bounds, response_filter = selection.bounds, selection.response_filter
     conditions = [
         Ticket.handling_rating.is_not(None),
-        Ticket.rated_at >= start,
-        Ticket.rated_at < end,
+        Ticket.rated_at >= min(start for start, _ in bounds),
+        Ticket.rated_at < max(end for _, end in bounds),
     ]
     for column, value in (
         (Ticket.officer_id, response_filter.officer_id),
@@ -221,18 +157,14 @@ def _ticket_ratings(
             conditions.append(column == value)
     if response_filter.unit_ids is not None:
         conditions.append(Ticket.unit_id.in_(sorted(response_filter.unit_ids)))
-    ratings = (
-        sa.select(Ticket.handling_rating.label("value"), *_labelled(grouping.ticket_key))
-        .where(*conditions)
-        .subquery("ratings")
-    )
-    keys = _key_columns(ratings, grouping.width)
+    keys = [column.label(f"key{n}") for n, column in enumerate(grouping.ticket_key)]
+    ratings = sa.select(Ticket.handling_rating.label("value"), *keys).where(*conditions)
+    ratings = ratings.subquery("ratings")
+    keys = key_columns(ratings, grouping.width)
     satisfied = sa.func.sum(sa.case((ratings.c.value >= SATISFIED_FROM, 1), else_=0))
-    query = sa.select(*keys, sa.func.count(), satisfied, sa.func.sum(ratings.c.value)).group_by(
-        *keys
-    )
+    query = sa.select(*keys, sa.func.count(), satisfied, sa.func.sum(ratings.c.value))
     found = {}
-    for row in db.session.execute(query):
+    for row in db.session.execute(query.group_by(*keys)):
         key, (answers, satisfied_count, total) = _split(row, grouping.width)
         found[key] = ItemFigure(
             TICKET_RATING_SOURCE,
@@ -246,36 +178,38 @@ def _ticket_ratings(
     return found
 
 
-def _response_counts(keyed: sa.Subquery, width: int) -> dict[Hashable, tuple[int, int]]:
-    keys = _key_columns(keyed, width)
-    flagged = sa.func.sum(sa.case((keyed.c.flagged, 1), else_=0))
-    query = sa.select(*keys, sa.func.count(), flagged).group_by(*keys)
+def _response_counts(selection: Selection, grouping: Grouping) -> dict[Hashable, tuple[int, int]]:
+    rows = response_rows(selection, grouping.dimensions)
+    keys = key_columns(rows, grouping.width)
+    query = sa.select(*keys, sa.func.sum(rows.c.responses), sa.func.sum(rows.c.flagged))
     found = {}
-    for row in db.session.execute(query):
-        key, (count, flagged_count) = _split(row, width)
-        found[key] = (int(count), int(flagged_count))
+    for row in db.session.execute(query.group_by(*keys)):
+        key, (count, flagged_count) = _split(row, grouping.width)
+        if count:  # a key whose only response was taken out of the tallies again has none
+            found[key] = (int(count), int(flagged_count))
     return found
 
 
-def _item_counts(keyed: sa.Subquery, width: int) -> dict[Hashable, list[ItemFigure]]:
-    """Counted per item id (integers group fastest over millions of answers); the items'
-    instrument, code and factor are attached afterwards, and the versions of one instrument
-    merged, from the small items table."""
-    keys = _key_columns(keyed, width)
-    satisfied = sa.func.sum(sa.case((Answer.value >= SATISFIED_FROM, 1), else_=0))
-    query = (
-        sa.select(*keys, Answer.item_id, sa.func.count(), satisfied, sa.func.sum(Answer.value))
-        .select_from(Answer)
-        .join(keyed, keyed.c.response_id == Answer.response_id)
-        .group_by(*keys, Answer.item_id)
-    )
+def _item_counts(selection: Selection, grouping: Grouping) -> dict[Hashable, list[ItemFigure]]:
+    """Counted per item id (integers group fastest); the items' instrument, code and factor
+    are attached afterwards, and the versions of one instrument merged, from the small items
+    table."""
+    rows = answer_rows(selection, grouping.dimensions)
+    keys = key_columns(rows, grouping.width)
+    answers = rows.c.answers
+    satisfied = sa.func.sum(sa.case((rows.c.value >= SATISFIED_FROM, answers), else_=0))
+    query = sa.select(
+        *keys, rows.c.item_id, sa.func.sum(answers), satisfied, sa.func.sum(rows.c.value * answers)
+    ).group_by(*keys, rows.c.item_id)
     catalogue = _item_catalogue()
     merged: dict[Hashable, dict[tuple, list[int]]] = defaultdict(dict)
     for row in db.session.execute(query):
-        key, (item_id, answers, satisfied_count, total) = _split(row, width)
+        key, (item_id, answered, satisfied_count, total) = _split(row, grouping.width)
+        if not answered:  # answers taken out of the tallies again (spam) leave a zero sum
+            continue
         instrument, code, factor, position = catalogue[item_id]
         counts = merged[key].setdefault((instrument, code, factor), [0, 0, 0, position])
-        counts[0] += int(answers)
+        counts[0] += int(answered)
         counts[1] += int(satisfied_count)
         counts[2] += int(total)
         counts[3] = min(counts[3], position)
@@ -291,15 +225,6 @@ def _item_catalogue() -> dict[int, tuple[str, str, Factor | None, int]]:
         Instrument, Instrument.id == Item.instrument_id
     )
     return {item_id: tuple(rest) for item_id, *rest in db.session.execute(query)}
-
-
-def _labelled(key: Key) -> list[sa.ColumnElement]:
-    columns = key if isinstance(key, tuple) else (key,)
-    return [column.label(f"key{position}") for position, column in enumerate(columns)]
-
-
-def _key_columns(selection: sa.Subquery, width: int) -> list[sa.ColumnElement]:
-    return [selection.c[f"key{position}"] for position in range(width)]
 
 
 def _split(row, width: int) -> tuple[Hashable, tuple]:

@@ -1,8 +1,8 @@
 """What only the monthly report counts: answers at each level of each question, responses by
 channel, and the dossiers that were given a survey link.
 
-Levels and channels come from one grouped query over the month's answers (by channel, item
-and value), the only pass over the answers the report adds to the officer evaluation's.
+Levels and channels come from one grouped query over the month's tallied answers (by channel,
+item and value), and the answers not tallied yet (analytics.counting).
 """
 
 from collections import defaultdict
@@ -11,10 +11,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from analytics.indices import ResponseFilter, response_conditions
+from analytics.counting import CHANNEL, ResponseFilter, Selection, answer_rows
 from analytics.months import Month, survey_zone
 from survey_app.extensions import db
-from survey_app.models import OVERALL_ITEM, SCALE, Answer, Channel, Instrument, Item, SurveyCode
+from survey_app.models import OVERALL_ITEM, SCALE, Channel, Instrument, Item, SurveyCode
 from survey_app.models import SurveyResponse as Response
 
 
@@ -30,19 +30,18 @@ def count_answer_levels(
     """Of the month's responses (only those received by `received_by` when given). Every
     response answers CHUNG (it is required on every channel), so its CHUNG answers count the
     responses of a channel without a second pass."""
-    start, end = month.bounds(survey_zone())
-    selected = response_conditions(ResponseFilter(unit_ids=frozenset(unit_ids)), start, end)
-    if received_by is not None:
-        selected = sa.and_(selected, Response.received_at <= received_by)
-    responses = sa.select(Response.id, Response.channel).where(selected).subquery("month")
+    response_filter = ResponseFilter(unit_ids=frozenset(unit_ids))
+    selection = Selection(response_filter, (month,), survey_zone(), received_by)
+    rows = answer_rows(selection, [CHANNEL])
     # Grouped by the item's id, a small integer, and named afterwards: no join per answer.
-    query = (
-        sa.select(responses.c.channel, Answer.item_id, Answer.value, sa.func.count())
-        .select_from(Answer)
-        .join(responses, responses.c.id == Answer.response_id)
-        .group_by(responses.c.channel, Answer.item_id, Answer.value)
-    )
-    counts = [(Channel(channel), *rest) for channel, *rest in db.session.execute(query)]
+    channel = rows.c.key0
+    query = sa.select(channel, rows.c.item_id, rows.c.value, sa.func.sum(rows.c.answers))
+    query = query.group_by(channel, rows.c.item_id, rows.c.value)
+    counts = [
+        (Channel(channel), item_id, value, count)
+        for channel, item_id, value, count in db.session.execute(query)
+        if count  # answers taken out of the tallies again (spam) sum to nothing
+    ]
     return _shape(counts, _item_names({item_id for _, item_id, _, _ in counts}))
 
 

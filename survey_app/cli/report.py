@@ -9,6 +9,7 @@ from survey_app.models import Unit
 from survey_app.queries import get_unit_by_code
 from survey_app.services.errors import DomainError
 from survey_app.services.month_close import close_month
+from survey_app.services.tallies import tally_responses
 
 report_group = AppGroup("report", help="Monthly reports: close a month, export reports.")
 
@@ -51,6 +52,17 @@ def close_command(unit_code: str, month_text: str) -> None:
             unit=unit.name,
             count=closure.response_count,
         )
+    )
+
+
+@report_group.command("tally")
+def tally_command() -> None:
+    """Count the responses that came in since the last run into the monthly tallies (run it
+    every few minutes: figures are right without it, and fast with it)."""
+    run = tally_responses()
+    months = ", ".join(month.slashed() for month in run.months) or "-"
+    click.echo(
+        _("Tallied %(count)d responses (months: %(months)s).", count=run.responses, months=months)
     )
 
 

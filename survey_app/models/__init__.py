@@ -22,6 +22,7 @@ from survey_app.models.org import (
 from survey_app.models.reports import MonthClosure
 from survey_app.models.response import Answer, Channel, SurveyResponse
 from survey_app.models.staff import ApiKey, AuditEvent, Role, User
+from survey_app.models.tallies import AnswerTally, ResponseTally, TallyState
 from survey_app.models.tickets import (
     CONTENT_MAX_LENGTH,
     CalendarOverride,
@@ -47,6 +48,7 @@ __all__ = [
     "SATISFIED_FROM",
     "SCALE",
     "Answer",
+    "AnswerTally",
     "ApiKey",
     "AuditEvent",
     "Channel",
@@ -58,9 +60,11 @@ __all__ = [
     "MonthClosure",
     "Officer",
     "Procedure",
+    "ResponseTally",
     "Role",
     "SurveyCode",
     "SurveyResponse",
+    "TallyState",
     "UTCDateTime",
     "Unit",
     "User",

@@ -33,6 +33,13 @@ class SurveyResponse(db.Model):
         # Monthly figures per officer and per counter scan one month of one of them.
         sa.Index("ix_survey_responses_officer_submitted", "officer_id", "submitted_at"),
         sa.Index("ix_survey_responses_counter_submitted", "counter_id", "submitted_at"),
+        # The responses not yet in the tallies: few, read raw beside the tallies.
+        sa.Index(
+            "ix_survey_responses_untallied",
+            "submitted_at",
+            postgresql_where=sa.text("NOT tallied"),
+            sqlite_where=sa.text("NOT tallied"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,6 +60,8 @@ class SurveyResponse(db.Model):
     flagged: Mapped[bool] = mapped_column(default=False)
     # Kept for the record but left out of every figure.
     is_spam: Mapped[bool] = mapped_column(default=False)
+    # Counted into the tallies (survey_app.models.tallies) by a tally run.
+    tallied: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     unit: Mapped[Unit] = relationship()
     counter: Mapped[Counter | None] = relationship()

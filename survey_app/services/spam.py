@@ -3,6 +3,7 @@
 from survey_app.extensions import db
 from survey_app.models import SurveyResponse, User
 from survey_app.services.audit import record_change
+from survey_app.services.tallies import untally_response
 
 
 def mark_response_spam(response: SurveyResponse, *, spam: bool, by: User | None) -> bool:
@@ -10,6 +11,9 @@ def mark_response_spam(response: SurveyResponse, *, spam: bool, by: User | None)
     if response.is_spam == spam:
         return False
     response.is_spam = spam
+    # Flushed first: the row is then locked, so no tally run counts it while it changes.
+    db.session.flush()
+    untally_response(response, was_counted=spam)  # counted until now if it becomes spam
     action = "survey_response.spam" if spam else "survey_response.not_spam"
     event = record_change(action, response, {"unit": response.unit.code})
     event.actor = by

@@ -1,0 +1,196 @@
+"""Where the counts behind every figure come from: the tallies (survey_app.models.tallies) plus
+the responses not tallied yet, or, when the tallies cannot answer, the responses alone.
+
+Two row sources, both keyed by the same dimensions and both additive:
+  response_rows  key…, responses, flagged
+  answer_rows    key…, item_id, value, answers
+Callers sum them by whatever key they need. The tallies keep unit, officer, counter, channel
+and month; a dimension they do not keep (a procedure's field), a condition on the time of
+receipt (a closed month's figures), or tallies made in another time zone mean the responses
+alone are counted: slower, the same numbers. Spam never counts.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from analytics.months import Month
+from survey_app.extensions import db
+from survey_app.models import Answer, AnswerTally, ResponseTally, TallyState
+from survey_app.models import SurveyResponse as Response
+from survey_app.queries import list_unit_subtree_ids
+
+TallyTable = type[ResponseTally] | type[AnswerTally]
+
+
+@dataclass(frozen=True)
+class ResponseFilter:
+    """Which responses count; every given condition must hold, None means "any"."""
+
+    unit_ids: frozenset[int] | None = None
+    officer_id: int | None = None
+    counter_id: int | None = None
+
+    @classmethod
+    def unit_subtree(cls, unit_id: int) -> "ResponseFilter":
+        """Responses of a unit and of every unit below it."""
+        return cls(unit_ids=frozenset(list_unit_subtree_ids(unit_id)))
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One way of keying responses: its SQL on a response (with the outer joins that needs) and,
+    when the tallies keep it, on a tally table."""
+
+    raw: sa.ColumnElement
+    tallied: Callable[[TallyTable], sa.ColumnElement] | None = None
+    joins: tuple[tuple[sa.FromClause, sa.ColumnElement], ...] = ()
+
+
+UNIT = Dimension(Response.unit_id, lambda table: table.unit_id)
+OFFICER = Dimension(Response.officer_id, lambda table: table.officer_id)
+COUNTER = Dimension(Response.counter_id, lambda table: table.counter_id)
+CHANNEL = Dimension(Response.channel, lambda table: table.channel)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The responses to count: those of the filter in the months (local, in `zone`); only those
+    received by `received_by` when given."""
+
+    response_filter: ResponseFilter
+    months: tuple[Month, ...]
+    zone: ZoneInfo
+    received_by: datetime | None = None
+
+    @property
+    def bounds(self) -> list[tuple[datetime, datetime]]:
+        return [month.bounds(self.zone) for month in self.months]
+
+    def month_dimension(self) -> Dimension:
+        """The position of a response's month in `months`."""
+        if len(self.months) == 1:
+            # One period: a constant spares a CASE on every answer row.
+            return Dimension(sa.literal(0, sa.Integer), lambda table: sa.literal(0, sa.Integer))
+        names = [str(month) for month in self.months]
+        return Dimension(
+            position_in(Response.submitted_at, self.bounds),
+            lambda table: sa.case({name: n for n, name in enumerate(names)}, value=table.month),
+        )
+
+
+def response_conditions(
+    response_filter: ResponseFilter, start: datetime, end: datetime
+) -> sa.ColumnElement[bool]:
+    """The WHERE clause shared by every count of raw responses: the filter, [start, end) in
+    UTC, no spam."""
+    conditions = [
+        Response.submitted_at >= start,
+        Response.submitted_at < end,
+        Response.is_spam.is_(False),
+    ]
+    if response_filter.unit_ids is not None:
+        conditions.append(Response.unit_id.in_(sorted(response_filter.unit_ids)))
+    if response_filter.officer_id is not None:
+        conditions.append(Response.officer_id == response_filter.officer_id)
+    if response_filter.counter_id is not None:
+        conditions.append(Response.counter_id == response_filter.counter_id)
+    return sa.and_(*conditions)
+
+
+def response_rows(selection: Selection, dimensions: Sequence[Dimension]) -> sa.Subquery:
+    """key0…, responses, flagged."""
+    if not _use_tallies(selection, dimensions):
+        return _raw(selection, dimensions, answers=False).subquery("counted")
+    counts = [ResponseTally.responses, ResponseTally.flagged]
+    return sa.union_all(
+        _tallies(ResponseTally, selection, dimensions, counts),
+        _raw(selection, dimensions, answers=False, untallied_only=True),
+    ).subquery("counted")
+
+
+def answer_rows(selection: Selection, dimensions: Sequence[Dimension]) -> sa.Subquery:
+    """key0…, item_id, value, answers."""
+    if not _use_tallies(selection, dimensions):
+        return _raw(selection, dimensions, answers=True).subquery("counted")
+    counts = [AnswerTally.item_id, AnswerTally.value, AnswerTally.answers]
+    return sa.union_all(
+        _tallies(AnswerTally, selection, dimensions, counts),
+        _raw(selection, dimensions, answers=True, untallied_only=True),
+    ).subquery("counted")
+
+
+def key_columns(rows: sa.Subquery, width: int) -> list[sa.ColumnElement]:
+    return [rows.c[f"key{position}"] for position in range(width)]
+
+
+def position_in(
+    column: sa.ColumnElement, bounds: list[tuple[datetime, datetime]]
+) -> sa.ColumnElement:
+    """The position in `bounds` of the period holding `column`'s instant (NULL if none)."""
+    return sa.case(
+        *[
+            (sa.and_(column >= start, column < end), position)
+            for position, (start, end) in enumerate(bounds)
+        ]
+    )
+
+
+def tallied_zone() -> str:
+    """The zone the tallies' months are in; empty before the first tally run."""
+    return db.session.scalar(sa.select(TallyState.zone)) or ""
+
+
+def _use_tallies(selection: Selection, dimensions: Sequence[Dimension]) -> bool:
+    return (
+        selection.received_by is None
+        and all(dimension.tallied is not None for dimension in dimensions)
+        and tallied_zone() == selection.zone.key
+    )
+
+
+def _raw(
+    selection: Selection, dimensions: Sequence[Dimension], *, answers: bool, untallied_only=False
+) -> sa.Select:
+    """The selected responses (or their answers, by item and level), counted per key. Keyed in
+    a subquery first, so that the GROUP BY names plain columns (a CASE repeated with other bind
+    parameters would not match its SELECT on PostgreSQL)."""
+    keys = [dimension.raw.label(f"key{n}") for n, dimension in enumerate(dimensions)]
+    if answers:
+        query = sa.select(*keys, Answer.item_id, Answer.value).select_from(Response)
+        query = query.join(Answer, Answer.response_id == Response.id)
+    else:
+        query = sa.select(*keys, Response.flagged).select_from(Response)
+    for target, condition in dict.fromkeys(join for d in dimensions for join in d.joins):
+        query = query.outerjoin(target, condition)
+    start, end = min(b[0] for b in selection.bounds), max(b[1] for b in selection.bounds)
+    query = query.where(response_conditions(selection.response_filter, start, end))
+    if selection.received_by is not None:
+        query = query.where(Response.received_at <= selection.received_by)
+    if untallied_only:
+        query = query.where(Response.tallied.is_(False))
+    keyed = query.subquery("keyed")
+    groups = key_columns(keyed, len(dimensions))
+    if answers:
+        groups += [keyed.c.item_id, keyed.c.value]
+        return sa.select(*groups, sa.func.count().label("answers")).group_by(*groups)
+    flagged = sa.func.sum(sa.case((keyed.c.flagged, 1), else_=0)).label("flagged")
+    return sa.select(*groups, sa.func.count().label("responses"), flagged).group_by(*groups)
+
+
+def _tallies(
+    table: TallyTable, selection: Selection, dimensions: Sequence[Dimension], counts: list
+) -> sa.Select:
+    keys = [dimension.tallied(table).label(f"key{n}") for n, dimension in enumerate(dimensions)]
+    response_filter = selection.response_filter
+    conditions = [table.month.in_([str(month) for month in selection.months])]
+    if response_filter.unit_ids is not None:
+        conditions.append(table.unit_id.in_(sorted(response_filter.unit_ids)))
+    if response_filter.officer_id is not None:
+        conditions.append(table.officer_id == response_filter.officer_id)
+    if response_filter.counter_id is not None:
+        conditions.append(table.counter_id == response_filter.counter_id)
+    return sa.select(*keys, *counts).where(*conditions)
