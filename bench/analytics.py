@@ -14,6 +14,9 @@ some items left unanswered) by direct bulk insert (bench/analytics_data.py). The
 each measurement run in processes of their own, so that a peak of memory is that measurement's
 alone; each measurement twice: timed (peak RSS: ru_maxrss, and VmHWM, which unlike ru_maxrss
 does not inherit the parent's), then under tracemalloc (peak of Python allocations; slower).
+  tally       the tally run that counts the N new responses into the tallies (what the timer
+              does every few minutes for the responses that came in meanwhile; here all at once);
+              the measurements after it read the tallies, as they do in production;
   yardstick   one hand-written SQL GROUP BY per officer (responses, satisfied CHUNG, satisfied
               and answered per factor) over the same rows;
   evaluation  analytics.evaluation.evaluate_officers for the province;
@@ -39,7 +42,7 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 # First on the path: this script's own folder holds an analytics.py that must not hide the package.
 sys.path.insert(0, str(ROOT))
-PHASES = ("yardstick", "evaluation", "dashboard", "xlsx", "pdf", "csv")
+PHASES = ("tally", "yardstick", "evaluation", "dashboard", "xlsx", "pdf", "csv")
 YARDSTICK = """
 SELECT r.officer_id,
        SUM(CASE WHEN i.code = 'CHUNG' THEN 1 ELSE 0 END) AS responses,
@@ -112,7 +115,10 @@ def _phase(name: str, province, month, output_dir: Path):
     from analytics.dashboard import build_dashboard
     from analytics.evaluation import evaluate_officers
     from analytics.report_export import export_monthly, export_officers
+    from survey_app.services.tallies import tally_responses
 
+    if name == "tally":
+        return lambda: tally_responses().responses
     if name == "yardstick":
         return lambda: _yardstick(province, month)
     if name == "evaluation":
