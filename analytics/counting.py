@@ -21,6 +21,7 @@ from analytics.months import Month
 from survey_app.extensions import db
 from survey_app.models import Answer, AnswerTally, ResponseTally, TallyState
 from survey_app.models import SurveyResponse as Response
+from survey_app.models.response import not_tallied
 from survey_app.queries import list_unit_subtree_ids
 
 TallyTable = type[ResponseTally] | type[AnswerTally]
@@ -171,7 +172,7 @@ def _raw(
     if selection.received_by is not None:
         query = query.where(Response.received_at <= selection.received_by)
     if untallied_only:
-        query = query.where(Response.tallied.is_(False))
+        query = query.where(not_tallied())
     keyed = query.subquery("keyed")
     groups = key_columns(keyed, len(dimensions))
     if answers:

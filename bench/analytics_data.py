@@ -51,9 +51,14 @@ def load(n: int) -> None:
             size = min(CHUNK, n - first)
             responses, answers = _chunk(rng, first + 1, size, units, items, officer_low, start, end)
             write(responses, answers, instrument.id)
+    vacuum_analyze()
+
+
+def vacuum_analyze() -> None:
+    """What autovacuum does after a large change (PostgreSQL; SQLite needs nothing)."""
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(sa.text("VACUUM ANALYZE"))  # what autovacuum does after a load
+            connection.execute(sa.text("VACUUM ANALYZE"))
 
 
 def _organisation() -> list[tuple[int, list[int], list[int]]]:

@@ -13,7 +13,6 @@ from analytics import counting
 from analytics.breakdowns import figures_by_field, month_cube, rank_units
 from analytics.evaluation import evaluate_officers
 from analytics.indices import ResponseFilter, compute_figures, monthly_trend
-from analytics.months import Month
 from analytics.report_counts import count_answer_levels
 from survey_app.extensions import db
 from survey_app.models import AnswerTally, Channel, ResponseTally, SurveyResponse, TallyState

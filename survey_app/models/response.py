@@ -33,12 +33,13 @@ class SurveyResponse(db.Model):
         # Monthly figures per officer and per counter scan one month of one of them.
         sa.Index("ix_survey_responses_officer_submitted", "officer_id", "submitted_at"),
         sa.Index("ix_survey_responses_counter_submitted", "counter_id", "submitted_at"),
-        # The responses not yet in the tallies: few, read raw beside the tallies.
+        # The responses not yet in the tallies: few, read raw beside the tallies. Each
+        # predicate is what `not_tallied()` compiles to there, or the planner skips the index.
         sa.Index(
             "ix_survey_responses_untallied",
             "submitted_at",
             postgresql_where=sa.text("NOT tallied"),
-            sqlite_where=sa.text("NOT tallied"),
+            sqlite_where=sa.text("tallied = 0"),
         ),
     )
 
@@ -74,6 +75,11 @@ class SurveyResponse(db.Model):
 
     def answer_values(self) -> dict[str, int]:
         return {answer.item.code: answer.value for answer in self.answers}
+
+
+def not_tallied() -> sa.ColumnElement[bool]:
+    """Responses not counted into the tallies yet (matches the partial index's predicate)."""
+    return sa.not_(SurveyResponse.tallied)
 
 
 class Answer(db.Model):

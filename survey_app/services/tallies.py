@@ -21,6 +21,7 @@ from analytics.months import Month, survey_zone
 from survey_app.extensions import db
 from survey_app.models import Answer, AnswerTally, ResponseTally, TallyState, utcnow
 from survey_app.models import SurveyResponse as Response
+from survey_app.models.response import not_tallied
 
 ATTEMPTS = 5
 # SQLSTATE of a REPEATABLE READ transaction that met a concurrent change: run it again.
@@ -118,7 +119,7 @@ def _untallied_months(connection: Connection, zone: ZoneInfo) -> Iterator[Month]
     """Every month from the first to the last response not tallied yet (few, usually one)."""
     first, last = connection.execute(
         sa.select(sa.func.min(Response.submitted_at), sa.func.max(Response.submitted_at)).where(
-            Response.tallied.is_(False)
+            not_tallied()
         )
     ).one()
     if first is None:
@@ -131,9 +132,7 @@ def _untallied_months(connection: Connection, zone: ZoneInfo) -> Iterator[Month]
 
 def _tally_month(connection: Connection, month: Month, zone: ZoneInfo) -> int:
     start, end = month.bounds(zone)
-    new = sa.and_(
-        Response.tallied.is_(False), Response.submitted_at >= start, Response.submitted_at < end
-    )
+    new = sa.and_(not_tallied(), Response.submitted_at >= start, Response.submitted_at < end)
     counted = sa.and_(new, Response.is_spam.is_(False))
     units = sa.select(Response.unit_id).where(new).distinct().scalar_subquery()
     keys = [getattr(Response, name) for name in KEYS]

@@ -117,7 +117,7 @@ def upgrade():
             ["submitted_at"],
             unique=False,
             postgresql_where=sa.text("NOT tallied"),
-            sqlite_where=sa.text("NOT tallied"),
+            sqlite_where=sa.text("tallied = 0"),
         )
 
     # ### end Alembic commands ###
@@ -129,7 +129,7 @@ def downgrade():
         batch_op.drop_index(
             "ix_survey_responses_untallied",
             postgresql_where=sa.text("NOT tallied"),
-            sqlite_where=sa.text("NOT tallied"),
+            sqlite_where=sa.text("tallied = 0"),
         )
         batch_op.drop_column("tallied")
 
