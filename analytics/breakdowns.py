@@ -1,15 +1,15 @@
 """A unit's month split by counter, channel, officer, child unit, field of procedures, and by
 when the ratings arrived.
 
-One count of the month by (unit, officer, counter, channel) — the `MonthCube` — serves the
-first four: their figures, and those of whole subtrees, are sums of its cells. The field and
-the arrival times have a grouped query each (analytics.indices.figures_by_group).
+Two counts of the month — by (unit, officer) and by (unit, counter, channel), the `MonthCube` —
+serve the first four: their figures, and those of whole subtrees, are sums of their cells. The
+field and the arrival times have a grouped query each (analytics.indices.figures_by_group).
 """
 
 from collections import defaultdict
 from collections.abc import Hashable
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
@@ -31,12 +31,15 @@ from survey_app.models import Channel, Counter, Procedure, Ticket, Unit
 from survey_app.models import SurveyResponse as Response
 from survey_app.queries import list_unit_subtree_ids
 
-# Where a response was given: its unit, officer, counter and channel (complaints have none).
+# Who gave the service, and where it was given (complaints have no channel). Two groupings
+# rather than one by all four: a province's month has a few hundred cells in each, against
+# thousands for every (officer, counter, channel) met.
+BY_PERSON = Grouping((counting.UNIT, counting.OFFICER), (Ticket.unit_id, Ticket.officer_id))
 BY_PLACE = Grouping(
-    (counting.UNIT, counting.OFFICER, counting.COUNTER, counting.CHANNEL),
-    (Ticket.unit_id, Ticket.officer_id, Ticket.counter_id, sa.null()),
+    (counting.UNIT, counting.COUNTER, counting.CHANNEL),
+    (Ticket.unit_id, Ticket.counter_id, sa.null()),
 )
-UNIT, OFFICER, COUNTER, CHANNEL = range(4)
+UNIT, OFFICER, COUNTER, CHANNEL = "unit", "officer", "counter", "channel"
 # A response's field: its procedure's, else its counter's (a counter serves one field). The
 # tallies do not keep it: these figures are counted from the responses.
 FIELD = Dimension(
@@ -53,29 +56,42 @@ ARRIVAL_BUCKET_SECONDS = 900
 WEEKDAYS, HOURS = 7, 24
 
 
-@dataclass(frozen=True)
 class MonthCube:
-    """A unit's month counted once per (unit, officer, counter, channel): the figures by any
-    one of them are sums of these cells, since figures are built from additive counts. Only a
-    few thousand cells for a province, and one scan of the month's answers for all the
-    breakdowns of a dashboard or a report."""
+    """A unit's month counted by (unit, officer) and by (unit, counter, channel), each on first
+    use: the figures by any one of them are sums of these cells, since figures are built from
+    additive counts. One count serves all the breakdowns of a dashboard or a report."""
 
-    cells: dict[tuple, Figures]
+    def __init__(self, response_filter: ResponseFilter, month: Month) -> None:
+        self.response_filter, self.month = response_filter, month
 
-    def by(self, position: int) -> dict[Hashable, Figures]:
+    @cached_property
+    def people(self) -> dict[tuple, Figures]:
+        return figures_by_group(self.response_filter, self.month, BY_PERSON)
+
+    @cached_property
+    def places(self) -> dict[tuple, Figures]:
+        return figures_by_group(self.response_filter, self.month, BY_PLACE)
+
+    def by(self, name: str) -> dict[Hashable, Figures]:
+        cells, position = {
+            UNIT: (self.people, 0),
+            OFFICER: (self.people, 1),
+            COUNTER: (self.places, 1),
+            CHANNEL: (self.places, 2),
+        }[name]
         parts = defaultdict(list)
-        for key, figures in self.cells.items():
+        for key, figures in cells.items():
             parts[key[position]].append(figures)
         return {key: sum_figures(found) for key, found in parts.items()}
 
     @property
     def total(self) -> Figures:
-        return sum_figures(self.cells.values())
+        return sum_figures(self.people.values())
 
 
 def month_cube(unit: Unit, month: Month) -> MonthCube:
     """The cells of the unit with the units below it, in the month."""
-    return MonthCube(figures_by_group(subtree_filter(unit), month, BY_PLACE))
+    return MonthCube(subtree_filter(unit), month)
 
 
 def subtree_filter(unit: Unit) -> ResponseFilter:

@@ -39,7 +39,8 @@ def everything(province, commune, officer) -> dict:
     subtree = ResponseFilter.unit_subtree(province.id)
     return {
         "sheet": evaluate_officers(province, MARCH),
-        "cube": month_cube(province, MARCH).cells,
+        "people": month_cube(province, MARCH).people,
+        "places": month_cube(province, MARCH).places,
         "ranking": [(unit.code, figures) for unit, figures in rank_units(province, MARCH)],
         "trend": monthly_trend(subtree, MARCH.next(), 3),
         "levels": count_answer_levels(sorted(subtree.unit_ids), MARCH),
