@@ -20,7 +20,7 @@ from analytics.closures import get_closure
 from analytics.dashboard import item_texts
 from analytics.evaluation import OfficerSheet, evaluate_officers
 from analytics.figures import Figures, ItemFigure
-from analytics.flagged import FlaggedResponse, list_flagged_responses
+from analytics.flagged import FlaggedResponse, iter_flagged_responses
 from analytics.indices import (
     TICKET_RATING_SOURCE,
     ResponseFilter,
@@ -29,7 +29,6 @@ from analytics.indices import (
 from analytics.months import Month, survey_zone
 from analytics.report_closure import ClosedMonth, closed_month
 from analytics.report_counts import count_answer_levels, count_dossier_links
-from analytics.report_flagged import iter_flagged_responses
 from analytics.report_text import COMPLAINT_RATING, COMPLAINT_RATINGS
 from analytics.tickets import TicketFigures, ticket_figures
 from survey_app.extensions import db
@@ -90,9 +89,7 @@ class MonthlyReport:
     def flagged(self, limit: int | None = None) -> Iterator[FlaggedResponse]:
         """The month's flagged responses, newest first, comments masked; read on demand, all
         of them streamed, or the `limit` newest."""
-        if limit is None:
-            return iter_flagged_responses(self.unit, self.month)
-        return iter(list_flagged_responses(self.unit, self.month, limit=limit))
+        return iter_flagged_responses(self.unit, self.month, limit=limit)
 
     @property
     def levels_total(self) -> tuple[int, ...]:

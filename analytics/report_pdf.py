@@ -181,7 +181,7 @@ def _flagged(pdf: ReportPDF, report: MonthlyReport) -> None:
             found.submitted_at.strftime("%d/%m/%Y %H:%M"),
             " · ".join(name for name in (found.counter_name, found.officer_name) if name)
             or found.unit_name,
-            ", ".join(f"{code} ({value})" for code, value in found.low_items),
+            found.low_items_text,
             found.comment + (f" [{t.AFTER_CLOSURE}]" if found.late else ""),
         ]
         for found in report.flagged(limit=FLAGGED_LISTED)

@@ -181,7 +181,7 @@ def _flagged_rows(report: MonthlyReport):
             found.counter_name,
             found.officer_name,
             channels[found.channel],
-            ", ".join(f"{code} ({value})" for code, value in found.low_items),
+            found.low_items_text,
             found.comment,
             yes if found.late else None,
         )

@@ -8,8 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from analytics.flagged import list_flagged_responses
-from analytics.report_flagged import iter_flagged_responses
+from analytics.flagged import iter_flagged_responses, list_flagged_responses
 from survey_app.models import Role
 from survey_app.services.month_close import close_month
 from tests.builders import full_answers, make_response, make_user
@@ -92,9 +91,11 @@ def test_officer_csv_of_a_closed_month_is_the_published_one(export):
     assert rows["CB-AN"]["below_unit_average"] == "true"
 
 
-def test_streamed_flagged_responses_are_the_listed_ones(closed_with_late_response):
+def test_streamed_flagged_responses_and_the_newest_few(closed_with_late_response):
     commune = closed_with_late_response.commune
     streamed = list(iter_flagged_responses(commune, MARCH))
-    assert streamed == list_flagged_responses(commune, MARCH)
+    assert list_flagged_responses(commune, MARCH, limit=2) == streamed[:2]
     assert [row.late for row in streamed] == [True, False, False]
     assert streamed[0].low_items[:2] == [("TC1", 1), ("TC2", 1)]
+    assert streamed[0].low_items_text.startswith("TC1 (1), TC2 (1), TC3 (1)")
+    assert streamed[0].low_items_text.endswith("PA3 (1), CHUNG (1)")
