@@ -77,9 +77,10 @@ class SurveyResponse(db.Model):
         return {answer.item.code: answer.value for answer in self.answers}
 
 
-def not_tallied() -> sa.ColumnElement[bool]:
-    """Responses not counted into the tallies yet (matches the partial index's predicate)."""
-    return sa.not_(SurveyResponse.tallied)
+def not_tallied(responses=SurveyResponse) -> sa.ColumnElement[bool]:
+    """Responses not counted into the tallies yet (matches the partial index's predicate);
+    `responses`: the model or an alias of it."""
+    return sa.not_(responses.tallied)
 
 
 class Answer(db.Model):
