@@ -21,6 +21,7 @@ from analytics.months import Month, survey_zone
 from survey_app.extensions import db
 from survey_app.models import FLAG_AT_OR_BELOW, Answer, Channel, Counter, Item, Officer, Unit
 from survey_app.models import SurveyResponse as Response
+from survey_app.models.response import flagged_only
 
 BATCH = 5000
 # Each low answer is aggregated as "<position + 1000><code> (<value>)": four digits in front
@@ -78,7 +79,7 @@ def list_flagged_responses(
 def _flagged(unit: Unit, month: Month, limit: int | None) -> sa.Select:
     selected = sa.and_(
         response_conditions(ResponseFilter.unit_subtree(unit.id), *month.bounds(survey_zone())),
-        Response.flagged.is_(True),
+        flagged_only(),
     )
     order = (Response.submitted_at.desc(), Response.id.desc())
     chosen = sa.select(Response.id).where(selected)

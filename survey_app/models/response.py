@@ -33,8 +33,17 @@ class SurveyResponse(db.Model):
         # Monthly figures per officer and per counter scan one month of one of them.
         sa.Index("ix_survey_responses_officer_submitted", "officer_id", "submitted_at"),
         sa.Index("ix_survey_responses_counter_submitted", "counter_id", "submitted_at"),
-        # The responses not yet in the tallies: few, read raw beside the tallies. Each
-        # predicate is what `not_tallied()` compiles to there, or the planner skips the index.
+        # Flagged responses of a unit's month: a few in ten, listed for follow-up.
+        sa.Index(
+            "ix_survey_responses_flagged",
+            "unit_id",
+            "submitted_at",
+            postgresql_where=sa.text("flagged"),
+            sqlite_where=sa.text("flagged = 1"),
+        ),
+        # The responses not yet in the tallies: few, read raw beside the tallies. Each partial
+        # index's predicate is what `flagged_only()` / `not_tallied()` compile to on that
+        # database, or its planner skips the index.
         sa.Index(
             "ix_survey_responses_untallied",
             "submitted_at",
@@ -75,6 +84,11 @@ class SurveyResponse(db.Model):
 
     def answer_values(self) -> dict[str, int]:
         return {answer.item.code: answer.value for answer in self.answers}
+
+
+def flagged_only(responses=SurveyResponse) -> sa.ColumnElement[bool]:
+    """Flagged responses (matches the partial index's predicate)."""
+    return responses.flagged == sa.true()
 
 
 def not_tallied(responses=SurveyResponse) -> sa.ColumnElement[bool]:
