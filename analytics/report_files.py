@@ -25,9 +25,10 @@ from analytics.closures import get_closure
 from analytics.months import Month, survey_zone
 from analytics.report_export import export_monthly, export_officers
 from survey_app.extensions import db
+from survey_app.models import AuditEvent, Ticket, TicketEvent, Unit, utcnow
 from survey_app.models import SurveyResponse as Response
-from survey_app.models import Ticket, TicketEvent, Unit, utcnow
 from survey_app.queries import list_unit_subtree_ids
+from survey_app.services.spam import SPAM_ACTIONS
 
 WAIT_SECONDS = 3.0
 POLL_SECONDS = 0.2
@@ -62,11 +63,9 @@ def request_report(unit: Unit, month: Month, kind: str, lang: str) -> ReportFile
 
 def fingerprint(unit: Unit, month: Month) -> str:
     """Changes whenever the report can: a response of the month arrives, a complaint moves,
-    the month is closed, the unit is renamed; and every day, as the report is dated and late
-    paper forms of earlier months move its trend. Counted on the (unit, time) index alone,
-    so it stays cheap for a month of a million responses. A response marked as spam later is
-    not seen here (nothing marks spam yet): whatever does must also remove the month's files.
-    """
+    a response is marked as spam (or back), the month is closed, the unit is renamed; and
+    every day, as the report is dated and late paper forms of earlier months move its trend.
+    Read through indexes, so it stays cheap for a month of a million responses."""
     unit_ids = list_unit_subtree_ids(unit.id)
     start, end = month.bounds(survey_zone())
     responses = db.session.execute(
@@ -81,10 +80,25 @@ def fingerprint(unit: Unit, month: Month) -> str:
         .join(Ticket, Ticket.id == TicketEvent.ticket_id)
         .where(Ticket.unit_id.in_(unit_ids))
     ).one()
+    # Spam marks are audited: the latest one of the units tells a changed mark.
+    spam_marks = db.session.scalar(
+        sa.select(sa.func.max(AuditEvent.id)).where(
+            AuditEvent.unit_id.in_(unit_ids), AuditEvent.action.in_(SPAM_ACTIONS)
+        )
+    )
     closure = get_closure(unit, month)
     today = utcnow().astimezone(survey_zone()).date()
     # The unit's creation time tells apart two databases that reuse the same ids.
-    state = (unit.id, unit.created_at, unit.name, *responses, *tickets, closure is not None, today)
+    state = (
+        unit.id,
+        unit.created_at,
+        unit.name,
+        *responses,
+        *tickets,
+        spam_marks,
+        closure is not None,
+        today,
+    )
     return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
 
 

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from survey_app.models import Role
+from survey_app.services.spam import mark_response_spam
 from tests.builders import make_response, make_user
 from tests.report_data import make_small_month, march
 from tests.staff_pages import sign_in
@@ -130,6 +131,14 @@ def test_file_is_built_once_and_again_when_a_response_arrives(client, manager, m
     response = download(client, "/reports/XA-A/2026-03/officers.csv")
     assert len(built()) == 1 and built() != first  # the old file gave way to the new one
     assert response.data.decode("utf-8").splitlines()[1].startswith("CB-AN,Nguyễn Văn An,6,")
+
+
+def test_marking_spam_gives_a_new_file(client, manager, month, reports_dir):
+    spam = make_response(unit=month.commune, officer=month.an, submitted_at=march(21))
+    assert "CB-AN,Nguyễn Văn An,6," in download(client, "/reports/XA-A/2026-03/officers.csv").text
+    mark_response_spam(spam, spam=True, by=None)
+    response = download(client, "/reports/XA-A/2026-03/officers.csv")
+    assert response.data.decode("utf-8").splitlines()[1].startswith("CB-AN,Nguyễn Văn An,5,")
 
 
 def _reload_until_ready(client, url: str, attempts: int = 200):

@@ -5,6 +5,8 @@ from survey_app.models import SurveyResponse, User
 from survey_app.services.audit import record_change
 from survey_app.services.tallies import untally_response
 
+SPAM_ACTIONS = ("survey_response.spam", "survey_response.not_spam")
+
 
 def mark_response_spam(response: SurveyResponse, *, spam: bool, by: User | None) -> bool:
     """Mark (or unmark) a response as spam, audited; False when it already was so."""
@@ -14,7 +16,7 @@ def mark_response_spam(response: SurveyResponse, *, spam: bool, by: User | None)
     # Flushed first: the row is then locked, so no tally run counts it while it changes.
     db.session.flush()
     untally_response(response, was_counted=spam)  # counted until now if it becomes spam
-    action = "survey_response.spam" if spam else "survey_response.not_spam"
+    action = SPAM_ACTIONS[0] if spam else SPAM_ACTIONS[1]
     event = record_change(action, response, {"unit": response.unit.code})
     event.actor = by
     db.session.commit()
