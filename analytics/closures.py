@@ -19,13 +19,15 @@ from analytics.indices import (
     response_conditions,
 )
 from analytics.months import Month, months_ending, survey_zone
+from analytics.report_counts import count_answer_levels
 from analytics.tickets import ticket_figures
 from survey_app.extensions import db
 from survey_app.models import Factor, MonthClosure, Unit
 from survey_app.models import SurveyResponse as Response
 from survey_app.queries import list_unit_subtree_ids
 
-SNAPSHOT_VERSION = 1
+# 2: answers per level of each question ("levels") are frozen too.
+SNAPSHOT_VERSION = 2
 HEADLINE_FIELDS = (
     "responses",
     "flagged",
@@ -92,7 +94,9 @@ def build_snapshot(unit: Unit, month: Month) -> dict:
     cube = month_cube(unit, month)
     sheet = evaluate_officers(unit, month, cube)
     figures = sheet.unit_figures
-    complaints = ticket_figures(list_unit_subtree_ids(unit.id), month)
+    unit_ids = list_unit_subtree_ids(unit.id)
+    complaints = ticket_figures(unit_ids, month)
+    levels = count_answer_levels(unit_ids, month)
     return {
         "version": SNAPSHOT_VERSION,
         "unit": {"code": unit.code, "name": unit.name},
@@ -106,7 +110,19 @@ def build_snapshot(unit: Unit, month: Month) -> dict:
             for channel, found in figures_by_channel(unit, month, cube)
         },
         "complaints": asdict(complaints) | {"late": complaints.late},
+        "levels": [
+            {"instrument": instrument, "code": code, "levels": list(counts)}
+            for (instrument, code), counts in levels.by_item.items()
+        ],
     }
+
+
+def frozen_levels(closure: MonthClosure) -> dict[tuple[str, str], tuple[int, ...]] | None:
+    """Answers per level of each question as closed; None in a snapshot older than that."""
+    records = closure.figures.get("levels")
+    if records is None:
+        return None
+    return {(r["instrument"], r["code"]): tuple(r["levels"]) for r in records}
 
 
 def frozen_figures(closure: MonthClosure) -> Figures:

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import get_locale
 
-from analytics.closures import get_closure
+from analytics.closures import frozen_levels, get_closure
 from analytics.dashboard import item_texts
 from analytics.evaluation import OfficerSheet, evaluate_officers
 from analytics.figures import Figures, ItemFigure
@@ -28,11 +28,11 @@ from analytics.indices import (
 )
 from analytics.months import Month, survey_zone
 from analytics.report_closure import ClosedMonth, closed_month
-from analytics.report_counts import count_answer_levels, count_dossier_links
+from analytics.report_counts import AnswerLevels, count_answer_levels, count_dossier_links
 from analytics.report_text import COMPLAINT_RATING, COMPLAINT_RATINGS
 from analytics.tickets import TicketFigures, ticket_figures
 from survey_app.extensions import db
-from survey_app.models import SCALE, Channel, Instrument, Unit, utcnow
+from survey_app.models import SCALE, Channel, Instrument, MonthClosure, Unit, utcnow
 from survey_app.queries import list_unit_subtree_ids
 
 TREND_MONTHS = 12
@@ -105,8 +105,7 @@ def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None)
     closed = closed_month(unit, month, closure) if closure is not None else None
     officers = closed.officers if closed else evaluate_officers(unit, month)
     figures = officers.unit_figures
-    # Counted over the responses the closure saw, so that they agree with the frozen figures.
-    levels = count_answer_levels(unit_ids, month, closure.closed_at if closure else None)
+    levels = _levels(unit_ids, month, closure)
     channels = closed.channels if closed else levels.responses_by_channel
     return MonthlyReport(
         unit=unit,
@@ -121,6 +120,17 @@ def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None)
         trend=_trend(unit_ids, month, figures),
         closed=closed,
     )
+
+
+def _levels(unit_ids: list[int], month: Month, closure: MonthClosure | None) -> AnswerLevels:
+    """A closed month's as frozen; from a snapshot older than that, counted again over the
+    responses the closure saw, so that they agree with the frozen figures."""
+    if closure is None:
+        return count_answer_levels(unit_ids, month)
+    frozen = frozen_levels(closure)
+    if frozen is not None:
+        return AnswerLevels(frozen, {})
+    return count_answer_levels(unit_ids, month, closure.closed_at)
 
 
 def _title_block(unit: Unit, day: date | None) -> TitleBlock:

@@ -8,7 +8,10 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from analytics.closures import get_closure
 from analytics.flagged import iter_flagged_responses, list_flagged_responses
+from analytics.report import build_monthly_report
+from survey_app.extensions import db
 from survey_app.models import Role
 from survey_app.services.month_close import close_month
 from tests.builders import full_answers, make_response, make_user
@@ -99,3 +102,18 @@ def test_streamed_flagged_responses_and_the_newest_few(closed_with_late_response
     assert streamed[0].low_items[:2] == [("TC1", 1), ("TC2", 1)]
     assert streamed[0].low_items_text.startswith("TC1 (1), TC2 (1), TC3 (1)")
     assert streamed[0].low_items_text.endswith("PA3 (1), CHUNG (1)")
+
+
+def test_answers_per_level_are_the_published_ones(closed_with_late_response):
+    # By hand (tests/report_data.py): 0, 1, 1, 19, 139 over the 160 answers of the 8 responses;
+    # the late paper form's twenty 1s are not in it.
+    report = build_monthly_report(closed_with_late_response.commune, MARCH)
+    assert report.levels_total == (0, 1, 1, 19, 139)
+
+
+def test_a_snapshot_without_levels_counts_those_the_closure_saw(closed_with_late_response):
+    closure = get_closure(closed_with_late_response.commune, MARCH)
+    closure.figures = {k: v for k, v in closure.figures.items() if k != "levels"}  # version 1
+    db.session.commit()
+    report = build_monthly_report(closed_with_late_response.commune, MARCH)
+    assert report.levels_total == (0, 1, 1, 19, 139)
