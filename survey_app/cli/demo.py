@@ -21,6 +21,7 @@ def demo_command(port: int, no_serve: bool) -> None:
 
     from survey_app.extensions import db
     from survey_app.services.demo import load_demo
+    from survey_app.services.tallies import tally_responses
 
     base_url = f"http://{HOST}:{port}"
     app = _demo_app(base_url)
@@ -28,6 +29,7 @@ def demo_command(port: int, no_serve: bool) -> None:
         upgrade()
         today = datetime.now(ZoneInfo(app.config["SURVEY_TIMEZONE"])).date()
         _print_summary(load_demo(today), base_url)
+        tally_responses()  # as the timer of a real deployment would have done by now
         # Close the loader's connections: the server opens its own, and an in-process caller
         # (a test) must not be left holding open ones.
         db.session.remove()
