@@ -41,6 +41,18 @@ class ResponseFilter:
         """Responses of a unit and of every unit below it."""
         return cls(unit_ids=frozenset(list_unit_subtree_ids(unit_id)))
 
+    def conditions(self, table) -> list[sa.ColumnElement[bool]]:
+        """The filter on anything with unit_id, officer_id and counter_id: the responses,
+        their tallies, rated complaints."""
+        found = []
+        if self.unit_ids is not None:
+            found.append(table.unit_id.in_(sorted(self.unit_ids)))
+        if self.officer_id is not None:
+            found.append(table.officer_id == self.officer_id)
+        if self.counter_id is not None:
+            found.append(table.counter_id == self.counter_id)
+        return found
+
 
 @dataclass(frozen=True)
 class Dimension:
@@ -89,18 +101,12 @@ def response_conditions(
 ) -> sa.ColumnElement[bool]:
     """The WHERE clause shared by every count of raw responses: the filter, [start, end) in
     UTC, no spam."""
-    conditions = [
+    return sa.and_(
         Response.submitted_at >= start,
         Response.submitted_at < end,
         Response.is_spam.is_(False),
-    ]
-    if response_filter.unit_ids is not None:
-        conditions.append(Response.unit_id.in_(sorted(response_filter.unit_ids)))
-    if response_filter.officer_id is not None:
-        conditions.append(Response.officer_id == response_filter.officer_id)
-    if response_filter.counter_id is not None:
-        conditions.append(Response.counter_id == response_filter.counter_id)
-    return sa.and_(*conditions)
+        *response_filter.conditions(Response),
+    )
 
 
 def response_rows(selection: Selection, dimensions: Sequence[Dimension]) -> sa.Subquery:
@@ -199,12 +205,5 @@ def _tallies(
     table: TallyTable, selection: Selection, dimensions: Sequence[Dimension], counts: list
 ) -> sa.Select:
     keys = [dimension.tallied(table).label(f"key{n}") for n, dimension in enumerate(dimensions)]
-    response_filter = selection.response_filter
-    conditions = [table.month.in_([str(month) for month in selection.months])]
-    if response_filter.unit_ids is not None:
-        conditions.append(table.unit_id.in_(sorted(response_filter.unit_ids)))
-    if response_filter.officer_id is not None:
-        conditions.append(table.officer_id == response_filter.officer_id)
-    if response_filter.counter_id is not None:
-        conditions.append(table.counter_id == response_filter.counter_id)
-    return sa.select(*keys, *counts).where(*conditions)
+    months = table.month.in_([str(month) for month in selection.months])
+    return sa.select(*keys, *counts).where(months, *selection.response_filter.conditions(table))

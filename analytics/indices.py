@@ -143,20 +143,13 @@ def _grouped_figures(selection: Selection, grouping: Grouping) -> dict[Hashable,
 def _ticket_ratings(selection: Selection, grouping: Grouping) -> dict[Hashable, ItemFigure]:
     """Citizens' ratings of how their complaints were handled, by month of rating: one more
     item of the PA factor (issue 4), averaged with the questionnaire's PA items."""
-    bounds, response_filter = selection.bounds, selection.response_filter
+    bounds = selection.bounds
     conditions = [
         Ticket.handling_rating.is_not(None),
         Ticket.rated_at >= min(start for start, _ in bounds),
         Ticket.rated_at < max(end for _, end in bounds),
+        *selection.response_filter.conditions(Ticket),
     ]
-    for column, value in (
-        (Ticket.officer_id, response_filter.officer_id),
-        (Ticket.counter_id, response_filter.counter_id),
-    ):
-        if value is not None:
-            conditions.append(column == value)
-    if response_filter.unit_ids is not None:
-        conditions.append(Ticket.unit_id.in_(sorted(response_filter.unit_ids)))
     keys = [column.label(f"key{n}") for n, column in enumerate(grouping.ticket_key)]
     ratings = sa.select(Ticket.handling_rating.label("value"), *keys).where(*conditions)
     ratings = ratings.subquery("ratings")
