@@ -23,6 +23,7 @@ from survey_app.extensions import db
 from survey_app.models import Answer, AnswerTally, ResponseTally, TallyState
 from survey_app.models import SurveyResponse as Response
 from survey_app.models.response import not_tallied
+from survey_app.models.tallies import NOBODY
 from survey_app.queries import list_unit_subtree_ids
 
 TallyTable = type[ResponseTally] | type[AnswerTally]
@@ -65,8 +66,9 @@ class Dimension:
 
 
 UNIT = Dimension(Response.unit_id, lambda table: table.unit_id)
-OFFICER = Dimension(Response.officer_id, lambda table: table.officer_id)
-COUNTER = Dimension(Response.counter_id, lambda table: table.counter_id)
+# The tallies write "no officer", "no counter" as NOBODY (0): read back as NULL, as in responses.
+OFFICER = Dimension(Response.officer_id, lambda table: sa.func.nullif(table.officer_id, NOBODY))
+COUNTER = Dimension(Response.counter_id, lambda table: sa.func.nullif(table.counter_id, NOBODY))
 CHANNEL = Dimension(Response.channel, lambda table: table.channel)
 
 

@@ -2,10 +2,11 @@
 so that monthly figures read a few thousand rows instead of millions of answers.
 
 A response is counted into the tallies once (`SurveyResponse.tallied`), by the periodic tally
-run (survey_app.services.tallies); until then the figures read it raw. The counts are additive:
-several rows may share a key (they are summed when read, and merged by the next run), and a
-response taken out again (marked as spam) is a row of negative counts. The month is the local
-calendar month in the zone the tallies were made in (`TallyState.zone`).
+run (survey_app.services.tallies); until then the figures read it raw. One row per key, added to
+by each run (an upsert on the key); a response taken out again (marked as spam) is subtracted
+the same way. The month is the local calendar month in the zone the tallies were made in
+(`TallyState.zone`). No officer or no counter is 0 rather than NULL, so that the key can be a
+plain unique constraint on both databases (NULLs never clash in one).
 """
 
 from datetime import datetime
@@ -17,6 +18,10 @@ from survey_app.extensions import db
 from survey_app.models.response import Channel
 from survey_app.models.types import UTCDateTime, value_enum
 
+NOBODY = 0  # officer_id / counter_id of responses given without one
+RESPONSE_KEY = ("month", "unit_id", "officer_id", "counter_id", "channel")
+ANSWER_KEY = (*RESPONSE_KEY, "item_id", "value")
+
 
 class _TallyKey:
     """Where the counted responses were given, in which local month."""
@@ -25,14 +30,14 @@ class _TallyKey:
     id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
     month: Mapped[str] = mapped_column(sa.String(7), sort_order=-1)  # "YYYY-MM"
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), sort_order=-1)
-    officer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("officers.id"), sort_order=-1)
-    counter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("counters.id"), sort_order=-1)
+    officer_id: Mapped[int] = mapped_column(sort_order=-1)  # NOBODY or an officer's id
+    counter_id: Mapped[int] = mapped_column(sort_order=-1)  # NOBODY or a counter's id
     channel: Mapped[Channel] = mapped_column(value_enum(Channel, 10), sort_order=-1)
 
 
 class ResponseTally(_TallyKey, db.Model):
     __tablename__ = "response_tallies"
-    __table_args__ = (sa.Index("ix_response_tallies_month_unit", "month", "unit_id"),)
+    __table_args__ = (sa.UniqueConstraint(*RESPONSE_KEY, name="uq_response_tallies_key"),)
 
     responses: Mapped[int]
     flagged: Mapped[int]
@@ -42,7 +47,7 @@ class AnswerTally(_TallyKey, db.Model):
     """Answers of one item at one level (1–5): the level counts of the report come with it."""
 
     __tablename__ = "answer_tallies"
-    __table_args__ = (sa.Index("ix_answer_tallies_month_unit", "month", "unit_id"),)
+    __table_args__ = (sa.UniqueConstraint(*ANSWER_KEY, name="uq_answer_tallies_key"),)
 
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"))
     value: Mapped[int] = mapped_column(sa.SmallInteger)

@@ -1,12 +1,12 @@
 """Counting responses into the tallies (survey_app.models.tallies), and taking one out again.
 
-`tally_responses` is the periodic run (`survey-app tally`, every few minutes from a timer): month
-by month, for the units with responses not tallied yet, it merges their tally rows with the new
-counts into one row per key, deletes the old rows and marks the new responses tallied. All of
-it is one transaction — REPEATABLE READ on PostgreSQL, so the responses counted are exactly the
-ones marked even while others arrive; a response that commits meanwhile waits for the next run.
-Runs wait for one another on the state row. Figures are right whether a run has been or not:
-they add the responses not tallied yet to the tallies (analytics.counting).
+`tally_responses` is the periodic run (`survey-app report tally`, every few minutes from a
+timer): month by month, it adds the counts of the responses not tallied yet to the tally rows of
+their keys (an upsert) and marks those responses tallied. All of it is one transaction —
+REPEATABLE READ on PostgreSQL, so the responses counted are exactly the ones marked even while
+others arrive; a response that commits meanwhile waits for the next run. Runs wait for one
+another on the state row. Figures are right whether a run has been or not: they add the
+responses not tallied yet to the tallies (analytics.counting).
 """
 
 from collections.abc import Iterator
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -22,11 +23,12 @@ from survey_app.extensions import db
 from survey_app.models import Answer, AnswerTally, ResponseTally, TallyState, utcnow
 from survey_app.models import SurveyResponse as Response
 from survey_app.models.response import not_tallied
+from survey_app.models.tallies import ANSWER_KEY, NOBODY, RESPONSE_KEY
 
 ATTEMPTS = 5
+TallyModel = type[ResponseTally] | type[AnswerTally]
 # SQLSTATE of a REPEATABLE READ transaction that met a concurrent change: run it again.
 SERIALIZATION_FAILURE = "40001"
-KEYS = ("unit_id", "officer_id", "counter_id", "channel")
 
 
 @dataclass(frozen=True)
@@ -37,12 +39,19 @@ class TallyRun:
 
 def tally_responses() -> TallyRun:
     """Count every response not tallied yet into the tallies; one transaction."""
+    # REPEATABLE READ on PostgreSQL; on SQLite the first statement (a write) takes the
+    # database's write lock, which serialises as well.
+    options = {"isolation_level": "REPEATABLE READ"} if _is_postgresql() else {}
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            with _transaction() as connection:
+            with (
+                db.engine.connect().execution_options(**options) as connection,
+                connection.begin(),
+            ):
                 return _run(connection, survey_zone())
         except (OperationalError, IntegrityError) as error:
-            # Another run got there first: a concurrent change, or the state row just made.
+            # Another run or a spam mark got there first (a concurrent change of the same
+            # rows, or of the state row just made): run again on what they left.
             if attempt == ATTEMPTS or not _is_race(error):
                 raise
     raise AssertionError("unreachable")
@@ -61,37 +70,19 @@ def untally_response(response: Response, *, was_counted: bool) -> None:
 
 
 def _subtract(response: Response, zone: ZoneInfo) -> None:
-    """Rows of negative counts: the tallies are additive, the next run merges them."""
     key = {
         "month": str(Month.containing(response.submitted_at, zone)),
         "unit_id": response.unit_id,
-        "officer_id": response.officer_id,
-        "counter_id": response.counter_id,
+        "officer_id": response.officer_id or NOBODY,
+        "counter_id": response.counter_id or NOBODY,
         "channel": response.channel,
     }
-    db.session.add(ResponseTally(**key, responses=-1, flagged=-int(response.flagged)))
-    for answer in response.answers:
-        db.session.add(AnswerTally(**key, item_id=answer.item_id, value=answer.value, answers=-1))
-
-
-class _transaction:
-    """A connection of its own in one transaction: REPEATABLE READ on PostgreSQL; on SQLite the
-    first statement (a write) takes the database's write lock, which serialises as well."""
-
-    def __enter__(self) -> Connection:
-        options = {"isolation_level": "REPEATABLE READ"} if _is_postgresql() else {}
-        self._connection = db.engine.connect().execution_options(**options)
-        self._transaction = self._connection.begin()
-        return self._connection
-
-    def __exit__(self, kind, error, trace) -> None:
-        try:
-            if kind is None:
-                self._transaction.commit()
-            else:
-                self._transaction.rollback()
-        finally:
-            self._connection.close()
+    connection = db.session.connection()
+    _add_counts(connection, ResponseTally, [key | {"responses": -1, "flagged": -response.flagged}])
+    answers = [
+        key | {"item_id": a.item_id, "value": a.value, "answers": -1} for a in response.answers
+    ]
+    _add_counts(connection, AnswerTally, answers)  # a response always has its CHUNG answer
 
 
 def _run(connection: Connection, zone: ZoneInfo) -> TallyRun:
@@ -134,47 +125,40 @@ def _tally_month(connection: Connection, month: Month, zone: ZoneInfo) -> int:
     start, end = month.bounds(zone)
     new = sa.and_(not_tallied(), Response.submitted_at >= start, Response.submitted_at < end)
     counted = sa.and_(new, Response.is_spam.is_(False))
-    units = sa.select(Response.unit_id).where(new).distinct().scalar_subquery()
-    keys = [getattr(Response, name) for name in KEYS]
+    keys = [
+        sa.literal(str(month), sa.String),
+        Response.unit_id,
+        sa.func.coalesce(Response.officer_id, NOBODY),
+        sa.func.coalesce(Response.counter_id, NOBODY),
+        Response.channel,
+    ]
     flagged = sa.func.sum(sa.case((Response.flagged, 1), else_=0))
-    responses = sa.select(*keys, sa.func.count(), flagged).where(counted).group_by(*keys)
+    responses = sa.select(*keys, sa.func.count(), flagged).where(counted).group_by(*keys[1:])
+    answer_keys = [*keys, Answer.item_id, Answer.value]
     answers = (
-        sa.select(*keys, Answer.item_id, Answer.value, sa.func.count())
+        sa.select(*answer_keys, sa.func.count())
         .join(Answer, Answer.response_id == Response.id)
         .where(counted)
-        .group_by(*keys, Answer.item_id, Answer.value)
+        .group_by(*answer_keys[1:])
     )
-    _merge(connection, ResponseTally, month, units, KEYS, ("responses", "flagged"), responses)
-    answer_keys = (*KEYS, "item_id", "value")
-    _merge(connection, AnswerTally, month, units, answer_keys, ("answers",), answers)
+    _add_counts(connection, ResponseTally, responses)
+    _add_counts(connection, AnswerTally, answers)
     return connection.execute(sa.update(Response).where(new).values(tallied=True)).rowcount
 
 
-def _merge(
-    connection: Connection,
-    model: type[ResponseTally] | type[AnswerTally],
-    month: Month,
-    units: sa.ScalarSelect,
-    keys: tuple[str, ...],
-    counts: tuple[str, ...],
-    new: sa.Select,
-) -> None:
-    """Replace the month's rows of `units` by one row per key: their sums with the `new`
-    counts (selected as keys, then counts). Keys whose counts all sum to 0 are dropped."""
+def _add_counts(connection: Connection, model: TallyModel, rows: sa.Select | list[dict]) -> None:
+    """Add `rows` (a SELECT giving the key's columns then the counts, or dicts) to the tallies:
+    a row already there with the same key gets the counts added to its own."""
+    key = RESPONSE_KEY if model is ResponseTally else ANSWER_KEY
+    counts = ("responses", "flagged") if model is ResponseTally else ("answers",)
     table = model.__table__
-    in_scope = sa.and_(table.c.month == str(month), table.c.unit_id.in_(units))
-    last_id = connection.scalar(sa.select(sa.func.max(table.c.id))) or 0
-    old = sa.select(*[table.c[name] for name in (*keys, *counts)]).where(in_scope)
-    both = sa.union_all(old, new).subquery("both")
-    grouped = [both.c[name] for name in keys]
-    sums = [sa.func.sum(both.c[name]) for name in counts]
-    merged = (
-        sa.select(sa.literal(str(month), sa.String), *grouped, *sums)
-        .group_by(*grouped)
-        .having(sa.or_(*[total != 0 for total in sums]))
-    )
-    connection.execute(sa.insert(table).from_select(["month", *keys, *counts], merged))
-    connection.execute(sa.delete(table).where(in_scope, table.c.id <= last_id))
+    insert = (postgresql if connection.dialect.name == "postgresql" else sqlite).insert(table)
+    if isinstance(rows, sa.Select):
+        insert = insert.from_select([*key, *counts], rows)
+    else:
+        insert = insert.values(rows)
+    added = {name: table.c[name] + insert.excluded[name] for name in counts}
+    connection.execute(insert.on_conflict_do_update(index_elements=list(key), set_=added))
 
 
 def _is_postgresql() -> bool:

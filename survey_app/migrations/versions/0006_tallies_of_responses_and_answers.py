@@ -1,9 +1,9 @@
-"""tallies of responses and answers (counted once per unit, officer, counter, channel, month);
-an index of the flagged responses
+"""tallies of responses and answers (one row per unit, officer, counter, channel, month and,
+for answers, item and level); indexes of the flagged and the untallied responses
 
 Revision ID: 0006
 Revises: 0005
-Create Date: 2026-12-02 14:20:57.564635
+Create Date: 2026-12-02 15:07:11.766047
 
 """
 
@@ -32,12 +32,48 @@ def upgrade():
         [{"id": 1, "zone": ""}],
     )
     op.create_table(
+        "response_tallies",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column("officer_id", sa.Integer(), nullable=False),
+        sa.Column("counter_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "channel",
+            sa.Enum(
+                "qr",
+                "kiosk",
+                "web",
+                "paper",
+                name="channel",
+                native_enum=False,
+                create_constraint=True,
+                length=10,
+            ),
+            nullable=False,
+        ),
+        sa.Column("responses", sa.Integer(), nullable=False),
+        sa.Column("flagged", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["units.id"], name=op.f("fk_response_tallies_unit_id_units")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_response_tallies")),
+        sa.UniqueConstraint(
+            "month",
+            "unit_id",
+            "officer_id",
+            "counter_id",
+            "channel",
+            name="uq_response_tallies_key",
+        ),
+    )
+    op.create_table(
         "answer_tallies",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("month", sa.String(length=7), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=False),
-        sa.Column("officer_id", sa.Integer(), nullable=True),
-        sa.Column("counter_id", sa.Integer(), nullable=True),
+        sa.Column("officer_id", sa.Integer(), nullable=False),
+        sa.Column("counter_id", sa.Integer(), nullable=False),
         sa.Column(
             "channel",
             sa.Enum(
@@ -56,59 +92,23 @@ def upgrade():
         sa.Column("value", sa.SmallInteger(), nullable=False),
         sa.Column("answers", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["counter_id"], ["counters.id"], name=op.f("fk_answer_tallies_counter_id_counters")
-        ),
-        sa.ForeignKeyConstraint(
             ["item_id"], ["items.id"], name=op.f("fk_answer_tallies_item_id_items")
-        ),
-        sa.ForeignKeyConstraint(
-            ["officer_id"], ["officers.id"], name=op.f("fk_answer_tallies_officer_id_officers")
         ),
         sa.ForeignKeyConstraint(
             ["unit_id"], ["units.id"], name=op.f("fk_answer_tallies_unit_id_units")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_answer_tallies")),
-    )
-    with op.batch_alter_table("answer_tallies", schema=None) as batch_op:
-        batch_op.create_index("ix_answer_tallies_month_unit", ["month", "unit_id"], unique=False)
-
-    op.create_table(
-        "response_tallies",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("month", sa.String(length=7), nullable=False),
-        sa.Column("unit_id", sa.Integer(), nullable=False),
-        sa.Column("officer_id", sa.Integer(), nullable=True),
-        sa.Column("counter_id", sa.Integer(), nullable=True),
-        sa.Column(
+        sa.UniqueConstraint(
+            "month",
+            "unit_id",
+            "officer_id",
+            "counter_id",
             "channel",
-            sa.Enum(
-                "qr",
-                "kiosk",
-                "web",
-                "paper",
-                name="channel",
-                native_enum=False,
-                create_constraint=True,
-                length=10,
-            ),
-            nullable=False,
+            "item_id",
+            "value",
+            name="uq_answer_tallies_key",
         ),
-        sa.Column("responses", sa.Integer(), nullable=False),
-        sa.Column("flagged", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["counter_id"], ["counters.id"], name=op.f("fk_response_tallies_counter_id_counters")
-        ),
-        sa.ForeignKeyConstraint(
-            ["officer_id"], ["officers.id"], name=op.f("fk_response_tallies_officer_id_officers")
-        ),
-        sa.ForeignKeyConstraint(
-            ["unit_id"], ["units.id"], name=op.f("fk_response_tallies_unit_id_units")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_response_tallies")),
     )
-    with op.batch_alter_table("response_tallies", schema=None) as batch_op:
-        batch_op.create_index("ix_response_tallies_month_unit", ["month", "unit_id"], unique=False)
-
     with op.batch_alter_table("survey_responses", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("tallied", sa.Boolean(), server_default=sa.false(), nullable=False)
@@ -135,24 +135,18 @@ def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table("survey_responses", schema=None) as batch_op:
         batch_op.drop_index(
-            "ix_survey_responses_flagged",
-            postgresql_where=sa.text("flagged"),
-            sqlite_where=sa.text("flagged = 1"),
-        )
-        batch_op.drop_index(
             "ix_survey_responses_untallied",
             postgresql_where=sa.text("NOT tallied"),
             sqlite_where=sa.text("tallied = 0"),
         )
+        batch_op.drop_index(
+            "ix_survey_responses_flagged",
+            postgresql_where=sa.text("flagged"),
+            sqlite_where=sa.text("flagged = 1"),
+        )
         batch_op.drop_column("tallied")
 
-    with op.batch_alter_table("response_tallies", schema=None) as batch_op:
-        batch_op.drop_index("ix_response_tallies_month_unit")
-
-    op.drop_table("response_tallies")
-    with op.batch_alter_table("answer_tallies", schema=None) as batch_op:
-        batch_op.drop_index("ix_answer_tallies_month_unit")
-
     op.drop_table("answer_tallies")
+    op.drop_table("response_tallies")
     op.drop_table("tally_state")
     # ### end Alembic commands ###
