@@ -1,9 +1,10 @@
 """Where the counts behind every figure come from: the tallies (survey_app.models.tallies) plus
 the responses not tallied yet, or, when the tallies cannot answer, the responses alone.
 
-Two row sources, both keyed by the same dimensions and both additive:
+Three row sources, keyed by the same dimensions and additive:
   response_rows  key…, responses, flagged
-  answer_rows    key…, item_id, value, answers
+  item_rows      key…, item_id, answers, satisfied, total
+  level_rows     key…, item_id, value, answers
 Callers sum them by whatever key they need. The tallies keep unit, officer, counter, channel
 and month; a dimension they do not keep (a procedure's field), a condition on the time of
 receipt (a closed month's figures), or tallies made in another time zone mean the responses
@@ -20,13 +21,14 @@ from sqlalchemy.orm import aliased
 
 from analytics.months import Month
 from survey_app.extensions import db
-from survey_app.models import Answer, AnswerTally, ResponseTally, TallyState
+from survey_app.models import SATISFIED_FROM, Answer, AnswerTally, ResponseTally, TallyState
 from survey_app.models import SurveyResponse as Response
 from survey_app.models.response import not_tallied
 from survey_app.models.tallies import NOBODY
 from survey_app.queries import list_unit_subtree_ids
 
 TallyTable = type[ResponseTally] | type[AnswerTally]
+ITEM_COUNTS = ("answers", "satisfied", "total")
 
 
 @dataclass(frozen=True)
@@ -113,24 +115,63 @@ def response_conditions(
 
 def response_rows(selection: Selection, dimensions: Sequence[Dimension]) -> sa.Subquery:
     """key0…, responses, flagged."""
-    if not _use_tallies(selection, dimensions):
-        return _raw(selection, dimensions, answers=False).subquery("counted")
-    counts = [ResponseTally.responses, ResponseTally.flagged]
-    return sa.union_all(
-        _tallies(ResponseTally, selection, dimensions, counts),
-        _raw(selection, dimensions, answers=False, untallied_only=True),
-    ).subquery("counted")
+
+    def counted(rows: sa.Subquery) -> tuple[list, list]:
+        flagged = sa.func.sum(sa.case((rows.c.flagged, 1), else_=0))
+        return [], [sa.func.count().label("responses"), flagged.label("flagged")]
+
+    tallied = [ResponseTally.responses, ResponseTally.flagged]
+    return _rows(selection, dimensions, [Response.flagged], counted, ResponseTally, tallied)
 
 
-def answer_rows(selection: Selection, dimensions: Sequence[Dimension]) -> sa.Subquery:
-    """key0…, item_id, value, answers."""
-    if not _use_tallies(selection, dimensions):
-        return _raw(selection, dimensions, answers=True).subquery("counted")
-    counts = [AnswerTally.item_id, AnswerTally.value, AnswerTally.answers]
-    return sa.union_all(
-        _tallies(AnswerTally, selection, dimensions, counts),
-        _raw(selection, dimensions, answers=True, untallied_only=True),
-    ).subquery("counted")
+def item_rows(selection: Selection, dimensions: Sequence[Dimension]) -> sa.Subquery:
+    """key0…, item_id, answers, satisfied (answers at SATISFIED_FROM or above), total (the sum
+    of the values)."""
+
+    def counted(rows: sa.Subquery) -> tuple[list, list]:
+        satisfied = sa.func.sum(sa.case((rows.c.value >= SATISFIED_FROM, 1), else_=0))
+        counts = [sa.func.count(), satisfied, sa.func.sum(rows.c.value)]
+        return [rows.c.item_id], [
+            c.label(name) for c, name in zip(counts, ITEM_COUNTS, strict=True)
+        ]
+
+    tally = AnswerTally
+    satisfied = sa.case((tally.value >= SATISFIED_FROM, tally.answers), else_=0)
+    counts = [tally.answers, satisfied, tally.value * tally.answers]
+    tallied = [tally.item_id, *_labelled(counts, ITEM_COUNTS)]
+    raw = [Answer.item_id, Answer.value]
+    return _rows(selection, dimensions, raw, counted, AnswerTally, tallied, per_answer=True)
+
+
+def level_rows(selection: Selection, dimensions: Sequence[Dimension]) -> sa.Subquery:
+    """key0…, item_id, value, answers: the answers at each level of each item."""
+
+    def counted(rows: sa.Subquery) -> tuple[list, list]:
+        return [rows.c.item_id, rows.c.value], [sa.func.count().label("answers")]
+
+    tallied = [AnswerTally.item_id, AnswerTally.value, AnswerTally.answers]
+    raw = [Answer.item_id, Answer.value]
+    return _rows(selection, dimensions, raw, counted, AnswerTally, tallied, per_answer=True)
+
+
+def _rows(
+    selection: Selection,
+    dimensions: Sequence[Dimension],
+    raw_columns: list[sa.ColumnElement],
+    counted: Callable[[sa.Subquery], tuple[list, list]],
+    tally: TallyTable,
+    tallied: list[sa.ColumnElement],
+    *,
+    per_answer: bool = False,
+) -> sa.Subquery:
+    """The tallies' rows (`tallied` columns after the keys) and the counts of the responses not
+    tallied yet (`counted`: the columns to group by after the keys, and the counts), in one
+    subquery; or the counts of all the responses when the tallies cannot answer."""
+    use_tallies = _use_tallies(selection, dimensions)
+    raw = _raw(selection, dimensions, raw_columns, counted, per_answer, untallied_only=use_tallies)
+    if not use_tallies:
+        return raw.subquery("counted")
+    return sa.union_all(_tallies(tally, selection, dimensions, tallied), raw).subquery("counted")
 
 
 def key_columns(rows: sa.Subquery, width: int) -> list[sa.ColumnElement]:
@@ -163,17 +204,21 @@ def _use_tallies(selection: Selection, dimensions: Sequence[Dimension]) -> bool:
 
 
 def _raw(
-    selection: Selection, dimensions: Sequence[Dimension], *, answers: bool, untallied_only=False
+    selection: Selection,
+    dimensions: Sequence[Dimension],
+    columns: list[sa.ColumnElement],
+    counted: Callable[[sa.Subquery], tuple[list, list]],
+    per_answer: bool,
+    *,
+    untallied_only: bool,
 ) -> sa.Select:
-    """The selected responses (or their answers, by item and level), counted per key. Keyed in
-    a subquery first, so that the GROUP BY names plain columns (a CASE repeated with other bind
-    parameters would not match its SELECT on PostgreSQL)."""
+    """The selected responses (or their answers), counted per key. Keyed in a subquery first, so
+    that the GROUP BY names plain columns (a CASE repeated with other bind parameters would not
+    match its SELECT on PostgreSQL)."""
     keys = [dimension.raw.label(f"key{n}") for n, dimension in enumerate(dimensions)]
-    if answers:
-        query = sa.select(*keys, Answer.item_id, Answer.value).select_from(Response)
+    query = sa.select(*keys, *columns).select_from(Response)
+    if per_answer:
         query = query.join(Answer, Answer.response_id == Response.id)
-    else:
-        query = sa.select(*keys, Response.flagged).select_from(Response)
     for target, condition in dict.fromkeys(join for d in dimensions for join in d.joins):
         query = query.outerjoin(target, condition)
     start, end = min(b[0] for b in selection.bounds), max(b[1] for b in selection.bounds)
@@ -183,12 +228,13 @@ def _raw(
     if untallied_only:
         query = query.where(_untallied(start, end))
     keyed = query.subquery("keyed")
-    groups = key_columns(keyed, len(dimensions))
-    if answers:
-        groups += [keyed.c.item_id, keyed.c.value]
-        return sa.select(*groups, sa.func.count().label("answers")).group_by(*groups)
-    flagged = sa.func.sum(sa.case((keyed.c.flagged, 1), else_=0)).label("flagged")
-    return sa.select(*groups, sa.func.count().label("responses"), flagged).group_by(*groups)
+    groups, counts = counted(keyed)
+    groups = [*key_columns(keyed, len(dimensions)), *groups]
+    return sa.select(*groups, *counts).group_by(*groups)
+
+
+def _labelled(columns: list[sa.ColumnElement], names: Sequence[str]) -> list[sa.Label]:
+    return [column.label(name) for column, name in zip(columns, names, strict=True)]
 
 
 def _untallied(start: datetime, end: datetime) -> sa.ColumnElement[bool]:

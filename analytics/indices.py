@@ -15,10 +15,11 @@ import sqlalchemy as sa
 from flask import current_app
 
 from analytics.counting import (
+    ITEM_COUNTS,
     Dimension,
     ResponseFilter,
     Selection,
-    answer_rows,
+    item_rows,
     key_columns,
     position_in,
     response_conditions,
@@ -187,13 +188,10 @@ def _item_counts(selection: Selection, grouping: Grouping) -> dict[Hashable, lis
     """Counted per item id (integers group fastest); the items' instrument, code and factor
     are attached afterwards, and the versions of one instrument merged, from the small items
     table."""
-    rows = answer_rows(selection, grouping.dimensions)
+    rows = item_rows(selection, grouping.dimensions)
     keys = key_columns(rows, grouping.width)
-    answers = rows.c.answers
-    satisfied = sa.func.sum(sa.case((rows.c.value >= SATISFIED_FROM, answers), else_=0))
-    query = sa.select(
-        *keys, rows.c.item_id, sa.func.sum(answers), satisfied, sa.func.sum(rows.c.value * answers)
-    ).group_by(*keys, rows.c.item_id)
+    sums = [sa.func.sum(rows.c[name]) for name in ITEM_COUNTS]
+    query = sa.select(*keys, rows.c.item_id, *sums).group_by(*keys, rows.c.item_id)
     catalogue = _item_catalogue()
     merged: dict[Hashable, dict[tuple, list[int]]] = defaultdict(dict)
     for row in db.session.execute(query):

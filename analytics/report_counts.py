@@ -11,7 +11,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from analytics.counting import CHANNEL, ResponseFilter, Selection, answer_rows
+from analytics.counting import CHANNEL, ResponseFilter, Selection, level_rows
 from analytics.months import Month, survey_zone
 from survey_app.extensions import db
 from survey_app.models import OVERALL_ITEM, SCALE, Channel, Instrument, Item, SurveyCode
@@ -32,7 +32,7 @@ def count_answer_levels(
     responses of a channel without a second pass."""
     response_filter = ResponseFilter(unit_ids=frozenset(unit_ids))
     selection = Selection(response_filter, (month,), survey_zone(), received_by)
-    rows = answer_rows(selection, [CHANNEL])
+    rows = level_rows(selection, [CHANNEL])
     # Grouped by the item's id, a small integer, and named afterwards: no join per answer.
     channel = rows.c.key0
     query = sa.select(channel, rows.c.item_id, rows.c.value, sa.func.sum(rows.c.answers))
