@@ -84,10 +84,6 @@ class MonthCube:
             parts[key[position]].append(figures)
         return {key: sum_figures(found) for key, found in parts.items()}
 
-    @property
-    def total(self) -> Figures:
-        return sum_figures(self.people.values())
-
 
 def month_cube(unit: Unit, month: Month) -> MonthCube:
     """The cells of the unit with the units below it, in the month."""
