@@ -12,6 +12,7 @@ from survey_app.models import Role
 from tests.api_links import PUBLIC_URL
 from tests.builders import make_unit, make_user
 from tests.databases import fresh_database, suite_backend
+from tests.raters import create_database, deploy, private_cluster
 from tests.staff_pages import sign_in
 
 # Loaded by migration 0002 and never changed by a test.
@@ -69,6 +70,19 @@ def empty_tables() -> None:
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in SEEDED_TABLES:
                 connection.execute(table.delete())
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A private PostgreSQL cluster for the fault tests (never the machine's shared one)."""
+    with private_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="module")
+def deployment(cluster):
+    """The app's database on the private cluster, migrated, with a unit, a counter, a kiosk."""
+    return deploy(create_database(cluster, "survey"))
 
 
 @pytest.fixture

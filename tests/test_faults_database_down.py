@@ -10,7 +10,7 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 
-from tests.raters import KIOSK_ITEMS, create_database, deploy, private_cluster, serve
+from tests.raters import KIOSK_ITEMS, serve
 from tests.raters import stored_ref_counts as stored
 from tests.survey_pages import checked_values, hidden_fields
 
@@ -19,17 +19,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 BUSY_VI = "Hệ thống đang bận"
 ANSWERS = {"TC1": "2", "CC2": "5", "KQ3": "", "CHUNG": "3"}
 COMMENT = "Phải chờ gần một tiếng mới đến lượt"
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    with private_cluster() as cluster:
-        yield cluster
-
-
-@pytest.fixture(scope="module")
-def deployment(cluster):
-    return deploy(create_database(cluster, "survey"))
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,6 @@ import pytest
 
 from tests.raters import (
     RatingLoad,
-    create_database,
-    deploy,
-    private_cluster,
     serve,
     stored_ref_counts,
     summary,
@@ -27,17 +24,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 WORKERS = 3
 LOAD_BEFORE_SECONDS = 3
 LOAD_AFTER_SECONDS = 4
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    with private_cluster() as cluster:
-        yield cluster
-
-
-@pytest.fixture(scope="module")
-def deployment(cluster):
-    return deploy(create_database(cluster, "survey"))
 
 
 @pytest.fixture
