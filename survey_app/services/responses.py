@@ -98,20 +98,21 @@ def is_flagged(answers: Mapping[str, int | None]) -> bool:
 def submit_response(submission: Submission) -> SubmitResult:
     """Store a response once; a repeat of the same client_ref returns the stored one.
 
-    Raises DossierAlreadyRated if another response already carries the dossier code."""
+    Raises DossierAlreadyRated if another response already carries the dossier code.
+
+    Insert first, look up only on a clash: nearly every submission is new, and the unique keys
+    (unit, client_ref) and (unit, dossier_code) decide a repeat or a race anyway. A clash rolls
+    back everything the caller staged for this commit."""
     errors = submission_errors(submission)
     if errors:
         raise InvalidSubmission(errors)
-    existing = get_response_by_ref(submission.unit.id, submission.client_ref)
-    if existing is not None:
-        return SubmitResult(existing, created=False)
-    _check_dossier_not_rated(submission)
     response = build_response(submission)
     if submission.link is not None:
         submission.link.used_at = utcnow()
+    unit_id = submission.unit.id  # read now: the rollback of a clash expires the unit
     try:
         stored, created = commit_once(
-            response, lambda: get_response_by_ref(submission.unit.id, submission.client_ref)
+            response, lambda: get_response_by_ref(unit_id, submission.client_ref)
         )
     except IntegrityError:
         _check_dossier_not_rated(submission)  # two ratings of one dossier raced; one won
