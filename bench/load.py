@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.cpu_usage import postgres_server_pid, tree_cpu_seconds  # noqa: E402
 from bench.load_clients import (  # noqa: E402
     KioskClient,
     Measure,
@@ -76,7 +77,34 @@ def combined(name: str, runs: list[Measure]) -> Measure:
         for kind, count in run.tally.errors.items():
             tally.errors[kind] = tally.errors.get(kind, 0) + count
     seconds = sum(run.seconds for run in runs)
-    return Measure(name, seconds, tally, sum(run.client_cpu_s for run in runs))
+    total = Measure(name, seconds, tally, sum(run.client_cpu_s for run in runs))
+    total.server_cpu_s = sum(run.server_cpu_s for run in runs)
+    total.db_cpu_s = sum(run.db_cpu_s for run in runs)
+    return total
+
+
+def measure_with_cpu(name: str, clients: list, seconds: float, pids: tuple) -> Measure:
+    """measure(), with the CPU the server (pids[0]) and PostgreSQL (pids[1]) used meanwhile."""
+    before = [tree_cpu_seconds(pid) if pid else float("nan") for pid in pids]
+    result = measure(name, clients, seconds)
+    after = [tree_cpu_seconds(pid) if pid else float("nan") for pid in pids]
+    result.server_cpu_s, result.db_cpu_s = (b - a for a, b in zip(before, after, strict=True))
+    return result
+
+
+def report_cpu(measures: list[Measure]) -> None:
+    """Where each request's CPU went, and the throughput that CPU alone would allow."""
+    print(f"\n{'CPU per request (ms)':24} {'server':>7} {'postgres':>9} {'client':>7} {'total':>7}")
+    for m in measures:
+        count = max(m.done + m.tally.error_count, 1)
+        parts = [1000 * cpu / count for cpu in (m.server_cpu_s, m.db_cpu_s, m.client_cpu_s)]
+        ceiling = (os.cpu_count() or 1) * 1000 / sum(parts)
+        print(
+            f"{m.name:24} {parts[0]:7.2f} {parts[1]:9.2f} {parts[2]:7.2f} {sum(parts):7.2f}"
+            f"   -> at most {ceiling:.0f} req/s on {os.cpu_count()} cores"
+        )
+    print("(postgres: every backend of the server, whatever it serves; the machine's other work")
+    print(" is not counted, so the ceiling holds only if nothing else runs)")
 
 
 def report(measures: list[Measure], clients: int) -> bool:
@@ -142,6 +170,11 @@ def run(args: argparse.Namespace) -> bool:
             # The same clients in every turn: a phone opens the form once, then keeps sending.
             makers = scenarios(data, real.base_url, yardstick.base_url, args.clients)
             clients = {name: make() for name, make in makers.items()}
+            db_pid = postgres_server_pid(url)
+            pids = {
+                name: (yardstick if name.startswith("yardstick") else real).process.pid
+                for name in makers
+            }
             for name, group in clients.items():
                 accepted += measure(name, group, args.warmup).done
             # Short turns in rotation: the other work on the machine comes and goes, and should
@@ -149,7 +182,9 @@ def run(args: argparse.Namespace) -> bool:
             turns = {name: [] for name in makers}
             for turn in range(args.turns):
                 for name in makers:
-                    turns[name].append(measure(name, clients[name], args.seconds / args.turns))
+                    seconds = args.seconds / args.turns
+                    pids_of = (pids[name], db_pid)
+                    turns[name].append(measure_with_cpu(name, clients[name], seconds, pids_of))
                     accepted += turns[name][-1].done
                 print(
                     f"  turn {turn + 1}/{args.turns}: "
@@ -160,6 +195,7 @@ def run(args: argparse.Namespace) -> bool:
                 )
             measures = [combined(name, runs) for name, runs in turns.items()]
         passed = report(measures, args.clients)
+        report_cpu(measures)
         rows, distinct = count_new_responses(url, since)
         exact = rows == distinct == accepted
         print(
