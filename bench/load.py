@@ -15,6 +15,11 @@ then real / yardstick for each path, and checks that the database holds exactly 
 accepted request.
 
 Goal: each real path at >= 0.8 of its yardstick's throughput, p99 < 100 ms at 32 clients.
+
+Also printed: the CPU each request cost the server, PostgreSQL and the client, and the
+throughput that CPU alone would allow on this machine. With --open-rate R, a second measurement
+follows that is not the goal: the same clients each sending R requests a second whatever the
+server does (open loop, bench/open_loop.py), with latencies counted from when each was due.
 """
 
 import argparse
@@ -44,6 +49,7 @@ from bench.load_setup import (  # noqa: E402
     real_server,
     yardstick_server,
 )
+from bench.open_loop import measure_open_loop  # noqa: E402
 
 GOAL_RATIO = 0.8
 GOAL_P99_MS = 100.0
@@ -177,25 +183,17 @@ def run(args: argparse.Namespace) -> bool:
             }
             for name, group in clients.items():
                 accepted += measure(name, group, args.warmup).done
-            # Short turns in rotation: the other work on the machine comes and goes, and should
-            # weigh on every scenario alike.
-            turns = {name: [] for name in makers}
-            for turn in range(args.turns):
-                for name in makers:
-                    seconds = args.seconds / args.turns
-                    pids_of = (pids[name], db_pid)
-                    turns[name].append(measure_with_cpu(name, clients[name], seconds, pids_of))
-                    accepted += turns[name][-1].done
-                print(
-                    f"  turn {turn + 1}/{args.turns}: "
-                    + ", ".join(
-                        f"{name} {runs[-1].throughput:.0f} req/s" for name, runs in turns.items()
-                    ),
-                    flush=True,
-                )
-            measures = [combined(name, runs) for name, runs in turns.items()]
+            measures = closed_loop_turns(clients, pids, db_pid, args)
+            accepted += sum(m.done for m in measures)
+            paced = [
+                measure_open_loop(name, group, args.open_rate, args.seconds)
+                for name, group in (clients.items() if args.open_rate else ())
+            ]
+            accepted += sum(m.done for m in paced)
         passed = report(measures, args.clients)
         report_cpu(measures)
+        if paced:
+            report_open_loop(paced, args.open_rate)
         rows, distinct = count_new_responses(url, since)
         exact = rows == distinct == accepted
         print(
@@ -203,6 +201,34 @@ def run(args: argparse.Namespace) -> bool:
             f"{'OK' if exact else 'MISMATCH'}"
         )
         return passed and exact
+
+
+def closed_loop_turns(clients: dict, pids: dict, db_pid: int | None, args) -> list[Measure]:
+    """Short turns in rotation: the other work on the machine comes and goes, and should weigh
+    on every scenario alike."""
+    turns = {name: [] for name in clients}
+    for turn in range(args.turns):
+        for name, group in clients.items():
+            seconds = args.seconds / args.turns
+            turns[name].append(measure_with_cpu(name, group, seconds, (pids[name], db_pid)))
+        print(
+            f"  turn {turn + 1}/{args.turns}: "
+            + ", ".join(f"{name} {runs[-1].throughput:.0f} req/s" for name, runs in turns.items()),
+            flush=True,
+        )
+    return [combined(name, runs) for name, runs in turns.items()]
+
+
+def report_open_loop(measures: list[Measure], rate: float) -> None:
+    print(
+        f"\nSecond measurement, NOT the issue's goal (open loop: each client sends {rate:g} a"
+        " second whatever the server does; latency from when each request was due):"
+    )
+    for m in measures:
+        print(
+            f"{m.name:24} {m.done:7d} ok {m.tally.error_count:5d} err {m.throughput:8.1f} req/s"
+            f"  p50 {m.p(50):7.1f}  p90 {m.p(90):7.1f}  p99 {m.p(99):7.1f} ms"
+        )
 
 
 def parse_args() -> argparse.Namespace:
@@ -213,6 +239,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--turns", type=int, default=6, help="turns the time is split into")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: its config's)")
     parser.add_argument("--database", default="bench_load", help="made and dropped on the server")
+    parser.add_argument(
+        "--open-rate",
+        type=float,
+        default=0,
+        help="then also an open-loop run: requests a second from each client (0: none)",
+    )
     return parser.parse_args()
 
 
