@@ -15,6 +15,11 @@ then real / yardstick for each path, and checks that the database holds exactly 
 accepted request.
 
 Goal: each real path at >= 0.8 of its yardstick's throughput, p99 < 100 ms at 32 clients.
+
+Also printed: the CPU each request cost the server, PostgreSQL and the client, and the
+throughput that CPU alone would allow on this machine. With --open-rate R, a second measurement
+follows that is not the goal: the same clients each sending R requests a second whatever the
+server does (open loop, bench/open_loop.py), with latencies counted from when each was due.
 """
 
 import argparse
@@ -26,6 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.cpu_usage import postgres_server_pid, tree_cpu_seconds  # noqa: E402
 from bench.load_clients import (  # noqa: E402
     KioskClient,
     Measure,
@@ -43,6 +49,7 @@ from bench.load_setup import (  # noqa: E402
     real_server,
     yardstick_server,
 )
+from bench.open_loop import measure_open_loop  # noqa: E402
 
 GOAL_RATIO = 0.8
 GOAL_P99_MS = 100.0
@@ -76,7 +83,34 @@ def combined(name: str, runs: list[Measure]) -> Measure:
         for kind, count in run.tally.errors.items():
             tally.errors[kind] = tally.errors.get(kind, 0) + count
     seconds = sum(run.seconds for run in runs)
-    return Measure(name, seconds, tally, sum(run.client_cpu_s for run in runs))
+    total = Measure(name, seconds, tally, sum(run.client_cpu_s for run in runs))
+    total.server_cpu_s = sum(run.server_cpu_s for run in runs)
+    total.db_cpu_s = sum(run.db_cpu_s for run in runs)
+    return total
+
+
+def measure_with_cpu(name: str, clients: list, seconds: float, pids: tuple) -> Measure:
+    """measure(), with the CPU the server (pids[0]) and PostgreSQL (pids[1]) used meanwhile."""
+    before = [tree_cpu_seconds(pid) if pid else float("nan") for pid in pids]
+    result = measure(name, clients, seconds)
+    after = [tree_cpu_seconds(pid) if pid else float("nan") for pid in pids]
+    result.server_cpu_s, result.db_cpu_s = (b - a for a, b in zip(before, after, strict=True))
+    return result
+
+
+def report_cpu(measures: list[Measure]) -> None:
+    """Where each request's CPU went, and the throughput that CPU alone would allow."""
+    print(f"\n{'CPU per request (ms)':24} {'server':>7} {'postgres':>9} {'client':>7} {'total':>7}")
+    for m in measures:
+        count = max(m.done + m.tally.error_count, 1)
+        parts = [1000 * cpu / count for cpu in (m.server_cpu_s, m.db_cpu_s, m.client_cpu_s)]
+        ceiling = (os.cpu_count() or 1) * 1000 / sum(parts)
+        print(
+            f"{m.name:24} {parts[0]:7.2f} {parts[1]:9.2f} {parts[2]:7.2f} {sum(parts):7.2f}"
+            f"   -> at most {ceiling:.0f} req/s on {os.cpu_count()} cores"
+        )
+    print("(postgres: every backend of the server, whatever it serves; the machine's other work")
+    print(" is not counted, so the ceiling holds only if nothing else runs)")
 
 
 def report(measures: list[Measure], clients: int) -> bool:
@@ -142,24 +176,24 @@ def run(args: argparse.Namespace) -> bool:
             # The same clients in every turn: a phone opens the form once, then keeps sending.
             makers = scenarios(data, real.base_url, yardstick.base_url, args.clients)
             clients = {name: make() for name, make in makers.items()}
+            db_pid = postgres_server_pid(url)
+            pids = {
+                name: (yardstick if name.startswith("yardstick") else real).process.pid
+                for name in makers
+            }
             for name, group in clients.items():
                 accepted += measure(name, group, args.warmup).done
-            # Short turns in rotation: the other work on the machine comes and goes, and should
-            # weigh on every scenario alike.
-            turns = {name: [] for name in makers}
-            for turn in range(args.turns):
-                for name in makers:
-                    turns[name].append(measure(name, clients[name], args.seconds / args.turns))
-                    accepted += turns[name][-1].done
-                print(
-                    f"  turn {turn + 1}/{args.turns}: "
-                    + ", ".join(
-                        f"{name} {runs[-1].throughput:.0f} req/s" for name, runs in turns.items()
-                    ),
-                    flush=True,
-                )
-            measures = [combined(name, runs) for name, runs in turns.items()]
+            measures = closed_loop_turns(clients, pids, db_pid, args)
+            accepted += sum(m.done for m in measures)
+            paced = [
+                measure_open_loop(name, group, args.open_rate, args.seconds)
+                for name, group in (clients.items() if args.open_rate else ())
+            ]
+            accepted += sum(m.done for m in paced)
         passed = report(measures, args.clients)
+        report_cpu(measures)
+        if paced:
+            report_open_loop(paced, args.open_rate)
         rows, distinct = count_new_responses(url, since)
         exact = rows == distinct == accepted
         print(
@@ -167,6 +201,34 @@ def run(args: argparse.Namespace) -> bool:
             f"{'OK' if exact else 'MISMATCH'}"
         )
         return passed and exact
+
+
+def closed_loop_turns(clients: dict, pids: dict, db_pid: int | None, args) -> list[Measure]:
+    """Short turns in rotation: the other work on the machine comes and goes, and should weigh
+    on every scenario alike."""
+    turns = {name: [] for name in clients}
+    for turn in range(args.turns):
+        for name, group in clients.items():
+            seconds = args.seconds / args.turns
+            turns[name].append(measure_with_cpu(name, group, seconds, (pids[name], db_pid)))
+        print(
+            f"  turn {turn + 1}/{args.turns}: "
+            + ", ".join(f"{name} {runs[-1].throughput:.0f} req/s" for name, runs in turns.items()),
+            flush=True,
+        )
+    return [combined(name, runs) for name, runs in turns.items()]
+
+
+def report_open_loop(measures: list[Measure], rate: float) -> None:
+    print(
+        f"\nSecond measurement, NOT the issue's goal (open loop: each client sends {rate:g} a"
+        " second whatever the server does; latency from when each request was due):"
+    )
+    for m in measures:
+        print(
+            f"{m.name:24} {m.done:7d} ok {m.tally.error_count:5d} err {m.throughput:8.1f} req/s"
+            f"  p50 {m.p(50):7.1f}  p90 {m.p(90):7.1f}  p99 {m.p(99):7.1f} ms"
+        )
 
 
 def parse_args() -> argparse.Namespace:
@@ -177,6 +239,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--turns", type=int, default=6, help="turns the time is split into")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: its config's)")
     parser.add_argument("--database", default="bench_load", help="made and dropped on the server")
+    parser.add_argument(
+        "--open-rate",
+        type=float,
+        default=0,
+        help="then also an open-loop run: requests a second from each client (0: none)",
+    )
     return parser.parse_args()
 
 

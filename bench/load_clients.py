@@ -254,6 +254,9 @@ class Measure:
     seconds: float
     tally: Tally
     client_cpu_s: float
+    # CPU of the server under test and of PostgreSQL meanwhile (bench/cpu_usage.py), if known.
+    server_cpu_s: float = float("nan")
+    db_cpu_s: float = float("nan")
 
     @property
     def done(self) -> int:

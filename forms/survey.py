@@ -45,9 +45,15 @@ def strip_text(value):
     ).strip()
 
 
+# The page writes its own labels; a field without one would look up a translation of its name
+# on every request (WTForms' default label), about 25 look-ups per rating sent.
+UNUSED_LABEL = ""
+
+
 class SurveyForm(FlaskForm):
-    submission_id = HiddenField()
+    submission_id = HiddenField(label=UNUSED_LABEL)
     comment = TextAreaField(
+        label=UNUSED_LABEL,
         filters=[strip_text],
         validators=[
             Length(
@@ -85,7 +91,7 @@ def _level_field(code: str) -> LevelField:
     validators = [on_scale]
     if code == OVERALL_ITEM:
         validators.insert(0, InputRequired(message=_l("Please rate your overall satisfaction.")))
-    return LevelField(validators=validators)
+    return LevelField(label=UNUSED_LABEL, validators=validators)
 
 
 def build_survey_form(instrument: Instrument) -> SurveyForm:

@@ -26,7 +26,6 @@ from survey_app.services.kiosks import (
     DeviceContact,
     InvalidPairingCode,
     find_kiosk,
-    note_contact,
     pair_kiosk,
     record_contact,
 )
@@ -62,11 +61,10 @@ def submit_rating():
         return _error(
             "invalid_json", "The body must be JSON (Content-Type: application/json).", 400
         )
-    note_contact(kiosk, _device_contact())  # written with the rating's commit
     # The API speaks English to developers; the ticket's text keeps the office's language.
     with force_locale("en"):
         try:
-            stored = submit_kiosk_rating(kiosk, parse_rating(payload))
+            stored = submit_kiosk_rating(kiosk, parse_rating(payload), _device_contact())
         except InvalidPayload as error:
             return _json({"errors": error.errors}, 422)
         except InvalidSubmission as error:
@@ -76,7 +74,7 @@ def submit_rating():
 
 def rating_body(stored: StoredRating) -> dict:
     body = {
-        "id": stored.response.client_ref,
+        "id": stored.client_ref,
         "status": "created" if stored.created else "duplicate",
     }
     if stored.ticket is not None:

@@ -33,8 +33,9 @@ def create_app(settings: dict | None = None) -> Flask:
         os.makedirs(app.instance_path, exist_ok=True)
     _init_extensions(app)
     _register_blueprints(app)
-    from survey_app import limits, security
+    from survey_app import code_cache, limits, security
 
+    code_cache.init_app(app)
     security.init_app(app)
     limits.init_app(app)  # after the blueprints: its rules name them
     from survey_app import errors

@@ -25,11 +25,15 @@ def _number(name: str, default: int) -> int:
 
 
 bind = os.environ.get("SURVEY_BIND", "127.0.0.1:8000")
-# 2 × cores + 1, capped: each worker keeps its own database connections (see docs/deploy.md).
+# Cores + 1, capped: each worker keeps its own database connections (see docs/deploy.md). Chosen
+# by bench/load.py on 2 cores: 3 workers served ratings faster and with a shorter tail than
+# 2 × cores + 1 = 5 (processes and threads beyond that only contend for the cores), for the app
+# and the bare yardstick alike.
 workers = _number(
-    "SURVEY_WORKERS", min(2 * multiprocessing.cpu_count() + 1, _number("SURVEY_MAX_WORKERS", 8))
+    "SURVEY_WORKERS", min(multiprocessing.cpu_count() + 1, _number("SURVEY_MAX_WORKERS", 8))
 )
-# Threads let a worker wait on the database for one request while serving another.
+# Threads let a worker wait on the database or a mail server for one request while serving
+# another.
 threads = _number("SURVEY_THREADS", 4)
 # A request still running after 30 s is stuck (the slowest page, a monthly report, takes a
 # fraction of that); the worker is replaced.
@@ -38,9 +42,12 @@ timeout = 30
 graceful_timeout = 30
 # nginx reuses connections to the workers; a little longer than its own idle wait.
 keepalive = 5
-# Workers are replaced now and then, at different times, so a slow leak never builds up.
-max_requests = 2000
-max_requests_jitter = 200
+# Workers are replaced now and then, at different times, so a slow leak never builds up; not
+# often: a new worker boots the app again (about 1.7 s of CPU) and starts with cold caches, which
+# at every 2,000 requests added about a millisecond to each rating and stalled the requests
+# queued behind the boot.
+max_requests = 20000
+max_requests_jitter = 2000
 # Only this proxy may say the request came over https (X-Forwarded-Proto).
 forwarded_allow_ips = os.environ.get("SURVEY_FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "survey-app"

@@ -7,6 +7,7 @@ from flask_migrate import upgrade
 
 from survey_app import create_app
 from survey_app.cli import main
+from survey_app.code_cache import clear_code_cache
 from survey_app.extensions import db
 from survey_app.models import Role
 from tests.api_links import PUBLIC_URL
@@ -65,11 +66,13 @@ def app(migrated_app):
 
 
 def empty_tables() -> None:
-    """Delete every row a test may have written; the seeded instruments stay."""
+    """Delete every row a test may have written, and the survey codes the app kept of them;
+    the seeded instruments stay."""
     with db.engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in SEEDED_TABLES:
                 connection.execute(table.delete())
+    clear_code_cache()
 
 
 @pytest.fixture(scope="module")

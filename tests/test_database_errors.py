@@ -93,10 +93,10 @@ def test_the_api_answers_503_json_that_asks_to_retry(client, tree):
 def test_a_value_the_database_cannot_hold_is_refused_not_a_server_error(client, monkeypatch):
     from survey_app.blueprints import survey
 
-    def unstorable(code):
+    def unstorable(code, **options):
         raise sa.exc.DataError("SELECT", {}, ValueError("NUL (0x00) bytes"))
 
-    monkeypatch.setattr(survey, "get_active_survey_code", unstorable)
+    monkeypatch.setattr(survey, "get_live_survey_code", unstorable)
     page = client.get("/s/ABCDEFGH")
     assert page.status_code == 400
     assert parse(page).h1.get_text(strip=True) == "Không thể xử lý yêu cầu"

@@ -33,7 +33,7 @@ def reloaded(monkeypatch):
 
 
 def test_workers_follow_the_cpu_count_within_the_cap(reloaded):
-    expected = min(2 * multiprocessing.cpu_count() + 1, 8)
+    expected = min(multiprocessing.cpu_count() + 1, 8)
     assert reloaded().workers == expected
     assert reloaded(SURVEY_MAX_WORKERS="2").workers == 2
     assert reloaded(SURVEY_WORKERS="5", SURVEY_MAX_WORKERS="2").workers == 5

@@ -1,32 +1,14 @@
 """The per-process copy of an instrument that the survey page and the rating services read."""
 
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from survey_app import queries
 from survey_app.extensions import db
 from survey_app.models import SurveyResponse
 from survey_app.queries import get_cached_instrument, get_current_instrument
 from tests.builders import full_answers, make_counter, survey_code_of
+from tests.statements import count_statements
 from tests.survey_pages import send_survey
-
-
-class StatementCount:
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, *args):
-        self.count += 1
-
-
-def count_statements(action) -> int:
-    counter = StatementCount()
-    event.listen(db.engine, "before_cursor_execute", counter)
-    try:
-        action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counter)
-    return counter.count
 
 
 def test_the_copy_has_the_current_version_and_its_items_in_order(app):

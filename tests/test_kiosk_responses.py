@@ -22,6 +22,7 @@ from tests.kiosk_devices import (
     stored_tickets,
 )
 from tests.staff_pages import sign_in
+from tests.statements import recorded_statements
 
 
 @pytest.fixture
@@ -61,6 +62,16 @@ def test_the_same_id_again_is_a_duplicate_and_stores_nothing(client, place):
     assert again.status_code == 200
     assert again.get_json() == {"id": body["id"], "status": "duplicate"}
     assert len(stored_responses()) == 1
+
+
+def test_a_rating_reads_only_its_kiosk_before_it_is_stored(client, place):
+    """The kiosk comes with its counter and unit, the instrument from this process's copy,
+    and no copy of the rating is looked for before the insert."""
+    send(client, place["token"], rating())  # this process reads the instrument once
+    with recorded_statements() as statements:
+        assert send(client, place["token"], rating()).status_code == 201
+    reads = [s for s in statements if s.startswith("SELECT")]
+    assert len(reads) == 1 and "FROM kiosks" in reads[0]
 
 
 def test_a_low_rating_is_flagged(client, place):

@@ -9,8 +9,14 @@ from survey_app.extensions import db
 from survey_app.models import Channel, SurveyResponse
 from survey_app.queries import get_current_instrument
 from survey_app.services.errors import InvalidSubmission
-from survey_app.services.responses import Submission, is_flagged, submit_response
+from survey_app.services.responses import (
+    DossierAlreadyRated,
+    Submission,
+    is_flagged,
+    submit_response,
+)
 from tests.builders import full_answers, make_counter
+from tests.statements import reads_of, recorded_statements
 
 
 def submission(counter, **changes) -> Submission:
@@ -36,6 +42,37 @@ def test_the_same_client_ref_is_stored_once(app):
     assert (first.created, second.created) == (True, False)
     assert second.response.id == first.response.id
     assert count_responses() == 1
+
+
+def test_a_repeat_returns_the_first_copy_with_its_first_answers(app):
+    counter = make_counter()
+    first_id = submit_response(submission(counter, answers=full_answers(value=5))).response.id
+    again = submit_response(submission(counter, answers=full_answers(value=1)))
+    assert (again.created, again.response.id) == (False, first_id)
+    assert set(again.response.answer_values().values()) == {5}
+
+
+def test_a_new_response_is_inserted_without_looking_for_a_copy_first(app):
+    counter = make_counter()
+    with recorded_statements() as statements:
+        submit_response(submission(counter))
+    assert reads_of(statements, "survey_responses") == []
+    assert count_responses() == 1
+
+
+def test_a_dossier_rated_under_another_id_is_refused(app):
+    counter = make_counter()
+    submit_response(submission(counter, client_ref="ref-1", dossier_code="HS-001"))
+    with pytest.raises(DossierAlreadyRated):
+        submit_response(submission(counter, client_ref="ref-2", dossier_code="HS-001"))
+    assert count_responses() == 1
+
+
+def test_a_repeat_of_a_rated_dossier_is_its_stored_copy_not_a_refusal(app):
+    counter = make_counter()
+    first = submit_response(submission(counter, dossier_code="HS-001"))
+    again = submit_response(submission(counter, dossier_code="HS-001"))
+    assert (again.created, again.response.id) == (False, first.response.id)
 
 
 def test_a_race_between_two_copies_stores_one(app):

@@ -17,6 +17,7 @@ from flask_babel import get_locale
 
 from forms.survey import SurveyForm, build_survey_form, unknown_field_names
 from survey_app import honeypot
+from survey_app.code_cache import SurveyCodeCopy, get_live_survey_code
 from survey_app.errors import (
     DATABASE_DOWN,
     database_unavailable,
@@ -27,7 +28,6 @@ from survey_app.extensions import csrf
 from survey_app.labels import FACTOR_LABELS, NO_OPINION_LABEL, SCALE_LABELS
 from survey_app.models import Channel, Factor, Instrument, Item, SurveyCode
 from survey_app.queries import (
-    get_active_survey_code,
     get_cached_instrument,
     get_response_by_dossier,
     get_response_by_ref,
@@ -124,7 +124,7 @@ def _shipped_instrument(code: str) -> Instrument | None:
     return Instrument(code=code, version=newest["version"], items=items)
 
 
-def _drop_bot_submission(survey_code: SurveyCode):
+def _drop_bot_submission(survey_code: SurveyCode | SurveyCodeCopy):
     """The bot sees the thank-you page a person would; nothing is stored."""
     honeypot.log_dropped("survey", survey_code.unit.code)
     return render_template(
@@ -154,15 +154,21 @@ def _recently_sent(code: str) -> str | None:
     return sent.get("ref") if fresh and sent.get("code") == code else None
 
 
-def _survey_code_or_404(code: str, allow_revoked: bool = False) -> SurveyCode:
-    lookup = get_survey_code if allow_revoked else get_active_survey_code
-    survey_code = lookup(code.upper())
+def _survey_code_or_404(code: str, allow_revoked: bool = False) -> SurveyCode | SurveyCodeCopy:
+    if allow_revoked:
+        survey_code = get_survey_code(code.upper())
+    else:
+        # Opening the form reads the database, so a visitor learns at once when it is down;
+        # the ratings sent from the form then use the copy this read renewed.
+        survey_code = get_live_survey_code(code.upper(), reread=request.method == "GET")
     if survey_code is None:
         abort(make_response(render_template("survey/unavailable.html"), 404))
     return survey_code
 
 
-def _submission(form: SurveyForm, survey_code: SurveyCode, instrument, submission_id: str):
+def _submission(
+    form: SurveyForm, survey_code: SurveyCode | SurveyCodeCopy, instrument, submission_id: str
+):
     return Submission(
         client_ref=submission_id,
         unit=survey_code.unit,
@@ -187,7 +193,7 @@ def _attach_errors(form: SurveyForm, errors: dict[str, str]) -> None:
 
 def _render_form(
     form: SurveyForm,
-    survey_code: SurveyCode | None,
+    survey_code: SurveyCode | SurveyCodeCopy | None,
     instrument,
     unknown: list[str],
     sent_before=False,

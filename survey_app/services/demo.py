@@ -93,6 +93,7 @@ def load_demo(today: date) -> DemoSummary:
     staged: list[_StagedUnit] = []
     root = _add_units(data["root"], None, staged)
     generator = _ResponseGenerator(data, _add_procedures(data["procedures"]), today)
+    db.session.flush()  # the responses name their unit, counter, officer and procedure by id
     for number in range(1, data["responses"] + 1):
         db.session.add(generator.response(number, staged))
     add_demo_accounts(data["accounts"], data["password"])

@@ -21,7 +21,6 @@ from survey_app.models import (
     FLAG_AT_OR_BELOW,
     OVERALL_ITEM,
     Channel,
-    Instrument,
     Kiosk,
     Officer,
     SurveyResponse,
@@ -29,8 +28,9 @@ from survey_app.models import (
     TicketChannel,
     utcnow,
 )
-from survey_app.queries import get_current_instrument, get_response_by_ref
+from survey_app.queries import InstrumentCopy, get_cached_instrument, get_response_by_ref
 from survey_app.services.errors import InvalidSubmission
+from survey_app.services.kiosks import DeviceContact, note_contact, record_contact
 from survey_app.services.responses import (
     Submission,
     build_response,
@@ -64,25 +64,33 @@ class KioskRating:
 
 @dataclass(frozen=True)
 class StoredRating:
+    # The rating's id as stored: the same text the response holds, known without reading the
+    # response again (the commit expired it; reading it back would cost a query).
+    client_ref: str
     response: SurveyResponse
     created: bool
     ticket: Ticket | None = None  # the call-back ticket filed with a new rating
 
 
-def submit_kiosk_rating(kiosk: Kiosk, rating: KioskRating) -> StoredRating:
-    """Store the rating once; a repeat of its id returns the stored one (created False).
-    Changes staged on the kiosk (its last contact) are committed with it."""
-    instrument = get_current_instrument(KIOSK_INSTRUMENT)
+def submit_kiosk_rating(
+    kiosk: Kiosk, rating: KioskRating, contact: DeviceContact | None = None
+) -> StoredRating:
+    """Store the rating once with the tablet's last contact; a repeat of its id returns the
+    stored one (created False) and records the contact alone."""
+    instrument = get_cached_instrument(KIOSK_INSTRUMENT)
     officer = _officer(kiosk, rating.officer_code)
     if errors := rating_errors(rating, officer):
         raise InvalidSubmission(errors)
+    contact = contact or DeviceContact()
+    note_contact(kiosk, contact)
     submission = _submission(kiosk, rating, instrument, officer)
     if rating.callback is None:
         result = submit_response(submission)
         if not result.created:
-            db.session.commit()  # the kiosk's last contact
-        return StoredRating(result.response, result.created)
-    return _submit_with_callback(kiosk, submission, rating.callback)
+            # The clash with the stored copy rolled the staged contact back.
+            record_contact(kiosk, contact)
+        return StoredRating(rating.client_ref, result.response, result.created)
+    return _submit_with_callback(kiosk, submission, rating.callback, contact)
 
 
 def rating_errors(rating: KioskRating, officer: Officer | None) -> dict[str, str]:
@@ -115,7 +123,7 @@ def _officer(kiosk: Kiosk, code: str | None) -> Officer | None:
 
 
 def _submission(
-    kiosk: Kiosk, rating: KioskRating, instrument: Instrument, officer: Officer | None
+    kiosk: Kiosk, rating: KioskRating, instrument: InstrumentCopy, officer: Officer | None
 ) -> Submission:
     return Submission(
         client_ref=rating.client_ref,
@@ -132,21 +140,23 @@ def _submission(
 
 
 def _submit_with_callback(
-    kiosk: Kiosk, submission: Submission, callback: CallbackRequest
+    kiosk: Kiosk, submission: Submission, callback: CallbackRequest, contact: DeviceContact
 ) -> StoredRating:
     """The response and its ticket in one commit: the ticket's unique client id (the rating's
     id) decides which of two racing copies wins, and the loser finds both stored."""
     if errors := submission_errors(submission):
         raise InvalidSubmission(errors)
-    existing = get_response_by_ref(submission.unit.id, submission.client_ref)
+    ref = submission.client_ref
+    existing = get_response_by_ref(submission.unit.id, ref)
     if existing is not None:
         db.session.commit()  # the kiosk's last contact
-        return StoredRating(existing, created=False)
+        return StoredRating(ref, existing, created=False)
     response = build_response(submission)
     opened = open_ticket(_ticket_request(kiosk, submission, response, callback))
     if not opened.created:
-        return StoredRating(opened.ticket.response, created=False)
-    return StoredRating(opened.ticket.response, created=True, ticket=opened.ticket)
+        record_contact(kiosk, contact)  # rolled back with the losing copy
+        return StoredRating(ref, opened.ticket.response, created=False)
+    return StoredRating(ref, opened.ticket.response, created=True, ticket=opened.ticket)
 
 
 def _ticket_request(

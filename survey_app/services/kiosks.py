@@ -16,6 +16,7 @@ from datetime import time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from survey_app.extensions import db
 from survey_app.models import Counter, Kiosk, Officer, User, utcnow
@@ -201,7 +202,15 @@ def find_kiosk(token: str) -> Kiosk | None:
     if parts is None:
         return None
     prefix, secret = parts
-    kiosk = db.session.scalar(sa.select(Kiosk).where(Kiosk.token_prefix == prefix))
+    # With what a rating stores (counter, unit, fixed officer): one query instead of four.
+    query = (
+        sa.select(Kiosk)
+        .where(Kiosk.token_prefix == prefix)
+        .options(
+            joinedload(Kiosk.counter).joinedload(Counter.unit), joinedload(Kiosk.fixed_officer)
+        )
+    )
+    kiosk = db.session.scalar(query)
     if kiosk is None or not secret_matches(kiosk.token_hash, secret):
         return None
     return kiosk

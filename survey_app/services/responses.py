@@ -7,6 +7,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from survey_app.code_cache import CounterCopy, OfficerCopy, UnitCopy
 from survey_app.models import (
     FLAG_AT_OR_BELOW,
     OVERALL_ITEM,
@@ -38,13 +39,13 @@ class DossierAlreadyRated(DomainError):
 @dataclass(frozen=True, kw_only=True)
 class Submission:
     client_ref: str
-    unit: Unit
+    unit: Unit | UnitCopy
     instrument: Instrument | InstrumentCopy
     answers: Mapping[str, int | None]
     channel: Channel
     comment: str = ""
-    counter: Counter | None = None
-    officer: Officer | None = None
+    counter: Counter | CounterCopy | None = None
+    officer: Officer | OfficerCopy | None = None
     procedure: Procedure | None = None
     submitted_at: datetime | None = None
     dossier_code: str | None = None
@@ -98,20 +99,21 @@ def is_flagged(answers: Mapping[str, int | None]) -> bool:
 def submit_response(submission: Submission) -> SubmitResult:
     """Store a response once; a repeat of the same client_ref returns the stored one.
 
-    Raises DossierAlreadyRated if another response already carries the dossier code."""
+    Raises DossierAlreadyRated if another response already carries the dossier code.
+
+    Insert first, look up only on a clash: nearly every submission is new, and the unique keys
+    (unit, client_ref) and (unit, dossier_code) decide a repeat or a race anyway. A clash rolls
+    back everything the caller staged for this commit."""
     errors = submission_errors(submission)
     if errors:
         raise InvalidSubmission(errors)
-    existing = get_response_by_ref(submission.unit.id, submission.client_ref)
-    if existing is not None:
-        return SubmitResult(existing, created=False)
-    _check_dossier_not_rated(submission)
     response = build_response(submission)
     if submission.link is not None:
         submission.link.used_at = utcnow()
+    unit_id = submission.unit.id  # read now: the rollback of a clash expires the unit
     try:
         stored, created = commit_once(
-            response, lambda: get_response_by_ref(submission.unit.id, submission.client_ref)
+            response, lambda: get_response_by_ref(unit_id, submission.client_ref)
         )
     except IntegrityError:
         _check_dossier_not_rated(submission)  # two ratings of one dossier raced; one won
@@ -127,21 +129,26 @@ def _check_dossier_not_rated(submission: Submission) -> None:
 
 
 def build_response(submission: Submission) -> SurveyResponse:
-    # Ids, not relationships: a cached instrument copy must never be pulled into the session.
+    """The new response, naming what it rates by id: the instrument and a survey code's unit,
+    counter and officer may be copies kept by the process, never pulled into the session."""
     item_ids = {item.code: item.id for item in submission.instrument.items}
     answered = {code: value for code, value in submission.answers.items() if value is not None}
     return SurveyResponse(
         client_ref=submission.client_ref,
-        unit=submission.unit,
-        counter=submission.counter,
-        officer=submission.officer,
-        procedure=submission.procedure,
+        unit_id=submission.unit.id,
+        counter_id=_id(submission.counter),
+        officer_id=_id(submission.officer),
+        procedure_id=_id(submission.procedure),
         instrument_id=submission.instrument.id,
         channel=submission.channel,
         submitted_at=submission.submitted_at or utcnow(),
         comment=submission.comment,
         dossier_code=submission.dossier_code,
-        kiosk_id=submission.kiosk.id if submission.kiosk is not None else None,
+        kiosk_id=_id(submission.kiosk),
         flagged=is_flagged(answered),
         answers=[Answer(item_id=item_ids[code], value=value) for code, value in answered.items()],
     )
+
+
+def _id(owner) -> int | None:
+    return owner.id if owner is not None else None

@@ -1,0 +1,48 @@
+"""CPU time of the processes a load run involves, read from /proc: a gunicorn server (master
+and workers, including workers already replaced) and the PostgreSQL server (postmaster and
+every backend, whatever database it serves), so a run can say where each request's CPU went.
+"""
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+
+TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str]:
+    """The fields of /proc/<pid>/stat after `pid (comm)`: [0] state, [1] ppid, [11] utime,
+    [12] stime, [13] cutime, [14] cstime (children waited for)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU used so far by `root`, its live children and the children it has reaped."""
+    fields = _stat(root)
+    ticks = sum(int(value) for value in fields[11:15])
+    for child in _children(root):
+        try:
+            ticks += sum(int(value) for value in _stat(child)[11:15])
+        except FileNotFoundError:  # ended meanwhile: counted in the root's cutime once reaped
+            continue
+    return ticks / TICKS_PER_SECOND
+
+
+def postgres_server_pid(url: str) -> int | None:
+    """The postmaster behind `url`, when it runs on this machine and /proc shows it."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            backend = connection.scalar(sa.text("SELECT pg_backend_pid()"))
+        postmaster = int(_stat(backend)[1])
+        tree_cpu_seconds(postmaster)
+        return postmaster
+    except (OSError, ValueError, sa.exc.SQLAlchemyError):
+        return None
+    finally:
+        engine.dispose()

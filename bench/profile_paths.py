@@ -1,0 +1,171 @@
+"""Profile: what one request of each load path costs inside the app, without gunicorn or HTTP.
+
+    .venv/bin/python bench/profile_paths.py --requests 500 [--profile qr|kiosk|yardstick]
+
+The same paths as bench/load.py (the QR form, the kiosk API and the yardstick with the rows of
+each), sent one after another through Flask's test client on a bench database `bench_profile`
+(127.0.0.1:5432, demo data, made and dropped here). Prints per path: this process's CPU per
+request (app, SQLAlchemy and psycopg; the test client's share is the same for every path),
+wall time per request (adds PostgreSQL's work and the round trips) and the SQL statements sent
+per request. With --profile, the cProfile functions of that path, heaviest first.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import random
+import re
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.load_clients import KIOSK_ITEMS, levels  # noqa: E402
+from bench.load_setup import (  # noqa: E402
+    KIOSK_INSTRUMENT,
+    BenchData,
+    app_environment,
+    bench_database,
+    prepare,
+)
+
+CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]*)"')
+
+
+def qr_sender(client, data: BenchData, rng) -> Callable[[], int]:
+    target = next(target for target in data.qr if target.counter_id is not None)
+    path = f"/s/{target.code}"
+    token = CSRF_INPUT.search(client.get(path).get_data(as_text=True)).group(1)
+
+    def send() -> int:
+        form = dict(zip(target.items, map(str, levels(len(target.items), rng)), strict=True))
+        form |= {"csrf_token": token, "submission_id": uuid.uuid4().hex, "comment": ""}
+        return client.post(path, data=form).status_code
+
+    return send
+
+
+def kiosk_sender(client, data: BenchData, rng) -> Callable[[], int]:
+    headers = {"Authorization": f"Bearer {data.kiosks[0].token}"}
+
+    def send() -> int:
+        body = {
+            "id": str(uuid.uuid4()),
+            "instrument": KIOSK_INSTRUMENT,
+            "submitted_at": datetime.now(UTC).isoformat(),
+            "answers": dict(zip(KIOSK_ITEMS, levels(len(KIOSK_ITEMS), rng), strict=True)),
+        }
+        return client.post("/api/v1/responses", json=body, headers=headers).status_code
+
+    return send
+
+
+def yardstick_sender(client, data: BenchData, rng) -> Callable[[], int]:
+    target = next(target for target in data.qr if target.counter_id is not None)
+
+    def send() -> int:
+        body = {
+            "client_ref": uuid.uuid4().hex,
+            "unit_id": target.unit_id,
+            "counter_id": target.counter_id,
+            "officer_id": target.officer_id,
+            "instrument_id": target.instrument_id,
+            "answers": {
+                str(item): value
+                for item, value in zip(
+                    target.items.values(), levels(len(target.items), rng), strict=True
+                )
+            },
+        }
+        return client.post("/responses", json=body).status_code
+
+    return send
+
+
+PATHS = {
+    "qr": (qr_sender, 303),
+    "kiosk": (kiosk_sender, 201),
+    "yardstick": (yardstick_sender, 201),
+}
+
+
+def make_apps(url: str, work_dir: str):
+    os.environ.update(app_environment(url, work_dir) | {"YARDSTICK_DATABASE_URL": url})
+    from bench.yardstick_app import create_app as create_yardstick
+    from survey_app import create_app
+
+    return {"qr": create_app(), "kiosk": create_app(), "yardstick": create_yardstick()}
+
+
+def count_statements(app) -> list[int]:
+    counter = [0]
+    with app.app_context():
+        from survey_app.extensions import db
+
+        sa.event.listen(
+            db.engine, "before_cursor_execute", lambda *_: counter.__setitem__(0, counter[0] + 1)
+        )
+    return counter
+
+
+def run_path(name: str, app, data: BenchData, args) -> None:
+    make_sender, expected = PATHS[name]
+    statements = count_statements(app)
+    client = app.test_client()
+    send = make_sender(client, data, random.Random(7))
+    for _ in range(args.warmup):
+        assert send() == expected  # noqa: S101 (a bench: stop at once on a wrong answer)
+    profiler = cProfile.Profile() if args.profile == name else None
+    before = statements[0]
+    cpu, wall = time.process_time(), time.perf_counter()
+    if profiler:
+        profiler.enable()
+    for _ in range(args.requests):
+        status = send()
+        if status != expected:
+            raise SystemExit(f"{name}: HTTP {status}, expected {expected}")
+    if profiler:
+        profiler.disable()
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    queries = (statements[0] - before) / args.requests
+    print(
+        f"{name:10} {1000 * cpu / args.requests:8.2f} ms CPU {1000 * wall / args.requests:8.2f}"
+        f" ms wall {queries:6.1f} statements per request{'  (profiled)' if profiler else ''}",
+        flush=True,
+    )
+    if profiler:
+        stats = pstats.Stats(profiler).strip_dirs()
+        stats.sort_stats(args.sort).print_stats(args.top)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=500, help="measured per path")
+    parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument("--profile", choices=sorted(PATHS), help="cProfile this path")
+    parser.add_argument("--sort", default="cumulative", help="pstats order (tottime, ...)")
+    parser.add_argument("--top", type=int, default=45)
+    parser.add_argument("--database", default="bench_profile")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as work_dir, bench_database(args.database) as url:
+        data = prepare(url, work_dir, kiosks=4)
+        apps = make_apps(url, work_dir)
+        for name, app in apps.items():
+            run_path(name, app, data, args)
+            with app.app_context():
+                from survey_app.extensions import db
+
+                db.engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
