@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from survey_app.extensions import db
 from survey_app.models import AuditEvent, Kiosk, utcnow
 from survey_app.services.kiosks import (
+    CONTACT_PRECISION,
     InvalidPairingCode,
     add_kiosk,
     new_pairing_code,
@@ -153,6 +154,21 @@ def test_reading_the_config_records_the_last_contact(client, counter):
     db.session.expire_all()
     assert kiosk.last_seen_at >= before
     assert (kiosk.app_version, kiosk.queue_length) == ("1.4.2", 7)
+
+
+def test_the_last_contact_is_kept_to_the_minute_and_the_queue_at_once(client, counter):
+    kiosk, token = paired_kiosk(counter.unit, counter=counter)
+    config(client, token, **{"X-Kiosk-Queue": "7"})
+    db.session.expire_all()
+    first = kiosk.last_seen_at
+    config(client, token, **{"X-Kiosk-Queue": "6"})
+    db.session.expire_all()
+    assert (kiosk.last_seen_at, kiosk.queue_length) == (first, 6)
+    kiosk.last_seen_at = first - CONTACT_PRECISION
+    db.session.commit()
+    config(client, token, **{"X-Kiosk-Queue": "6"})
+    db.session.expire_all()
+    assert kiosk.last_seen_at > first
 
 
 def test_garbage_in_the_device_headers_is_ignored(client, counter):

@@ -36,6 +36,8 @@ from survey_app.services.org_admin import InvalidChange
 TOKEN_SCHEME = "kt"  # nosec B105
 PAIRING_CODE_LENGTH = 8
 PAIRING_VALID_FOR = timedelta(hours=24)
+# A tablet's last contact is kept to the minute (the kiosk admin page shows minutes).
+CONTACT_PRECISION = timedelta(minutes=1)
 NAME_MAX_LENGTH = 200
 IDLE_SECONDS = range(10, 301)
 THANKS_SECONDS = range(3, 61)
@@ -217,11 +219,15 @@ def find_kiosk(token: str) -> Kiosk | None:
 
 
 def note_contact(kiosk: Kiosk, contact: DeviceContact) -> None:
-    """Stage the tablet's last contact; the request's own commit writes it."""
-    kiosk.last_seen_at = utcnow()
-    if contact.app_version is not None:
+    """Stage the tablet's last contact; the request's own commit writes it. The time is kept
+    to the minute the admin page shows: a tablet sending a rating every few seconds updates
+    its row once a minute, or at once when its version or queue changes."""
+    now = utcnow()
+    if kiosk.last_seen_at is None or now - kiosk.last_seen_at >= CONTACT_PRECISION:
+        kiosk.last_seen_at = now
+    if contact.app_version is not None and contact.app_version != kiosk.app_version:
         kiosk.app_version = contact.app_version
-    if contact.queue_length is not None:
+    if contact.queue_length is not None and contact.queue_length != kiosk.queue_length:
         kiosk.queue_length = contact.queue_length
 
 
