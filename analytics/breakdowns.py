@@ -40,6 +40,13 @@ BY_PLACE = Grouping(
     (Ticket.unit_id, Ticket.counter_id, sa.null()),
 )
 UNIT, OFFICER, COUNTER, CHANNEL = "unit", "officer", "counter", "channel"
+# Which grouping's cells, and which position of their key, give each breakdown.
+CUBE_CELLS = {
+    UNIT: (BY_PERSON, 0),
+    OFFICER: (BY_PERSON, 1),
+    COUNTER: (BY_PLACE, 1),
+    CHANNEL: (BY_PLACE, 2),
+}
 # A response's field: its procedure's, else its counter's (a counter serves one field). The
 # tallies do not keep it: these figures are counted from the responses.
 FIELD = Dimension(
@@ -73,12 +80,8 @@ class MonthCube:
         return figures_by_group(self.response_filter, self.month, BY_PLACE)
 
     def by(self, name: str) -> dict[Hashable, Figures]:
-        cells, position = {
-            UNIT: (self.people, 0),
-            OFFICER: (self.people, 1),
-            COUNTER: (self.places, 1),
-            CHANNEL: (self.places, 2),
-        }[name]
+        grouping, position = CUBE_CELLS[name]
+        cells = self.people if grouping is BY_PERSON else self.places  # only the one needed
         parts = defaultdict(list)
         for key, figures in cells.items():
             parts[key[position]].append(figures)

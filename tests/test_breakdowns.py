@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from pytest import approx
 
+from analytics import breakdowns
 from analytics.breakdowns import (
     arrival_grid,
     figures_by_channel,
@@ -176,3 +177,15 @@ def test_complaint_ratings_count_for_their_officer_and_counter_not_a_channel(com
     assert counter == compute_figures(ResponseFilter(counter_id=q1.id), MARCH)
     qr = dict(figures_by_channel(commune, MARCH))[Channel.QR]
     assert "PA-XL" not in {item.code for item in qr.items}
+
+
+def test_the_officer_evaluation_counts_only_by_person(commune, monkeypatch):
+    counted = []
+    real = breakdowns.figures_by_group
+    monkeypatch.setattr(
+        breakdowns,
+        "figures_by_group",
+        lambda *args, **kwargs: counted.append(args[2]) or real(*args, **kwargs),
+    )
+    evaluate_officers(commune, MARCH)
+    assert counted == [breakdowns.BY_PERSON]
