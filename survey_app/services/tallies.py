@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from analytics.counting import tallied_zone
 from analytics.months import Month, survey_zone
 from survey_app.extensions import db
 from survey_app.models import Answer, AnswerTally, ResponseTally, TallyState, utcnow
@@ -65,7 +66,7 @@ def untally_response(response: Response, *, was_counted: bool) -> None:
     if not tallied:
         return
     if was_counted:
-        _subtract(response, ZoneInfo(db.session.scalar(sa.select(TallyState.zone))))
+        _subtract(response, ZoneInfo(tallied_zone()))
     response.tallied = False
 
 
