@@ -5,6 +5,8 @@ session: no CSRF token, nothing that expires while it waits at the counter. Ever
 JSON, errors included, with English messages for the app's developer.
 """
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, jsonify, request
 from flask_babel import force_locale
 from werkzeug.exceptions import HTTPException
@@ -18,16 +20,17 @@ from kiosk.payloads import (
     parse_rating,
     payload_errors,
 )
+from survey_app.code_cache import KioskCopy
 from survey_app.extensions import csrf
 from survey_app.models import Kiosk
 from survey_app.services.errors import InvalidSubmission
+from survey_app.services.kiosk_contact import DeviceContact, record_contact
 from survey_app.services.kiosk_ratings import StoredRating, submit_kiosk_rating
 from survey_app.services.kiosks import (
-    DeviceContact,
     InvalidPairingCode,
     find_kiosk,
+    find_live_kiosk,
     pair_kiosk,
-    record_contact,
 )
 
 bp = Blueprint("kiosk_api", __name__, url_prefix="/api/v1")
@@ -48,14 +51,15 @@ def pair_device():
 
 @bp.get("/kiosk/config")
 def show_config():
-    kiosk = _authenticated_kiosk()
+    kiosk = _authenticated_kiosk(find_kiosk)
     record_contact(kiosk, _device_contact())
     return _json(kiosk_config(kiosk), 200)
 
 
 @bp.post("/responses")
 def submit_rating():
-    kiosk = _authenticated_kiosk()
+    # A rating reads nothing of its kiosk: this process keeps a copy for a few seconds.
+    kiosk = _authenticated_kiosk(find_live_kiosk)
     payload = request.get_json(silent=True)
     if payload is None:
         return _error(
@@ -82,10 +86,10 @@ def rating_body(stored: StoredRating) -> dict:
     return body
 
 
-def _authenticated_kiosk() -> Kiosk:
+def _authenticated_kiosk(find: Callable[[str], Kiosk | KioskCopy | None]) -> Kiosk | KioskCopy:
     """The kiosk of the request's token; otherwise the request ends here with 401 or 403."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    kiosk = find_kiosk(token.strip()) if scheme.lower() == "bearer" else None
+    kiosk = find(token.strip()) if scheme.lower() == "bearer" else None
     if kiosk is None:
         message = "Send the device token: Authorization: Bearer kt_<prefix>_<secret>."
         response = _error("unauthorized", message, 401)

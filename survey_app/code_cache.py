@@ -1,5 +1,6 @@
-"""Live survey codes kept by each process for a few seconds: the survey page and every rating
-sent through it read the code, its unit, counter and officer without a query.
+"""Live survey codes and paired kiosks kept by each process for a few seconds: the survey page,
+every rating sent through it and every rating a tablet sends read the code or the kiosk, its
+unit, counter and officer without a query.
 
 Why this is safe although codes, units, counters and officers change: a copy is trusted for
 CODE_CACHE_SECONDS at most. A code revoked, a counter or officer deactivated, a unit switched to
@@ -8,25 +9,34 @@ process (its commit empties its copies) and by every other worker and server wit
 CODE_CACHE_SECONDS, the time it takes a citizen to scan the code anyway. Only codes that open a
 survey are kept; an unknown or closed code is read from the database each time, so a new code
 works at once. One-time dossier links are never kept: their use is recorded on the row.
+
+A kiosk is kept under its token prefix with the hash of its token, so a kiosk revoked or paired
+again in another process still passes with its old token for CODE_CACHE_SECONDS at most, while a
+token that does not match the copy is checked against the database at once: a tablet just paired
+works at once everywhere. Its last contact (time, app version, queue) changes with nearly every
+request and is not a setting: writing it does not empty the copies.
 """
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from itertools import chain
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 
 from survey_app.extensions import db
-from survey_app.models import Counter, Officer, SurveyCode, Unit
+from survey_app.models import Counter, Kiosk, Officer, SurveyCode, Unit
 from survey_app.queries import get_active_survey_code
 
 CODE_CACHE_SECONDS = 10
 CODE_CACHE_KEY = "survey_code_cache"
+KIOSK_CACHE_KEY = "survey_kiosk_cache"
 # A bound on memory whatever is asked for: a province has a few thousand live codes.
 MAX_CACHED_CODES = 20_000
 ORG_MODELS = (SurveyCode, Unit, Counter, Officer)
 CHANGED_KEY = "survey_org_changed"
+KIOSK_CONTACT_COLUMNS = frozenset({"last_seen_at", "app_version", "queue_length"})
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,7 @@ class UnitCopy:
 class CounterCopy:
     id: int
     name: str
+    unit_id: int
 
 
 @dataclass(frozen=True)
@@ -88,15 +99,89 @@ def _copy(survey_code: SurveyCode) -> SurveyCodeCopy:
     unit, counter, officer = survey_code.unit, survey_code.counter, survey_code.officer
     return SurveyCodeCopy(
         code=survey_code.code,
-        unit=UnitCopy(unit.id, unit.code, unit.name, unit.instrument_code),
-        counter=CounterCopy(counter.id, counter.name) if counter is not None else None,
+        unit=_unit_copy(unit),
+        counter=_counter_copy(counter) if counter is not None else None,
         officer=OfficerCopy(officer.id, officer.full_name) if officer is not None else None,
     )
+
+
+def _counter_copy(counter: Counter) -> CounterCopy:
+    return CounterCopy(counter.id, counter.name, counter.unit_id)
+
+
+def _unit_copy(unit: Unit) -> UnitCopy:
+    return UnitCopy(unit.id, unit.code, unit.name, unit.instrument_code)
+
+
+@dataclass(frozen=True)
+class KioskCopy:
+    """What a rating from a tablet reads of its kiosk, and the last contact this process knows
+    (to write it only when it changed: services/kiosk_contact.py)."""
+
+    id: int
+    name: str
+    prefix: str
+    token_hash: str | None
+    revoked: bool
+    counter: CounterCopy
+    unit: UnitCopy
+    fixed_officer: OfficerCopy | None
+    last_seen_at: datetime | None
+    app_version: str
+    queue_length: int
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked
+
+
+def cached_kiosk(prefix: str) -> KioskCopy | None:
+    """This process's copy of the kiosk with this token prefix, if fresh."""
+    cached = current_app.extensions.setdefault(KIOSK_CACHE_KEY, {}).get(prefix)
+    if cached is not None and time.monotonic() - cached[1] < CODE_CACHE_SECONDS:
+        return cached[0]
+    return None
+
+
+def keep_kiosk(kiosk: Kiosk) -> KioskCopy:
+    """Copy a kiosk read from the database (with its counter, unit and fixed officer)."""
+    officer = kiosk.fixed_officer
+    copy = KioskCopy(
+        id=kiosk.id,
+        name=kiosk.name,
+        prefix=kiosk.token_prefix,
+        token_hash=kiosk.token_hash,
+        revoked=kiosk.is_revoked,
+        counter=_counter_copy(kiosk.counter),
+        unit=_unit_copy(kiosk.counter.unit),
+        fixed_officer=OfficerCopy(officer.id, officer.full_name) if officer else None,
+        last_seen_at=kiosk.last_seen_at,
+        app_version=kiosk.app_version,
+        queue_length=kiosk.queue_length,
+    )
+    _store_kiosk(copy.prefix, copy, time.monotonic())
+    return copy
+
+
+def remember_kiosk_contact(copy: KioskCopy, contact: dict) -> None:
+    """The contact this process just wrote, so the next rating does not write it again; the
+    copy keeps the age it had."""
+    cached = current_app.extensions.setdefault(KIOSK_CACHE_KEY, {}).get(copy.prefix)
+    if cached is not None and cached[0].id == copy.id:
+        _store_kiosk(copy.prefix, replace(cached[0], **contact), cached[1])
+
+
+def _store_kiosk(prefix: str, copy: KioskCopy, read_at: float) -> None:
+    cache = current_app.extensions.setdefault(KIOSK_CACHE_KEY, {})
+    if len(cache) >= MAX_CACHED_CODES:
+        cache.clear()
+    cache[prefix] = (copy, read_at)
 
 
 def clear_code_cache() -> None:
     if has_app_context():
         current_app.extensions.pop(CODE_CACHE_KEY, None)
+        current_app.extensions.pop(KIOSK_CACHE_KEY, None)
 
 
 def init_app(app: Flask) -> None:
@@ -111,14 +196,27 @@ def init_app(app: Flask) -> None:
 
 def _note_org_change(session, flush_context) -> None:
     changed = chain(session.new, session.dirty, session.deleted)
-    if any(isinstance(instance, ORG_MODELS) for instance in changed):
+    if any(_changes_a_copy(instance) for instance in changed):
         session.info[CHANGED_KEY] = True
 
 
+def _changes_a_copy(instance) -> bool:
+    if isinstance(instance, ORG_MODELS):
+        return True
+    if not isinstance(instance, Kiosk):
+        return False
+    state = inspect(instance)
+    if state.pending or state.deleted:
+        return True
+    changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
+    return not changed <= KIOSK_CONTACT_COLUMNS
+
+
 def _note_org_statement(state) -> None:
-    """An UPDATE or DELETE statement sent through the session (rotating a code is one)."""
+    """An UPDATE or DELETE statement sent through the session (rotating a code, pairing a
+    kiosk). A tablet's last contact is written through the kiosks table, not the model."""
     mapper = state.bind_mapper if state.is_update or state.is_delete else None
-    if mapper is not None and mapper.class_ in ORG_MODELS:
+    if mapper is not None and mapper.class_ in (*ORG_MODELS, Kiosk):
         state.session.info[CHANGED_KEY] = True
 
 

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from survey_app.extensions import db
 from survey_app.models import AuditEvent, Kiosk, utcnow
+from survey_app.services.kiosk_contact import CONTACT_PRECISION
 from survey_app.services.kiosks import (
-    CONTACT_PRECISION,
     InvalidPairingCode,
     add_kiosk,
     new_pairing_code,

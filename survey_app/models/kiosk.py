@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.extensions import db
-from survey_app.models.org import Counter, Officer
+from survey_app.models.org import Counter, Officer, Unit
 from survey_app.models.types import UTCDateTime, utcnow
 
 DEFAULT_IDLE_SECONDS = 30
@@ -51,6 +51,10 @@ class Kiosk(db.Model):
     def unit_id(self) -> int:
         """A kiosk belongs to its counter's unit (for scope checks and the audit log)."""
         return self.counter.unit_id
+
+    @property
+    def unit(self) -> Unit:
+        return self.counter.unit
 
     @property
     def is_revoked(self) -> bool:

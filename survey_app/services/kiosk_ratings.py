@@ -14,13 +14,16 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
+from survey_app.code_cache import KioskCopy, OfficerCopy
 from survey_app.extensions import db
 from survey_app.labels import SCALE_LABELS
 from survey_app.models import (
     FLAG_AT_OR_BELOW,
     OVERALL_ITEM,
     Channel,
+    Counter,
     Kiosk,
     Officer,
     SurveyResponse,
@@ -30,7 +33,13 @@ from survey_app.models import (
 )
 from survey_app.queries import InstrumentCopy, get_cached_instrument, get_response_by_ref
 from survey_app.services.errors import InvalidSubmission
-from survey_app.services.kiosks import DeviceContact, note_contact, record_contact
+from survey_app.services.kiosk_contact import (
+    DeviceContact,
+    note_contact,
+    record_contact,
+    remember_contact,
+    stage_copy_contact,
+)
 from survey_app.services.responses import (
     Submission,
     build_response,
@@ -73,7 +82,7 @@ class StoredRating:
 
 
 def submit_kiosk_rating(
-    kiosk: Kiosk, rating: KioskRating, contact: DeviceContact | None = None
+    kiosk: KioskCopy, rating: KioskRating, contact: DeviceContact | None = None
 ) -> StoredRating:
     """Store the rating once with the tablet's last contact; a repeat of its id returns the
     stored one (created False) and records the contact alone."""
@@ -82,15 +91,16 @@ def submit_kiosk_rating(
     if errors := rating_errors(rating, officer):
         raise InvalidSubmission(errors)
     contact = contact or DeviceContact()
-    note_contact(kiosk, contact)
-    submission = _submission(kiosk, rating, instrument, officer)
-    if rating.callback is None:
-        result = submit_response(submission)
-        if not result.created:
-            # The clash with the stored copy rolled the staged contact back.
-            record_contact(kiosk, contact)
-        return StoredRating(rating.client_ref, result.response, result.created)
-    return _submit_with_callback(kiosk, submission, rating.callback, contact)
+    if rating.callback is not None:
+        return _submit_with_callback(_kiosk_row(kiosk.id), rating, instrument, contact)
+    staged = stage_copy_contact(kiosk, contact)
+    result = submit_response(_submission(kiosk, rating, instrument, officer))
+    if not result.created:
+        # The clash with the stored copy rolled the staged contact back.
+        staged = stage_copy_contact(kiosk, contact)
+        db.session.commit()
+    remember_contact(kiosk, staged)
+    return StoredRating(rating.client_ref, result.response, result.created)
 
 
 def rating_errors(rating: KioskRating, officer: Officer | None) -> dict[str, str]:
@@ -112,7 +122,7 @@ def rating_errors(rating: KioskRating, officer: Officer | None) -> dict[str, str
     return errors
 
 
-def _officer(kiosk: Kiosk, code: str | None) -> Officer | None:
+def _officer(kiosk: Kiosk | KioskCopy, code: str | None) -> Officer | OfficerCopy | None:
     """The officer named, of the counter's unit; without a name, the kiosk's fixed officer.
     Not only the counter's officers of today: a rating may arrive after a change of duty."""
     if code is None:
@@ -122,12 +132,21 @@ def _officer(kiosk: Kiosk, code: str | None) -> Officer | None:
     )
 
 
+def _kiosk_row(kiosk_id: int) -> Kiosk:
+    """The kiosk with its counter, unit and officer as models: a ticket is filed with them."""
+    options = joinedload(Kiosk.counter).joinedload(Counter.unit), joinedload(Kiosk.fixed_officer)
+    return db.session.get(Kiosk, kiosk_id, options=options)
+
+
 def _submission(
-    kiosk: Kiosk, rating: KioskRating, instrument: InstrumentCopy, officer: Officer | None
+    kiosk: Kiosk | KioskCopy,
+    rating: KioskRating,
+    instrument: InstrumentCopy,
+    officer: Officer | OfficerCopy | None,
 ) -> Submission:
     return Submission(
         client_ref=rating.client_ref,
-        unit=kiosk.counter.unit,
+        unit=kiosk.unit,
         counter=kiosk.counter,
         officer=officer,
         instrument=instrument,
@@ -140,10 +159,12 @@ def _submission(
 
 
 def _submit_with_callback(
-    kiosk: Kiosk, submission: Submission, callback: CallbackRequest, contact: DeviceContact
+    kiosk: Kiosk, rating: KioskRating, instrument: InstrumentCopy, contact: DeviceContact
 ) -> StoredRating:
     """The response and its ticket in one commit: the ticket's unique client id (the rating's
     id) decides which of two racing copies wins, and the loser finds both stored."""
+    note_contact(kiosk, contact)
+    submission = _submission(kiosk, rating, instrument, _officer(kiosk, rating.officer_code))
     if errors := submission_errors(submission):
         raise InvalidSubmission(errors)
     ref = submission.client_ref
@@ -152,7 +173,7 @@ def _submit_with_callback(
         db.session.commit()  # the kiosk's last contact
         return StoredRating(ref, existing, created=False)
     response = build_response(submission)
-    opened = open_ticket(_ticket_request(kiosk, submission, response, callback))
+    opened = open_ticket(_ticket_request(kiosk, submission, response, rating.callback))
     if not opened.created:
         record_contact(kiosk, contact)  # rolled back with the losing copy
         return StoredRating(ref, opened.ticket.response, created=False)

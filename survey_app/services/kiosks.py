@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from survey_app.code_cache import KioskCopy, cached_kiosk, keep_kiosk
 from survey_app.extensions import db
 from survey_app.models import Counter, Kiosk, Officer, User, utcnow
 from survey_app.services.api_keys import (
@@ -36,8 +37,6 @@ from survey_app.services.org_admin import InvalidChange
 TOKEN_SCHEME = "kt"  # nosec B105
 PAIRING_CODE_LENGTH = 8
 PAIRING_VALID_FOR = timedelta(hours=24)
-# A tablet's last contact is kept to the minute (the kiosk admin page shows minutes).
-CONTACT_PRECISION = timedelta(minutes=1)
 NAME_MAX_LENGTH = 200
 IDLE_SECONDS = range(10, 301)
 THANKS_SECONDS = range(3, 61)
@@ -51,14 +50,6 @@ class InvalidPairingCode(DomainError):
 
 class KioskRevoked(DomainError):
     """The kiosk was revoked: it cannot be paired again or changed."""
-
-
-@dataclass(frozen=True)
-class DeviceContact:
-    """What the tablet says about itself in each request's headers (None: not said)."""
-
-    app_version: str | None = None
-    queue_length: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -203,7 +194,27 @@ def find_kiosk(token: str) -> Kiosk | None:
     parts = split_token(token, TOKEN_SCHEME)
     if parts is None:
         return None
+    kiosk = _kiosk_with_prefix(parts[0])
+    return kiosk if kiosk is not None and secret_matches(kiosk.token_hash, parts[1]) else None
+
+
+def find_live_kiosk(token: str) -> KioskCopy | None:
+    """find_kiosk, as this process's copy of it (code_cache.py): a token matching the copy
+    reads nothing; any other token is checked against the database."""
+    parts = split_token(token, TOKEN_SCHEME)
+    if parts is None:
+        return None
     prefix, secret = parts
+    copy = cached_kiosk(prefix)
+    if copy is not None and secret_matches(copy.token_hash, secret):
+        return copy
+    kiosk = _kiosk_with_prefix(prefix)
+    if kiosk is None or not secret_matches(kiosk.token_hash, secret):
+        return None
+    return keep_kiosk(kiosk)
+
+
+def _kiosk_with_prefix(prefix: str) -> Kiosk | None:
     # With what a rating stores (counter, unit, fixed officer): one query instead of four.
     query = (
         sa.select(Kiosk)
@@ -212,29 +223,7 @@ def find_kiosk(token: str) -> Kiosk | None:
             joinedload(Kiosk.counter).joinedload(Counter.unit), joinedload(Kiosk.fixed_officer)
         )
     )
-    kiosk = db.session.scalar(query)
-    if kiosk is None or not secret_matches(kiosk.token_hash, secret):
-        return None
-    return kiosk
-
-
-def note_contact(kiosk: Kiosk, contact: DeviceContact) -> None:
-    """Stage the tablet's last contact; the request's own commit writes it. The time is kept
-    to the minute the admin page shows: a tablet sending a rating every few seconds updates
-    its row once a minute, or at once when its version or queue changes."""
-    now = utcnow()
-    if kiosk.last_seen_at is None or now - kiosk.last_seen_at >= CONTACT_PRECISION:
-        kiosk.last_seen_at = now
-    if contact.app_version is not None and contact.app_version != kiosk.app_version:
-        kiosk.app_version = contact.app_version
-    if contact.queue_length is not None and contact.queue_length != kiosk.queue_length:
-        kiosk.queue_length = contact.queue_length
-
-
-def record_contact(kiosk: Kiosk, contact: DeviceContact) -> None:
-    """For a request that writes nothing else (the tablet reading its settings)."""
-    note_contact(kiosk, contact)
-    db.session.commit()
+    return db.session.scalar(query)
 
 
 def normalise_pairing_code(code: str) -> str:
