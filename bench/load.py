@@ -46,6 +46,7 @@ from bench.load_setup import (  # noqa: E402
     count_new_responses,
     last_response_id,
     prepare,
+    rate_limit_storage,
     real_server,
     yardstick_server,
 )
@@ -157,7 +158,8 @@ def run(args: argparse.Namespace) -> bool:
     print(
         f"== load: {args.clients} clients, {args.seconds:.0f} s per scenario after "
         f"{args.warmup:.0f} s warm-up; {os.cpu_count()} CPUs, "
-        f"load average {os.getloadavg()[0]:.1f} before start ==",
+        f"load average {os.getloadavg()[0]:.1f} before start; rate-limit counters in "
+        f"{rate_limit_storage()} ==",
         flush=True,
     )
     with tempfile.TemporaryDirectory() as work_dir, bench_database(args.database) as url:

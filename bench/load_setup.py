@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import redis
 import sqlalchemy as sa
 from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
@@ -35,9 +36,11 @@ KIOSK_INSTRUMENT = "kiosk-5"
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 GUNICORN_CONF = ROOT / "survey_app" / "gunicorn_conf.py"
 # The app's rate limits stay on (their cost is part of a request) but so high that one client
-# address sending thousands of ratings a minute is never refused; counters in worker memory.
+# address sending thousands of ratings a minute is never refused.
 BENCH_RATE_LIMITS = {f"SURVEY_RATELIMIT_{name}": "1000000/minute" for name in DEFAULT_RATE_LIMITS}
-BENCH_RATE_LIMITS["SURVEY_RATELIMIT_STORAGE_URL"] = "memory://"
+# Their counters where production keeps them (docs/deploy.md), in a database of their own;
+# BENCH_RATELIMIT_STORAGE_URL=memory:// counts in each worker's memory instead.
+BENCH_REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
 # --- the bench database -------------------------------------------------------------------
@@ -153,6 +156,18 @@ def last_response_id(url: str) -> int:
 # --- the servers --------------------------------------------------------------------------
 
 
+def rate_limit_storage() -> str:
+    """Redis as in production when it answers here, else each worker's memory (printed)."""
+    chosen = os.environ.get("BENCH_RATELIMIT_STORAGE_URL")
+    if chosen:
+        return chosen
+    try:
+        redis.Redis.from_url(BENCH_REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return "memory://"
+    return BENCH_REDIS_URL
+
+
 def app_environment(url: str, work_dir: str) -> dict[str, str]:
     return {
         "SURVEY_ENV": "production",
@@ -161,6 +176,7 @@ def app_environment(url: str, work_dir: str) -> dict[str, str]:
         "SURVEY_INSTANCE_PATH": work_dir,
         "SURVEY_PUBLIC_URL": "http://127.0.0.1",
         "SURVEY_SECURE_COOKIES": "false",  # plain http on the loopback
+        "SURVEY_RATELIMIT_STORAGE_URL": rate_limit_storage(),
     } | BENCH_RATE_LIMITS
 
 
