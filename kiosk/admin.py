@@ -94,7 +94,10 @@ def revoke_kiosk(kiosk: Kiosk):
     except KioskRevoked as error:
         flash(str(error), "error")
     else:
-        flash(_("%(name)s was revoked: it stops at its next request.", name=kiosk.name), "success")
+        flash(
+            _("%(name)s was revoked: the tablet is refused within 10 seconds.", name=kiosk.name),
+            "success",
+        )
     return go_to(".list_kiosks")
 
 
