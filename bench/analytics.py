@@ -1,7 +1,7 @@
 """Time the monthly analytics on one month of N responses over 400 officers in 40 units.
 
-    /work/venv/bin/python bench/analytics.py --n 1000000
-    /work/venv/bin/python bench/analytics.py --n 1000000 \\
+    .venv/bin/python bench/analytics.py --n 1000000
+    .venv/bin/python bench/analytics.py --n 1000000 \\
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/survey_bench
 
 Without --database-url the data goes to a temporary SQLite file. A PostgreSQL database named

@@ -1,6 +1,6 @@
 """Time `import_responses` on a fresh SQLite and/or PostgreSQL database.
 
-    /work/venv/bin/python bench/import_responses.py --rows 100000 --backend both
+    .venv/bin/python bench/import_responses.py --rows 100000 --backend both
 
 Builds a province with communes, counters and officers, writes a realistic interchange CSV of
 sipas-2023 paper forms, then times a first import, a second (idempotent) one and, for scale,

@@ -1,6 +1,6 @@
 """A counter tablet syncing its offline queue, in process: timings and the exactly-once check.
 
-    /work/venv/bin/python bench/kiosk_sync.py --backend both --count 500 --racers 8
+    .venv/bin/python bench/kiosk_sync.py --backend both --count 500 --racers 8
 
 For each backend: a fresh database, one commune with a counter of 6 officers with photos and a
 paired kiosk. Times GET /api/v1/kiosk/config, the first sync of `count` queued ratings (one in

@@ -2,7 +2,7 @@
 kiosk API, against a yardstick (bench/yardstick_app.py: a bare Flask + SQLAlchemy handler
 inserting the same rows with no validation) in the same run.
 
-    /work/venv/bin/python bench/load.py --clients 32 --seconds 30
+    .venv/bin/python bench/load.py --clients 32 --seconds 30
 
 A bench database `bench_load` is made on 127.0.0.1:5432 with the demo data and dropped after.
 Each scenario warms up, then runs C closed-loop clients (each sends, waits, sends again) for a

@@ -1,6 +1,6 @@
 """Soak: steady load for a long while, to see whether memory or latency creep up.
 
-    /work/venv/bin/python bench/soak.py --minutes 10 --rate 40
+    .venv/bin/python bench/soak.py --minutes 10 --rate 40
 
 gunicorn serves the real app on a bench database `bench_soak` (127.0.0.1:5432, demo data, made
 and dropped here). Ratings arrive at a fixed rate whatever the server does (open loop: a slow

@@ -1,6 +1,6 @@
 """Time the staff pages on the demo data, in-process (no HTTP), per page and role.
 
-    /work/venv/bin/python bench/staff_pages.py [--repeat 50]
+    .venv/bin/python bench/staff_pages.py [--repeat 50]
 
 Prints the median and p90 time of each page. The demo (520 responses over 13 months) is loaded
 into a fresh SQLite file; the numbers show where page rendering, not the network, costs time.

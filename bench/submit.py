@@ -1,6 +1,6 @@
 """Throughput of the citizen survey over real HTTP: gunicorn workers and many phones at once.
 
-    /work/venv/bin/python bench/submit.py --backend both --count 2000 --concurrency 8 --workers 4
+    .venv/bin/python bench/submit.py --backend both --count 2000 --concurrency 8 --workers 4
 
 For each backend: a fresh database with the demo data, gunicorn on a free local port, then client
 threads that each open /s/<code>, read the form's hidden fields and post a full answer set

@@ -1,6 +1,6 @@
 """Complaint tickets at a busy province's scale: deadlines, the monthly figures and the queue.
 
-    /work/venv/bin/python bench/tickets.py [--tickets 5000] [--backend sqlite|postgresql]
+    .venv/bin/python bench/tickets.py [--tickets 5000] [--backend sqlite|postgresql]
 
 Builds a fresh database, files N tickets over one month in 40 communes (one in five answered
 late, some extended, a tenth still open), then prints how long the deadline computation, the
