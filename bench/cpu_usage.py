@@ -1,11 +1,13 @@
 """CPU time of the processes a load run involves, read from /proc: a gunicorn server (master
-and workers, including workers already replaced) and the PostgreSQL server (postmaster and
-every backend, whatever database it serves), so a run can say where each request's CPU went.
+and workers, including workers already replaced), the PostgreSQL server (postmaster and every
+backend, whatever database it serves) and the Redis server holding the rate-limit counters, so
+a run can say where each request's CPU went.
 """
 
 import os
 from pathlib import Path
 
+import redis
 import sqlalchemy as sa
 
 TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
@@ -46,3 +48,16 @@ def postgres_server_pid(url: str) -> int | None:
         return None
     finally:
         engine.dispose()
+
+
+def redis_server_pid(url: str) -> int | None:
+    """The Redis server behind `url` (the rate-limit counters), when it runs on this machine;
+    None for other storage."""
+    if not url.startswith("redis://"):
+        return None
+    try:
+        pid = int(redis.Redis.from_url(url, socket_connect_timeout=1).info("server")["process_id"])
+        tree_cpu_seconds(pid)
+        return pid
+    except (OSError, ValueError, KeyError, redis.RedisError):
+        return None

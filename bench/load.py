@@ -16,7 +16,10 @@ accepted request.
 
 Goal: each real path at >= 0.8 of its yardstick's throughput, p99 < 100 ms at 32 clients.
 
-Also printed: the CPU each request cost the server, PostgreSQL and the client, and the
+The app's rate limits are on, with limits too high to refuse anyone, and their counters in Redis
+as in production when Redis answers on 127.0.0.1:6379 (BENCH_RATELIMIT_STORAGE_URL chooses).
+
+Also printed: the CPU each request cost the server, PostgreSQL, Redis and the client, and the
 throughput that CPU alone would allow on this machine. With --open-rate R, a second measurement
 follows that is not the goal: the same clients each sending R requests a second whatever the
 server does (open loop, bench/open_loop.py), with latencies counted from when each was due.
@@ -31,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.cpu_usage import postgres_server_pid, tree_cpu_seconds  # noqa: E402
+from bench.cpu_usage import postgres_server_pid, redis_server_pid, tree_cpu_seconds  # noqa: E402
 from bench.load_clients import (  # noqa: E402
     KioskClient,
     Measure,
@@ -87,31 +90,40 @@ def combined(name: str, runs: list[Measure]) -> Measure:
     total = Measure(name, seconds, tally, sum(run.client_cpu_s for run in runs))
     total.server_cpu_s = sum(run.server_cpu_s for run in runs)
     total.db_cpu_s = sum(run.db_cpu_s for run in runs)
+    total.redis_cpu_s = sum(run.redis_cpu_s for run in runs)
     return total
 
 
 def measure_with_cpu(name: str, clients: list, seconds: float, pids: tuple) -> Measure:
-    """measure(), with the CPU the server (pids[0]) and PostgreSQL (pids[1]) used meanwhile."""
+    """measure(), with the CPU the server (pids[0]), PostgreSQL (pids[1]) and Redis (pids[2])
+    used meanwhile."""
     before = [tree_cpu_seconds(pid) if pid else float("nan") for pid in pids]
     result = measure(name, clients, seconds)
     after = [tree_cpu_seconds(pid) if pid else float("nan") for pid in pids]
-    result.server_cpu_s, result.db_cpu_s = (b - a for a, b in zip(before, after, strict=True))
+    used = (b - a for a, b in zip(before, after, strict=True))
+    result.server_cpu_s, result.db_cpu_s, result.redis_cpu_s = used
     return result
 
 
 def report_cpu(measures: list[Measure]) -> None:
     """Where each request's CPU went, and the throughput that CPU alone would allow."""
-    print(f"\n{'CPU per request (ms)':24} {'server':>7} {'postgres':>9} {'client':>7} {'total':>7}")
+    print(
+        f"\n{'CPU per request (ms)':24} {'server':>7} {'postgres':>9} {'redis':>6} {'client':>7}"
+        f" {'total':>7}"
+    )
     for m in measures:
         count = max(m.done + m.tally.error_count, 1)
-        parts = [1000 * cpu / count for cpu in (m.server_cpu_s, m.db_cpu_s, m.client_cpu_s)]
-        ceiling = (os.cpu_count() or 1) * 1000 / sum(parts)
+        cpu = (m.server_cpu_s, m.db_cpu_s, m.redis_cpu_s, m.client_cpu_s)
+        parts = [1000 * seconds / count for seconds in cpu]
+        total = sum(part for part in parts if part == part)  # Redis is nan when not used
+        ceiling = (os.cpu_count() or 1) * 1000 / total
         print(
-            f"{m.name:24} {parts[0]:7.2f} {parts[1]:9.2f} {parts[2]:7.2f} {sum(parts):7.2f}"
-            f"   -> at most {ceiling:.0f} req/s on {os.cpu_count()} cores"
+            f"{m.name:24} {parts[0]:7.2f} {parts[1]:9.2f} {parts[2]:6.2f} {parts[3]:7.2f}"
+            f" {total:7.2f}   -> at most {ceiling:.0f} req/s on {os.cpu_count()} cores"
         )
-    print("(postgres: every backend of the server, whatever it serves; the machine's other work")
-    print(" is not counted, so the ceiling holds only if nothing else runs)")
+    print("(postgres: every backend of the server, whatever it serves; redis: the rate-limit")
+    print(" counters' server; the machine's other work is not counted, so the ceiling holds only")
+    print(" if nothing else runs)")
 
 
 def report(measures: list[Measure], clients: int) -> bool:
@@ -178,14 +190,14 @@ def run(args: argparse.Namespace) -> bool:
             # The same clients in every turn: a phone opens the form once, then keeps sending.
             makers = scenarios(data, real.base_url, yardstick.base_url, args.clients)
             clients = {name: make() for name, make in makers.items()}
-            db_pid = postgres_server_pid(url)
+            db_pids = postgres_server_pid(url), redis_server_pid(rate_limit_storage())
             pids = {
                 name: (yardstick if name.startswith("yardstick") else real).process.pid
                 for name in makers
             }
             for name, group in clients.items():
                 accepted += measure(name, group, args.warmup).done
-            measures = closed_loop_turns(clients, pids, db_pid, args)
+            measures = closed_loop_turns(clients, pids, db_pids, args)
             accepted += sum(m.done for m in measures)
             paced = [
                 measure_open_loop(name, group, args.open_rate, args.seconds)
@@ -205,14 +217,14 @@ def run(args: argparse.Namespace) -> bool:
         return passed and exact
 
 
-def closed_loop_turns(clients: dict, pids: dict, db_pid: int | None, args) -> list[Measure]:
+def closed_loop_turns(clients: dict, pids: dict, db_pids: tuple, args) -> list[Measure]:
     """Short turns in rotation: the other work on the machine comes and goes, and should weigh
     on every scenario alike."""
     turns = {name: [] for name in clients}
     for turn in range(args.turns):
         for name, group in clients.items():
             seconds = args.seconds / args.turns
-            turns[name].append(measure_with_cpu(name, group, seconds, (pids[name], db_pid)))
+            turns[name].append(measure_with_cpu(name, group, seconds, (pids[name], *db_pids)))
         print(
             f"  turn {turn + 1}/{args.turns}: "
             + ", ".join(f"{name} {runs[-1].throughput:.0f} req/s" for name, runs in turns.items()),

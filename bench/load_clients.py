@@ -257,6 +257,7 @@ class Measure:
     # CPU of the server under test and of PostgreSQL meanwhile (bench/cpu_usage.py), if known.
     server_cpu_s: float = float("nan")
     db_cpu_s: float = float("nan")
+    redis_cpu_s: float = float("nan")  # the rate-limit counters' server, when it is Redis
 
     @property
     def done(self) -> int:
