@@ -167,7 +167,7 @@ def remember_kiosk_contact(copy: KioskCopy, contact: dict) -> None:
     """The contact this process just wrote, so the next rating does not write it again; the
     copy keeps the age it had."""
     cached = current_app.extensions.setdefault(KIOSK_CACHE_KEY, {}).get(copy.prefix)
-    if cached is not None and cached[0].id == copy.id:
+    if contact and cached is not None and cached[0].id == copy.id:
         _store_kiosk(copy.prefix, replace(cached[0], **contact), cached[1])
 
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from survey_app.code_cache import KioskCopy, remember_kiosk_contact
+from survey_app.code_cache import KioskCopy
 from survey_app.extensions import db
 from survey_app.models import Kiosk, utcnow
 
@@ -53,14 +53,9 @@ def record_contact(kiosk: Kiosk, contact: DeviceContact) -> None:
 def stage_copy_contact(kiosk: KioskCopy, contact: DeviceContact) -> dict:
     """Stage the contact of a kiosk this process keeps a copy of (code_cache.py): an UPDATE
     through the kiosks table, which the copies do not count as a change of settings. Returns
-    what it staged, for remember_contact once committed."""
+    what it staged, for code_cache.remember_kiosk_contact once committed."""
     changes = contact_changes(kiosk, contact)
     if changes:
         table = Kiosk.__table__
         db.session.execute(sa.update(table).where(table.c.id == kiosk.id).values(**changes))
     return changes
-
-
-def remember_contact(kiosk: KioskCopy, changes: dict) -> None:
-    if changes:
-        remember_kiosk_contact(kiosk, changes)

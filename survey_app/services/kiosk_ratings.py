@@ -14,16 +14,14 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
 
-from survey_app.code_cache import KioskCopy, OfficerCopy
+from survey_app.code_cache import KioskCopy, OfficerCopy, remember_kiosk_contact
 from survey_app.extensions import db
 from survey_app.labels import SCALE_LABELS
 from survey_app.models import (
     FLAG_AT_OR_BELOW,
     OVERALL_ITEM,
     Channel,
-    Counter,
     Kiosk,
     Officer,
     SurveyResponse,
@@ -37,9 +35,9 @@ from survey_app.services.kiosk_contact import (
     DeviceContact,
     note_contact,
     record_contact,
-    remember_contact,
     stage_copy_contact,
 )
+from survey_app.services.kiosks import WITH_PLACE
 from survey_app.services.responses import (
     Submission,
     build_response,
@@ -99,7 +97,7 @@ def submit_kiosk_rating(
         # The clash with the stored copy rolled the staged contact back.
         staged = stage_copy_contact(kiosk, contact)
         db.session.commit()
-    remember_contact(kiosk, staged)
+    remember_kiosk_contact(kiosk, staged)
     return StoredRating(rating.client_ref, result.response, result.created)
 
 
@@ -134,8 +132,7 @@ def _officer(kiosk: Kiosk | KioskCopy, code: str | None) -> Officer | OfficerCop
 
 def _kiosk_row(kiosk_id: int) -> Kiosk:
     """The kiosk with its counter, unit and officer as models: a ticket is filed with them."""
-    options = joinedload(Kiosk.counter).joinedload(Counter.unit), joinedload(Kiosk.fixed_officer)
-    return db.session.get(Kiosk, kiosk_id, options=options)
+    return db.session.get(Kiosk, kiosk_id, options=WITH_PLACE)
 
 
 def _submission(
