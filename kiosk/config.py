@@ -28,7 +28,7 @@ PHOTO_SIDE = 256  # pixels: sharp at 150 px on a screen of twice the density
 
 
 def kiosk_config(kiosk: Kiosk) -> dict:
-    counter, fixed = kiosk.counter, kiosk.fixed_officer
+    counter, fixed = kiosk.counter, kiosk.serving_officer
     return {
         "kiosk": {
             "name": kiosk.name,
@@ -74,9 +74,9 @@ def instrument_body(instrument: Instrument) -> dict:
 
 
 def offered_officers(kiosk: Kiosk) -> list[Officer]:
-    """The fixed officer alone, or the counter's active officers by name."""
-    if kiosk.fixed_officer is not None:
-        return [kiosk.fixed_officer]
+    """The fixed officer alone while active, or the counter's active officers by name."""
+    if kiosk.serving_officer is not None:
+        return [kiosk.serving_officer]
     active = [officer for officer in kiosk.counter.officers if officer.active]
     return sorted(active, key=lambda officer: (name_key(officer.full_name), officer.code))
 

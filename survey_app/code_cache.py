@@ -125,7 +125,7 @@ class KioskCopy:
     revoked: bool
     counter: CounterCopy
     unit: UnitCopy
-    fixed_officer: OfficerCopy | None
+    serving_officer: OfficerCopy | None  # Kiosk.serving_officer
     last_seen_at: datetime | None
     app_version: str
     queue_length: int
@@ -145,7 +145,7 @@ def cached_kiosk(prefix: str) -> KioskCopy | None:
 
 def keep_kiosk(kiosk: Kiosk) -> KioskCopy:
     """Copy a kiosk read from the database (with its counter, unit and fixed officer)."""
-    officer = kiosk.fixed_officer
+    officer = kiosk.serving_officer
     copy = KioskCopy(
         id=kiosk.id,
         name=kiosk.name,
@@ -154,7 +154,7 @@ def keep_kiosk(kiosk: Kiosk) -> KioskCopy:
         revoked=kiosk.is_revoked,
         counter=_counter_copy(kiosk.counter),
         unit=_unit_copy(kiosk.counter.unit),
-        fixed_officer=OfficerCopy(officer.id, officer.full_name) if officer else None,
+        serving_officer=OfficerCopy(officer.id, officer.full_name) if officer else None,
         last_seen_at=kiosk.last_seen_at,
         app_version=kiosk.app_version,
         queue_length=kiosk.queue_length,

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from survey_app.extensions import db
 from survey_app.models import AuditEvent, Kiosk, Role
 from survey_app.services.kiosks import add_kiosk, pin_digest
+from survey_app.services.org_admin import set_active
 from tests.api_links import PUBLIC_URL
 from tests.builders import make_counter, make_officer, make_user
 from tests.kiosk_devices import bearer, paired_kiosk, rating, send
@@ -136,6 +137,16 @@ def test_settings_are_saved_audited_and_reach_the_tablet(client, manager, counte
     assert "123456" not in str(event.details)
     config = client.get("/api/v1/kiosk/config", headers=bearer(token)).get_json()
     assert (config["fixed_officer_code"], config["closes_at"]) == ("CB-LAN", "11:30")
+
+
+def test_the_page_says_when_the_fixed_officer_was_deactivated(client, manager, counters, tree):
+    officer = make_officer(unit=tree[1], code="CB-LAN", full_name="Nguyễn Thị Lan")
+    kiosk, _ = paired_kiosk(tree[1], counter=counters[0])
+    post_form(client, kiosk_url(kiosk), settings_form(fixed_officer="CB-LAN"))
+    assert "was deactivated" not in text(parse(client.get(kiosk_url(kiosk))), "main")
+    set_active(officer, False)
+    notice = text(parse(client.get(kiosk_url(kiosk))), "main")
+    assert "Nguyễn Thị Lan, the fixed officer, was deactivated" in notice
 
 
 def test_an_empty_pin_keeps_the_pin_and_the_box_clears_it(client, manager, counters, tree):

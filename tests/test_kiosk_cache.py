@@ -50,9 +50,7 @@ def test_a_kiosk_revoked_elsewhere_is_refused_within_the_cache_time(client, monk
     assert send(client, token, rating()).status_code == 403
 
 
-def test_a_tablet_paired_again_elsewhere_works_at_once_and_the_old_token_stops(
-    client, monkeypatch
-):
+def test_a_tablet_paired_again_elsewhere_works_at_once_and_the_old_token_stops(client, monkeypatch):
     kiosk, old_token = paired_kiosk(None, counter=make_counter())
     assert send(client, old_token, rating()).status_code == 201
     new_token = f"kt_{kiosk.token_prefix}_{'n' * 43}"

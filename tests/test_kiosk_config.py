@@ -12,10 +12,10 @@ from analytics.months import survey_zone
 from survey_app.models import utcnow
 from survey_app.services.calendar import add_override, remove_override
 from survey_app.services.kiosks import KioskSettings, update_kiosk_settings
-from survey_app.services.org_admin import set_officer_photo
+from survey_app.services.org_admin import set_active, set_officer_photo
 from survey_app.workdays import is_working_day
 from tests.builders import make_counter, make_officer
-from tests.kiosk_devices import bearer, paired_kiosk
+from tests.kiosk_devices import bearer, paired_kiosk, rating, send, stored_responses
 
 
 def read_config(client, token) -> dict:
@@ -162,3 +162,18 @@ def test_the_callback_consent_names_the_unit_and_asks_only_for_a_phone(client, c
     assert "Law 91/2025/QH15" in consent["en"]
     assert consent["vi"].startswith("Tôi đồng ý")
     assert "91/2025/QH15" in consent["vi"]
+
+
+def test_a_deactivated_fixed_officer_is_no_longer_offered_nor_rated(client, counter, tree):
+    """A fixed officer moved or retired takes no more ratings: the tablet offers the counter's
+    active officers until a manager changes the setting."""
+    make_officer(unit=tree[1], code="CB-LAN", counters=[counter])
+    fixed = make_officer(unit=tree[1], code="CB-CO-DINH", full_name="Phạm Cố Định")
+    kiosk, token = paired_kiosk(counter.unit, counter=counter)
+    update_kiosk_settings(kiosk, settings(fixed_officer=fixed), by=None)
+    set_active(fixed, False)
+    config = read_config(client, token)
+    assert config["fixed_officer_code"] is None
+    assert [officer["code"] for officer in config["officers"]] == ["CB-LAN"]
+    assert send(client, token, rating()).status_code == 201
+    assert stored_responses()[0].officer_id is None

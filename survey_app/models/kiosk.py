@@ -57,5 +57,12 @@ class Kiosk(db.Model):
         return self.counter.unit
 
     @property
+    def serving_officer(self) -> Officer | None:
+        """The fixed officer while active. Once deactivated (moved, retired) they take no more
+        ratings: the tablet offers the counter's officers until a manager changes the setting."""
+        officer = self.fixed_officer
+        return officer if officer is not None and officer.active else None
+
+    @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None

@@ -121,10 +121,11 @@ def rating_errors(rating: KioskRating, officer: Officer | None) -> dict[str, str
 
 
 def _officer(kiosk: Kiosk | KioskCopy, code: str | None) -> Officer | OfficerCopy | None:
-    """The officer named, of the counter's unit; without a name, the kiosk's fixed officer.
-    Not only the counter's officers of today: a rating may arrive after a change of duty."""
+    """The officer named, of the counter's unit; without a name, the kiosk's fixed officer
+    while active. Not only the counter's officers of today: a rating may arrive after a change
+    of duty."""
     if code is None:
-        return kiosk.fixed_officer
+        return kiosk.serving_officer
     return db.session.scalar(
         sa.select(Officer).where(Officer.code == code, Officer.unit_id == kiosk.counter.unit_id)
     )
