@@ -209,14 +209,11 @@ def find_live_kiosk(token: str) -> KioskCopy | None:
     parts = split_token(token, TOKEN_SCHEME)
     if parts is None:
         return None
-    prefix, secret = parts
-    copy = cached_kiosk(prefix)
-    if copy is not None and secret_matches(copy.token_hash, secret):
+    copy = cached_kiosk(parts[0])
+    if copy is not None and secret_matches(copy.token_hash, parts[1]):
         return copy
-    kiosk = _kiosk_with_prefix(prefix)
-    if kiosk is None or not secret_matches(kiosk.token_hash, secret):
-        return None
-    return keep_kiosk(kiosk)
+    kiosk = find_kiosk(token)
+    return keep_kiosk(kiosk) if kiosk is not None else None
 
 
 def _kiosk_with_prefix(prefix: str) -> Kiosk | None:
