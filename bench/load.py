@@ -105,8 +105,10 @@ def measure_with_cpu(name: str, clients: list, seconds: float, pids: tuple) -> M
     return result
 
 
-def report_cpu(measures: list[Measure]) -> None:
-    """Where each request's CPU went, and the throughput that CPU alone would allow."""
+def report_cpu(measures: list[Measure], clients: int) -> None:
+    """Where each request's CPU went, the throughput that CPU alone would allow, and so the
+    least mean latency the closed loop can have: clients / throughput (Little's law). A p99
+    under the goal needs that mean under it first."""
     print(
         f"\n{'CPU per request (ms)':24} {'server':>7} {'postgres':>9} {'redis':>6} {'client':>7}"
         f" {'total':>7}"
@@ -119,7 +121,8 @@ def report_cpu(measures: list[Measure]) -> None:
         ceiling = (os.cpu_count() or 1) * 1000 / total
         print(
             f"{m.name:24} {parts[0]:7.2f} {parts[1]:9.2f} {parts[2]:6.2f} {parts[3]:7.2f}"
-            f" {total:7.2f}   -> at most {ceiling:.0f} req/s on {os.cpu_count()} cores"
+            f" {total:7.2f}   -> at most {ceiling:.0f} req/s on {os.cpu_count()} cores, a mean"
+            f" latency of at least {1000 * clients / ceiling:.0f} ms at {clients} clients"
         )
     print("(postgres: every backend of the server, whatever it serves; redis: the rate-limit")
     print(" counters' server; the machine's other work is not counted, so the ceiling holds only")
@@ -205,7 +208,7 @@ def run(args: argparse.Namespace) -> bool:
             ]
             accepted += sum(m.done for m in paced)
         passed = report(measures, args.clients)
-        report_cpu(measures)
+        report_cpu(measures, args.clients)
         if paced:
             report_open_loop(paced, args.open_rate)
         rows, distinct = count_new_responses(url, since)
