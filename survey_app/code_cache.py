@@ -80,18 +80,15 @@ class SurveyCodeCopy:
 def get_live_survey_code(code: str, *, reread: bool = False) -> SurveyCode | SurveyCodeCopy | None:
     """get_active_survey_code, read at most once per CODE_CACHE_SECONDS for a standing code;
     `reread` reads it now and renews the copy (opening the form: see blueprints/survey.py)."""
-    cache = current_app.extensions.setdefault(CODE_CACHE_KEY, {})
-    cached = cache.get(code)
-    if not reread and cached is not None and time.monotonic() - cached[1] < CODE_CACHE_SECONDS:
-        return cached[0]
+    cached = None if reread else _fresh(CODE_CACHE_KEY, code)
+    if cached is not None:
+        return cached
     survey_code = get_active_survey_code(code)
     if survey_code is None or survey_code.single_use:
-        cache.pop(code, None)
+        current_app.extensions.setdefault(CODE_CACHE_KEY, {}).pop(code, None)
         return survey_code
-    if len(cache) >= MAX_CACHED_CODES:
-        cache.clear()
     copy = _copy(survey_code)
-    cache[code] = (copy, time.monotonic())
+    _store(CODE_CACHE_KEY, code, copy, time.monotonic())
     return copy
 
 
@@ -101,7 +98,7 @@ def _copy(survey_code: SurveyCode) -> SurveyCodeCopy:
         code=survey_code.code,
         unit=_unit_copy(unit),
         counter=_counter_copy(counter) if counter is not None else None,
-        officer=OfficerCopy(officer.id, officer.full_name) if officer is not None else None,
+        officer=_officer_copy(officer),
     )
 
 
@@ -111,6 +108,10 @@ def _counter_copy(counter: Counter) -> CounterCopy:
 
 def _unit_copy(unit: Unit) -> UnitCopy:
     return UnitCopy(unit.id, unit.code, unit.name, unit.instrument_code)
+
+
+def _officer_copy(officer: Officer | None) -> OfficerCopy | None:
+    return OfficerCopy(officer.id, officer.full_name) if officer is not None else None
 
 
 @dataclass(frozen=True)
@@ -137,15 +138,11 @@ class KioskCopy:
 
 def cached_kiosk(prefix: str) -> KioskCopy | None:
     """This process's copy of the kiosk with this token prefix, if fresh."""
-    cached = current_app.extensions.setdefault(KIOSK_CACHE_KEY, {}).get(prefix)
-    if cached is not None and time.monotonic() - cached[1] < CODE_CACHE_SECONDS:
-        return cached[0]
-    return None
+    return _fresh(KIOSK_CACHE_KEY, prefix)
 
 
 def keep_kiosk(kiosk: Kiosk) -> KioskCopy:
     """Copy a kiosk read from the database (with its counter, unit and fixed officer)."""
-    officer = kiosk.serving_officer
     copy = KioskCopy(
         id=kiosk.id,
         name=kiosk.name,
@@ -154,12 +151,12 @@ def keep_kiosk(kiosk: Kiosk) -> KioskCopy:
         revoked=kiosk.is_revoked,
         counter=_counter_copy(kiosk.counter),
         unit=_unit_copy(kiosk.counter.unit),
-        serving_officer=OfficerCopy(officer.id, officer.full_name) if officer else None,
+        serving_officer=_officer_copy(kiosk.serving_officer),
         last_seen_at=kiosk.last_seen_at,
         app_version=kiosk.app_version,
         queue_length=kiosk.queue_length,
     )
-    _store_kiosk(copy.prefix, copy, time.monotonic())
+    _store(KIOSK_CACHE_KEY, copy.prefix, copy, time.monotonic())
     return copy
 
 
@@ -168,14 +165,22 @@ def remember_kiosk_contact(copy: KioskCopy, contact: dict) -> None:
     copy keeps the age it had."""
     cached = current_app.extensions.setdefault(KIOSK_CACHE_KEY, {}).get(copy.prefix)
     if contact and cached is not None and cached[0].id == copy.id:
-        _store_kiosk(copy.prefix, replace(cached[0], **contact), cached[1])
+        _store(KIOSK_CACHE_KEY, copy.prefix, replace(cached[0], **contact), cached[1])
 
 
-def _store_kiosk(prefix: str, copy: KioskCopy, read_at: float) -> None:
-    cache = current_app.extensions.setdefault(KIOSK_CACHE_KEY, {})
+def _fresh(cache_key: str, key: str):
+    """The copy kept under `key`, if read less than CODE_CACHE_SECONDS ago."""
+    cached = current_app.extensions.setdefault(cache_key, {}).get(key)
+    if cached is not None and time.monotonic() - cached[1] < CODE_CACHE_SECONDS:
+        return cached[0]
+    return None
+
+
+def _store(cache_key: str, key: str, copy, read_at: float) -> None:
+    cache = current_app.extensions.setdefault(cache_key, {})
     if len(cache) >= MAX_CACHED_CODES:
         cache.clear()
-    cache[prefix] = (copy, read_at)
+    cache[key] = (copy, read_at)
 
 
 def clear_code_cache() -> None:
