@@ -62,6 +62,7 @@ class KioskSettingsForm(FlaskForm):
     )
     opens_at = TimeField(_l("Opens at"), validators=[InputRequired(_l("Enter a time."))])
     closes_at = TimeField(_l("Closes at"), validators=[InputRequired(_l("Enter a time."))])
+    always_open = BooleanField(_l("Open at every hour, days off too"))
     default_locale = SelectField(
         _l("Language at the start"),
         choices=[SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")],

@@ -137,6 +137,7 @@ def _settings_form(kiosk: Kiosk) -> KioskSettingsForm:
             "thanks_seconds": kiosk.thanks_seconds,
             "opens_at": kiosk.opens_at,
             "closes_at": kiosk.closes_at,
+            "always_open": kiosk.always_open,
             "default_locale": kiosk.default_locale,
         }
     )
@@ -159,6 +160,7 @@ def _settings(form: KioskSettingsForm, kiosk: Kiosk) -> KioskSettings:
         thanks_seconds=form.thanks_seconds.data,
         opens_at=form.opens_at.data,
         closes_at=form.closes_at.data,
+        always_open=form.always_open.data,
         default_locale=form.default_locale.data,
         staff_pin=form.staff_pin.data or None,
         clear_pin=form.clear_pin.data,

@@ -44,7 +44,8 @@ def kiosk_config(kiosk: Kiosk) -> dict:
         "thanks_seconds": kiosk.thanks_seconds,
         "opens_at": kiosk.opens_at.strftime("%H:%M"),
         "closes_at": kiosk.closes_at.strftime("%H:%M"),
-        "closed_days": [day.isoformat() for day in closed_days(CLOSED_DAYS_AHEAD)],
+        "always_open": kiosk.always_open,
+        "closed_days": _closed_days(kiosk),
         "time_zone": current_app.config["SURVEY_TIMEZONE"],
         "default_locale": kiosk.default_locale,
         "staff_pin": staff_pin_body(kiosk.staff_pin_hash),
@@ -119,6 +120,12 @@ def closed_days(ahead: int) -> list[date]:
     today = utcnow().astimezone(survey_zone()).date()
     days = (today + timedelta(days=offset) for offset in range(ahead))
     return [day for day in days if not calendar.is_working_day(day)]
+
+
+def _closed_days(kiosk: Kiosk) -> list[str]:
+    if kiosk.always_open:
+        return []
+    return [day.isoformat() for day in closed_days(CLOSED_DAYS_AHEAD)]
 
 
 def staff_pin_body(stored: str) -> dict | None:

@@ -70,6 +70,18 @@ def _print_summary(summary, base_url: str) -> None:
             f"    {user.username:<20} {user.role.value:<18} {user.unit.code}  {user.full_name}"
         )
     click.echo(f"Responses in the demo units: {summary.responses}")
+    _print_kiosks(summary.kiosks, base_url)
+
+
+def _print_kiosks(demo_kiosks: list, base_url: str) -> None:
+    if not demo_kiosks:
+        return
+    click.echo("\nCounter tablets (each link pairs one tablet, once, within 24 hours):")
+    for demo_kiosk in demo_kiosks:
+        counter = demo_kiosk.kiosk.counter
+        url = f"{base_url}/kiosk/#pair={demo_kiosk.pairing_code}"
+        click.echo(f"    {url}  {counter.code}  {counter.name}")
+    click.echo("    Open at every hour, days off too: rate on them now, even on a Sunday night.")
 
 
 def _print_codes(survey_codes: list, base_url: str) -> None:

@@ -40,6 +40,8 @@ class Kiosk(db.Model):
     thanks_seconds: Mapped[int] = mapped_column(default=DEFAULT_THANKS_SECONDS)
     opens_at: Mapped[time] = mapped_column(sa.Time, default=time(7, 30))
     closes_at: Mapped[time] = mapped_column(sa.Time, default=time(17, 0))
+    # Ratings at every hour, days off too: a tablet for trying out or training, never closed.
+    always_open: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The staff PIN that lets an officer leave full screen; hashed like a password.
     staff_pin_hash: Mapped[str] = mapped_column(sa.String(256), default="")
     default_locale: Mapped[str] = mapped_column(sa.String(5), default="vi")

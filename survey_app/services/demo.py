@@ -34,6 +34,7 @@ from survey_app.models import (
 from survey_app.paths import PACKAGE_DIR
 from survey_app.queries import get_current_instrument, get_unit_by_code, list_unit_subtree_ids
 from survey_app.services.demo_accounts import add_demo_accounts
+from survey_app.services.demo_kiosks import DemoKiosk, add_demo_kiosks, issue_demo_pairing_codes
 from survey_app.services.demo_tickets import add_demo_tickets
 from survey_app.services.org import add_counter, add_officer, add_unit, list_survey_codes
 from survey_app.services.responses import Submission, build_response
@@ -69,6 +70,7 @@ class DemoSummary:
     responses: int
     accounts: list[User]
     password: str  # the demo accounts' shared password, printed for the newcomer
+    kiosks: list[DemoKiosk]  # counter tablets with a pairing code fresh from this start
 
 
 @dataclass
@@ -97,6 +99,7 @@ def load_demo(today: date) -> DemoSummary:
     for number in range(1, data["responses"] + 1):
         db.session.add(generator.response(number, staged))
     add_demo_accounts(data["accounts"], data["password"])
+    add_demo_kiosks(data["kiosks"])
     add_demo_tickets(today)
     db.session.commit()
     return _summary(root, created=True)
@@ -113,7 +116,13 @@ def _summary(root: Unit, created: bool) -> DemoSummary:
     )
     password = json.loads(DEMO_FILE.read_text(encoding="utf-8"))["password"]
     return DemoSummary(
-        created, list(units), list_survey_codes(unit_ids), responses, list(accounts), password
+        created,
+        list(units),
+        list_survey_codes(unit_ids),
+        responses,
+        list(accounts),
+        password,
+        issue_demo_pairing_codes(unit_ids),
     )
 
 

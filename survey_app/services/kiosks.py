@@ -65,6 +65,7 @@ class KioskSettings:
     opens_at: time
     closes_at: time
     default_locale: str
+    always_open: bool = False  # every hour and day, whatever the hours above
     staff_pin: str | None = None  # a new PIN; None keeps the current one
     clear_pin: bool = False
 
@@ -154,6 +155,7 @@ def update_kiosk_settings(kiosk: Kiosk, settings: KioskSettings, *, by: User | N
     kiosk.idle_seconds = settings.idle_seconds
     kiosk.thanks_seconds = settings.thanks_seconds
     kiosk.opens_at, kiosk.closes_at = settings.opens_at, settings.closes_at
+    kiosk.always_open = settings.always_open
     kiosk.default_locale = settings.default_locale
     if settings.clear_pin:
         kiosk.staff_pin_hash = ""
@@ -189,6 +191,7 @@ def _settings_details(kiosk: Kiosk, settings: KioskSettings) -> dict:
         "thanks_seconds": kiosk.thanks_seconds,
         "opens_at": kiosk.opens_at.strftime("%H:%M"),
         "closes_at": kiosk.closes_at.strftime("%H:%M"),
+        "always_open": kiosk.always_open,
         "default_locale": kiosk.default_locale,
         "staff_pin": "cleared" if settings.clear_pin else "set" if settings.staff_pin else "kept",
     }
