@@ -22,6 +22,11 @@ KIOSK_STRINGS = {
     "pair_invalid": _l("This code is wrong or has expired. Ask for a new code."),
     "pair_offline": _l("The server cannot be reached. Check the network and try again."),
     "pair_busy": _l("Too many attempts from this network. Wait a minute and try again."),
+    "paired_title": _l("Pairing worked"),
+    "paired_text": _l(
+        "This tablet is now connected to {counter}, {unit}, and collects its ratings."
+    ),
+    "paired_start": _l("Start"),
     "delete": _l("Delete"),
     "language": _l("Language"),
     "tap_to_rate": _l("Tap to rate"),
@@ -53,7 +58,9 @@ KIOSK_STRINGS = {
     "thanks_callback": _l("An officer will call you back soon."),
     "done": _l("Done"),
     "closed_title": _l("Outside office hours"),
-    "closed_hours": _l("Office hours: {opens} – {closes}"),
+    "closed_hours": _l("Open: Monday – Friday, {opens}–{closes}, except public holidays."),
+    "reopens": _l("We open again at {time} on {day}."),
+    "always_open": _l("Ratings are taken at every hour, every day, days off too."),
     "closed_text": _l("Please come back during office hours. Thank you."),
     "revoked_title": _l("This tablet was revoked"),
     "revoked_text": _l(

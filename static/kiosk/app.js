@@ -2,7 +2,7 @@
 // Every screen is drawn here from what the page loaded once; only ratings and settings travel.
 
 import { createCitizenFlow } from "./citizen.js";
-import { isOpen } from "./clock.js";
+import { dayInWords, isOpen, nextOpening } from "./clock.js";
 import { $, applyTexts, faceIcon, fill, LEVELS, renderKeys, showScreen, typeInto } from "./dom.js";
 import { initStaff } from "./staff.js";
 import { device, queue } from "./store.js";
@@ -11,6 +11,7 @@ import { createSync, pair } from "./sync.js";
 const STRINGS = JSON.parse($("kiosk-strings").textContent);
 const WATCH_MS = 30 * 1000; // how often the idle screens look at the clock
 const CONFIG_EVERY_MS = 10 * 60 * 1000;
+const PAIRED_SECONDS = 60; // the pairing confirmation, for whoever set the tablet up
 
 let config = null;
 let nextConfig = null; // settings that arrived during a citizen's turn wait for the next one
@@ -95,12 +96,29 @@ function showRest() {
   stopIdle();
   if (device.revoked()) return showRevoked();
   if (!isOpen(config)) {
-    $("closed-hours").textContent = fill(strings().closed_hours, { opens: config.opens_at, closes: config.closes_at });
+    $("closed-hours").textContent = openingHours();
+    const next = nextOpening(config);
+    $("closed-next").textContent = next ? fill(strings().reopens, { day: dayInWords(next.day, locale), time: next.time }) : "";
     return showScreen("closed");
   }
   $("unit-name").textContent = config.kiosk.unit_name;
   $("counter-name").textContent = config.kiosk.counter_name;
   showScreen("attract");
+}
+
+// "Mở cửa: Thứ Hai – Thứ Sáu, 07:30–17:00, trừ ngày nghỉ lễ." from the kiosk's settings.
+function openingHours() {
+  if (config.always_open) return strings().always_open;
+  return fill(strings().closed_hours, { opens: config.opens_at, closes: config.closes_at });
+}
+
+// Pairing worked: say so, and where and when the tablet takes ratings, before the first citizen.
+function showPaired() {
+  const { counter_name: counter, unit_name: unit } = config.kiosk;
+  $("paired-place").textContent = fill(strings().paired_text, { counter, unit });
+  $("paired-hours").textContent = openingHours();
+  showScreen("paired");
+  kiosk.watchIdle(PAIRED_SECONDS);
 }
 
 async function showRevoked() {
@@ -137,13 +155,14 @@ async function connect(code) {
   }
   device.pair(paired.token, paired.config);
   $("pair-code").value = "";
-  begin(paired.config);
+  begin(paired.config, { justPaired: true });
 }
 
-function begin(settings) {
+async function begin(settings, { justPaired = false } = {}) {
   config = settings;
   configFetchedAt = Date.now();
-  reset();
+  await reset();
+  if (justPaired) showPaired();
   sync.drain();
 }
 
@@ -184,6 +203,7 @@ function wire() {
     button.addEventListener("click", () => setLocale(button.dataset.lang));
   }
   $("pair-again").addEventListener("click", () => showPairing());
+  $("paired-start").addEventListener("click", () => reset());
   // Any touch or key keeps the current screen alive.
   for (const name of ["pointerdown", "keydown", "input"]) addEventListener(name, armIdle, true);
   // No way out: no context menu, and the back gesture lands on the kiosk again.

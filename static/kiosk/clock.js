@@ -28,8 +28,39 @@ function wallClock(moment, timeZone) {
 }
 
 export function isOpen(config, moment = new Date()) {
+  if (config.always_open) return true;
   const { day, time } = wallClock(moment, config.time_zone || undefined);
   if ((config.closed_days || []).includes(day)) return false;
   if (config.opens_at && time < config.opens_at) return false;
   return !(config.closes_at && time >= config.closes_at);
+}
+
+const nextDay = (day) => {
+  const moment = new Date(`${day}T12:00:00Z`);
+  moment.setUTCDate(moment.getUTCDate() + 1);
+  return moment.toISOString().slice(0, 10);
+};
+
+// When a closed tablet opens next ({ day: "YYYY-MM-DD", time: "HH:MM" }), from the days off it
+// was sent; null when it never closes or no open day is known.
+export function nextOpening(config, moment = new Date()) {
+  if (config.always_open || !config.opens_at) return null;
+  const closed = new Set(config.closed_days || []);
+  const { day, time } = wallClock(moment, config.time_zone || undefined);
+  let candidate = time < config.opens_at ? day : nextDay(day);
+  for (let tries = 0; tries <= closed.size; tries += 1) {
+    if (!closed.has(candidate)) return { day: candidate, time: config.opens_at };
+    candidate = nextDay(candidate);
+  }
+  return null;
+}
+
+// "Thứ Hai, 07/12/2026": the weekday in the tablet's language, the date as the administration
+// writes it.
+export function dayInWords(day, locale) {
+  const [year, month, date] = day.split("-");
+  const weekday = new Intl.DateTimeFormat(locale, { weekday: "long", timeZone: "UTC" }).format(
+    new Date(`${day}T12:00:00Z`),
+  );
+  return `${weekday.charAt(0).toUpperCase()}${weekday.slice(1)}, ${date}/${month}/${year}`;
 }

@@ -47,6 +47,11 @@ TABLET = {
 }
 # The counter tablet on its stand, landscape.
 KIOSK_TABLET = TABLET | {"viewport": {"width": 1280, "height": 800}}
+# The common 4:3 tablet sizes a kiosk must fit without scrolling, either way up.
+KIOSK_SIZES = {
+    "landscape": {"width": 1024, "height": 768},
+    "portrait": {"width": 768, "height": 1024},
+}
 STAFF_PASSWORD = "mật khẩu trình duyệt 2026"
 PHONE = {
     "viewport": {"width": 360, "height": 740},
@@ -145,7 +150,17 @@ def tablet(browser) -> Iterator[Page]:
 def kiosk_tablet(browser) -> Iterator[Page]:
     """A fresh 1280 × 800 landscape touch tablet; a script error or a breach of the Content
     Security Policy on its page fails the test."""
-    context = browser.new_context(**KIOSK_TABLET)
+    yield from _kiosk_page(browser, KIOSK_TABLET)
+
+
+@pytest.fixture(params=list(KIOSK_SIZES))
+def sized_kiosk_tablet(browser, request) -> Iterator[Page]:
+    """The kiosk tablet at 1024 × 768 landscape, then at 768 × 1024 portrait."""
+    yield from _kiosk_page(browser, TABLET | {"viewport": KIOSK_SIZES[request.param]})
+
+
+def _kiosk_page(browser, options: dict) -> Iterator[Page]:
+    context = browser.new_context(**options)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(error))

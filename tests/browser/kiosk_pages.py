@@ -121,8 +121,15 @@ def call_back_tickets(demo, kiosk_id: int) -> list[Ticket]:
 def open_kiosk(page: Page, demo, kiosk: NewKiosk, at: datetime | None = None) -> None:
     """Pair the tablet through its QR link at `at` (a working morning) and stop its clock."""
     open_at(page, f"{demo.base_url}/kiosk/#pair={kiosk.pairing_code}", at or working_morning())
+    leave_pairing_confirmation(page)
     expect(screen(page, "attract")).to_be_visible()
     wait_for_service_worker(page)
+
+
+def leave_pairing_confirmation(page: Page) -> None:
+    """The tablet says pairing worked; whoever set it up taps "Bắt đầu"."""
+    expect(screen(page, "paired")).to_be_visible()
+    page.locator("#paired-start").click()
 
 
 def open_at(page: Page, url: str, moment: datetime) -> None:

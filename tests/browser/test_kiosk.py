@@ -15,6 +15,7 @@ from tests.browser.kiosk_pages import (
     current_screen,
     evidence,
     idle,
+    leave_pairing_confirmation,
     open_at,
     open_kiosk,
     rate,
@@ -42,6 +43,9 @@ def test_pairing_code_typed_on_the_on_screen_keys_pairs_the_tablet(kiosk_tablet,
         page.locator("#pair-keys button", has_text=re.compile(f"^{character}$")).click()
     page.locator("#pair-form button[type=submit]").click()
 
+    expect(screen(page, "paired")).to_be_visible()
+    expect(page.locator("#paired-place")).to_contain_text("Quầy số 2 - Đất đai")
+    page.locator("#paired-start").click()
     expect(screen(page, "attract")).to_be_visible()
     expect(page.locator("#counter-name")).to_have_text("Quầy số 2 - Đất đai")
     assert page.evaluate("() => localStorage.getItem('kiosk.token')").startswith("kt_")
@@ -289,7 +293,7 @@ def test_outside_office_hours_the_tablet_rests_until_opening_time(kiosk_tablet, 
     evening = working_morning().replace(hour=17, minute=30)
     open_kiosk_closed(page, demo, add_demo_kiosk(demo_app), evening)
 
-    expect(page.locator("#closed-hours")).to_contain_text("07:30 – 17:00")
+    expect(page.locator("#closed-hours")).to_contain_text("07:30–17:00")
     page.locator("#s-closed").click()
     assert current_screen(page) == "closed"
     page.clock.pause_at(evening + timedelta(hours=14, minutes=1))  # 07:31 the next day
@@ -300,6 +304,7 @@ def test_outside_office_hours_the_tablet_rests_until_opening_time(kiosk_tablet, 
 
 def open_kiosk_closed(page: Page, demo, kiosk, moment) -> None:
     open_at(page, f"{demo.base_url}/kiosk/#pair={kiosk.pairing_code}", moment)
+    leave_pairing_confirmation(page)
     expect(screen(page, "closed")).to_be_visible()
 
 

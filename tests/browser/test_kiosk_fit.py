@@ -1,0 +1,39 @@
+"""The counter tablet on a 1024 × 768 landscape and a 768 × 1024 portrait tablet: every screen
+and error state shows whole, without scrolling, with "Quay lại" and every answer in reach,
+and its text still readable from arm's length."""
+
+import pytest
+
+from tests.browser.kiosk_screens import (
+    MIN_TARGET_PX,
+    MIN_TEXT_PX,
+    OUT_OF_VIEW,
+    SMALL_THINGS,
+    walk_screens,
+)
+from tests.survey_pages import SCALE_VI
+
+pytestmark = pytest.mark.slow
+
+BACK = "Quay lại"
+NO_OPINION = "Không có ý kiến"
+SCREENS_WITH_BACK = {f"question {n}" for n in range(1, 6)} | {"officer", "overall"}
+
+
+def test_every_screen_fits_the_tablet_without_scrolling(sized_kiosk_tablet, demo, demo_app):
+    page = sized_kiosk_tablet
+    misfits, buttons = {}, {}
+
+    for name in walk_screens(page, demo, demo_app):
+        seen = page.evaluate(OUT_OF_VIEW)
+        small = page.evaluate(SMALL_THINGS, [MIN_TEXT_PX, MIN_TARGET_PX])
+        misfits[name] = seen["problems"] + small
+        buttons[name] = seen["buttons"]
+
+    assert len(misfits) == 19
+    assert {name: problems for name, problems in misfits.items() if problems} == {}
+    for name in SCREENS_WITH_BACK:
+        assert BACK in buttons[name], name
+    for number in range(1, 6):
+        assert set(SCALE_VI) | {NO_OPINION} <= set(buttons[f"question {number}"])
+    assert set(SCALE_VI) <= set(buttons["overall"])
