@@ -28,6 +28,7 @@ from tests.survey_pages import parse
 
 TODAY = date(2026, 3, 15)
 SURVEY_URL = re.compile(r"http://127\.0\.0\.1:(\d+)(/s/[A-Z0-9]{8})")
+KIOSK_URL = re.compile(r"http://127\.0\.0\.1:5123/kiosk/#pair=[A-Z0-9]{8}")
 
 
 @pytest.fixture(scope="module")
@@ -148,12 +149,38 @@ def test_demo_command_reuses_the_data_and_prints_links_that_open_the_survey(
     for username in ("quantri", "lanhdao.ductrong", "xuly.xuanhuong", "congchuc.dt01"):
         assert username in result.output
     assert "Serving on" not in result.output
+    assert len(KIOSK_URL.findall(result.output)) == 2
+    assert "Open at every hour, days off too: rate on them now, even on a Sunday night." in (
+        result.output
+    )
     links = SURVEY_URL.findall(result.output)
     assert len(links) == len(demo.survey_codes) and {port for port, _ in links} == {"5123"}
     client = migrated_app.test_client()
     for _, path in links[:3]:
         page = parse(client.get(path))
         assert "Trung tâm Phục vụ hành chính công tỉnh Lâm Đồng" in page.get_text()
+
+
+def test_demo_tablets_are_open_at_every_hour_and_pair_with_the_printed_code(demo, migrated_app):
+    fresh = load_demo(TODAY)  # each start gives new codes: the fixture's are spent by now
+    assert [k.kiosk.counter.code for k in fresh.kiosks] == ["DT-Q1", "TTHCC-Q2"]
+    assert all(k.kiosk.always_open for k in fresh.kiosks)
+    response = pair(migrated_app, fresh.kiosks[1].pairing_code)
+    assert response.status_code == 201
+    config = response.get_json()["config"]
+    assert (config["always_open"], config["closed_days"]) == (True, [])
+    assert config["kiosk"]["counter_code"] == "TTHCC-Q2"
+
+
+def test_each_demo_start_gives_the_tablets_new_pairing_codes(demo, migrated_app):
+    first, second = load_demo(TODAY).kiosks[0], load_demo(TODAY).kiosks[0]
+    assert first.kiosk == second.kiosk and first.pairing_code != second.pairing_code
+    assert pair(migrated_app, first.pairing_code).status_code == 404
+    assert pair(migrated_app, second.pairing_code).status_code == 201
+
+
+def pair(app, code: str):
+    return app.test_client().post("/api/v1/kiosk/pair", json={"pairing_code": code})
 
 
 def test_demo_accounts_cover_every_role_and_sign_in(demo, migrated_app):

@@ -139,6 +139,20 @@ def test_settings_are_saved_audited_and_reach_the_tablet(client, manager, counte
     assert (config["fixed_officer_code"], config["closes_at"]) == ("CB-LAN", "11:30")
 
 
+def test_a_kiosk_can_be_set_open_at_every_hour_and_back(client, manager, counters, tree):
+    kiosk, token = paired_kiosk(tree[1], counter=counters[0])
+    post_form(client, kiosk_url(kiosk), settings_form(always_open="y"))
+    db.session.expire_all()
+    assert kiosk.always_open
+    [event] = events("kiosk.settings")
+    assert event.details["always_open"] is True
+    config = client.get("/api/v1/kiosk/config", headers=bearer(token)).get_json()
+    assert (config["always_open"], config["closed_days"]) == (True, [])
+    post_form(client, kiosk_url(kiosk), settings_form())
+    db.session.expire_all()
+    assert not kiosk.always_open
+
+
 def test_the_page_says_when_the_fixed_officer_was_deactivated(client, manager, counters, tree):
     officer = make_officer(unit=tree[1], code="CB-LAN", full_name="Nguyễn Thị Lan")
     kiosk, _ = paired_kiosk(tree[1], counter=counters[0])

@@ -154,6 +154,14 @@ def test_closed_days_are_the_days_off_of_the_next_45_days(client, counter, day_o
     assert not any(day.weekday() < 5 and is_working_day(day) for day in closed)
 
 
+def test_an_always_open_kiosk_has_no_closed_day(client, counter, day_off_ahead):
+    kiosk, token = paired_kiosk(counter.unit, counter=counter)
+    assert read_config(client, token)["always_open"] is False
+    update_kiosk_settings(kiosk, settings(always_open=True), by=None)
+    config = read_config(client, token)
+    assert (config["always_open"], config["closed_days"]) == (True, [])
+
+
 def test_the_callback_consent_names_the_unit_and_asks_only_for_a_phone(client, counter):
     _, token = paired_kiosk(counter.unit, counter=counter)
     consent = read_config(client, token)["callback"]["consent_text"]
