@@ -4,6 +4,7 @@ and its text still readable from arm's length."""
 
 import pytest
 
+from tests.browser.kiosk_pages import evidence
 from tests.browser.kiosk_screens import (
     MIN_TARGET_PX,
     MIN_TEXT_PX,
@@ -29,6 +30,8 @@ def test_every_screen_fits_the_tablet_without_scrolling(sized_kiosk_tablet, demo
         small = page.evaluate(SMALL_THINGS, [MIN_TEXT_PX, MIN_TARGET_PX])
         misfits[name] = seen["problems"] + small
         buttons[name] = seen["buttons"]
+        if name == "overall":  # the screen that once ran off the tablet
+            evidence(page, f"kiosk-{orientation(page)}.png")
 
     assert len(misfits) == 19
     assert {name: problems for name, problems in misfits.items() if problems} == {}
@@ -37,3 +40,8 @@ def test_every_screen_fits_the_tablet_without_scrolling(sized_kiosk_tablet, demo
     for number in range(1, 6):
         assert set(SCALE_VI) | {NO_OPINION} <= set(buttons[f"question {number}"])
     assert set(SCALE_VI) <= set(buttons["overall"])
+
+
+def orientation(page) -> str:
+    size = page.viewport_size
+    return "landscape" if size["width"] > size["height"] else "portrait"
