@@ -14,6 +14,7 @@ from survey_app.workdays import WorkCalendar
 from tests.browser.kiosk_pages import (
     ZONE,
     add_demo_kiosk,
+    idle,
     leave_pairing_confirmation,
     open_at,
     rate,
@@ -38,9 +39,7 @@ def a_sunday_night(step: int) -> datetime:
     return datetime.combine(day, time(23, 30), ZONE)
 
 
-def test_pairing_says_it_worked_where_and_when_the_tablet_works(
-    sized_kiosk_tablet, demo, demo_app
-):
+def test_pairing_says_it_worked_where_and_when_the_tablet_works(sized_kiosk_tablet, demo, demo_app):
     page = sized_kiosk_tablet
     kiosk = add_demo_kiosk(demo_app)
     open_at(page, f"{demo.base_url}/kiosk/#pair={kiosk.pairing_code}", working_morning())
@@ -53,6 +52,20 @@ def test_pairing_says_it_worked_where_and_when_the_tablet_works(
     )
     expect(page.locator("#paired-hours")).to_have_text(HOURS_VI)
     page.locator("#paired-start").click()
+    expect(screen(page, "attract")).to_be_visible()
+
+
+def test_the_pairing_confirmation_gives_way_to_the_rating_screen_after_a_minute(
+    kiosk_tablet, demo, demo_app
+):
+    page = kiosk_tablet
+    kiosk = add_demo_kiosk(demo_app)
+    open_at(page, f"{demo.base_url}/kiosk/#pair={kiosk.pairing_code}", working_morning())
+    expect(screen(page, "paired")).to_be_visible()
+
+    idle(page, 59)
+    expect(screen(page, "paired")).to_be_visible()
+    idle(page, 1)
     expect(screen(page, "attract")).to_be_visible()
 
 
