@@ -76,11 +76,17 @@ OUT_OF_VIEW = """() => {
 }"""
 
 
-def walk_screens(page: Page, demo, demo_app) -> Iterator[str]:
+def walk_screens(page: Page, demo, demo_app, locale: str = "vi") -> Iterator[str]:
     """Every screen and error state of the tablet, in the order staff and citizens meet them;
-    yields the name of each once it shows."""
+    yields the name of each once it shows. `locale`: the tablet's language once paired."""
     # Long timeouts: a test may run axe, which needs the clock to run on each screen.
-    kiosk = add_demo_kiosk(demo_app, staff_pin=STAFF_PIN, idle_seconds=300, thanks_seconds=60)
+    kiosk = add_demo_kiosk(
+        demo_app,
+        staff_pin=STAFF_PIN,
+        idle_seconds=300,
+        thanks_seconds=60,
+        default_locale=locale,
+    )
     morning = working_morning()
     open_at(page, f"{demo.base_url}/kiosk/", morning)
     yield "pair"
