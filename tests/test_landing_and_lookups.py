@@ -160,3 +160,12 @@ def test_a_long_typed_code_is_cut_before_it_is_shown_again(client, tree):
     response = client.get("/phan-anh/", query_string={"don-vi": "X" * 5000})
     assert response.status_code == 404
     assert len(parse(response).select_one("#unit-code")["value"]) == 64
+
+
+def test_a_typed_code_is_shown_again_as_text_never_as_markup(client, tree):
+    typed = '"><script>alert(1)</script>'
+    for url, name in (("/phan-anh/", "don-vi"), ("/cong-khai/", "don-vi"), ("/t/", "ma")):
+        response = client.get(url, query_string={name: typed})
+        html = response.get_data(as_text=True)
+        assert "<script>alert" not in html
+        assert parse(response).select_one("form input[type=text]")["value"] == typed
