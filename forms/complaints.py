@@ -26,15 +26,27 @@ from survey_app.patterns import CLIENT_ID_PATTERN
 NOT_CHOSEN = SelectChoice("", _l("— Not sure / not about one —"))
 
 
+def one_newline(value):
+    """A browser sends a line break as CR LF but counts it as one character under the box:
+    count it once here too, so the limit the citizen saw is the one checked."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 class ComplaintForm(FlaskForm):
     client_ref = HiddenField()
     phieu = HiddenField()  # the client_ref of the survey it comes from, known only to that phone
     content = TextAreaField(
         _l("Your complaint or recommendation"),
-        filters=[strip_text],
+        filters=[one_newline, strip_text],
         validators=[
             InputRequired(_l("Describe your complaint or recommendation.")),
-            Length(max=CONTENT_MAX_LENGTH, message=_l("Use at most %(max)d characters.")),
+            Length(
+                max=CONTENT_MAX_LENGTH,
+                message=_l(
+                    "Your text has %(length)d characters; at most %(max)d fit. "
+                    "Shorten it and send again: what you typed is kept."
+                ),
+            ),
         ],
     )
     counter = SelectField(_l("Counter concerned (optional)"), choices=[NOT_CHOSEN], default="")

@@ -10,7 +10,7 @@ from survey_app import auth
 from survey_app.auth.permissions import Permission, can
 from survey_app.config import load_settings
 from survey_app.extensions import babel, configure_sqlite, csrf, db, migrate
-from survey_app.i18n import select_locale, select_timezone
+from survey_app.i18n import language_url, select_locale, select_timezone
 from survey_app.labels import (
     ROLE_LABELS,
     TICKET_CHANNEL_LABELS,
@@ -33,8 +33,9 @@ def create_app(settings: dict | None = None) -> Flask:
         os.makedirs(app.instance_path, exist_ok=True)
     _init_extensions(app)
     _register_blueprints(app)
-    from survey_app import code_cache, limits, security
+    from survey_app import code_cache, date_text, limits, security
 
+    date_text.init_app(app)
     code_cache.init_app(app)
     security.init_app(app)
     limits.init_app(app)  # after the blueprints: its rules name them
@@ -52,6 +53,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+    app.jinja_env.globals["language_url"] = language_url
     csrf.init_app(app)
     auth.init_app(app)
     app.jinja_env.globals.update(
@@ -74,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
         auth,
         calendar_admin,
         codes,
+        complaint_lookup,  # noqa: F401 (adds its routes to complaints.bp)
         complaints,
         health,
         main,

@@ -1,5 +1,7 @@
 """Locale choice: Vietnamese unless the visitor picked English with the visible switch."""
 
+from urllib.parse import urlencode
+
 from flask import current_app, has_request_context, request, session
 
 LANG_PARAMETER = "lang"
@@ -20,3 +22,10 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     return current_app.config["SURVEY_TIMEZONE"]
+
+
+def language_url(code: str) -> str:
+    """This page in another language, keeping what the address already asks for (the month
+    shown, the code typed), so switching language never loses the visitor's place."""
+    args = request.args.to_dict(flat=False) | {LANG_PARAMETER: [code]}
+    return f"{request.path}?{urlencode(args, doseq=True)}"

@@ -176,6 +176,42 @@ def get_unit_by_code(code: str) -> Unit | None:
     return db.session.scalar(sa.select(Unit).where(Unit.code == code))
 
 
+def find_unit_by_code(code: str) -> Unit | None:
+    """The unit a citizen means, however the code was typed or printed ("ld-ductrong"): the
+    exact code first, else the one unit whose code matches ignoring case (None if several)."""
+    code = code.strip()
+    if not code:
+        return None
+    exact = get_unit_by_code(code)
+    if exact is not None:
+        return exact
+    matches = db.session.scalars(
+        sa.select(Unit).where(sa.func.upper(Unit.code) == code.upper()).limit(2)
+    ).all()
+    return matches[0] if len(matches) == 1 else None
+
+
+def list_public_units() -> list[tuple[Unit, int]]:
+    """Active units with their depth in the tree, for a citizen to pick one: each parent is
+    followed by its children. An active unit under an inactive one is shown at the top."""
+    units = db.session.scalars(sa.select(Unit).where(Unit.active.is_(True))).all()
+    active_ids = {unit.id for unit in units}
+    children: dict[int | None, list[Unit]] = {}
+    for unit in sorted(units, key=_unit_order, reverse=True):
+        parent = unit.parent_id if unit.parent_id in active_ids else None
+        children.setdefault(parent, []).append(unit)
+    ordered, pending = [], [(unit, 0) for unit in children.get(None, [])]
+    while pending:  # depth first, without recursion: a tree may be deep
+        unit, depth = pending.pop()
+        ordered.append((unit, depth))
+        pending.extend((child, depth + 1) for child in children.get(unit.id, []))
+    return ordered
+
+
+def _unit_order(unit: Unit) -> tuple[str, str]:
+    return (unit.name, unit.code)
+
+
 def get_response_by_ref(unit_id: int, client_ref: str) -> SurveyResponse | None:
     return db.session.scalar(
         sa.select(SurveyResponse).where(

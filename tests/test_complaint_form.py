@@ -89,7 +89,9 @@ def test_an_unknown_or_inactive_unit_gets_a_friendly_404(client, unit):
 def test_a_double_tap_files_one_ticket(client, unit):
     page = open_form(client)[1]
     first, second = send(client, page=page), send(client, page=page)
-    assert first.location == second.location
+    code = tickets()[0].code
+    # The first lands on "received", the second on the same ticket's tracking page.
+    assert (first.location, second.location) == (f"/t/{code}/da-gui", f"/t/{code}?lap-lai=1")
     assert len(tickets()) == 1
 
 
@@ -257,3 +259,68 @@ def test_a_ticket_and_its_files_are_stored_together_or_not_at_all(app, monkeypat
     with pytest.raises(OSError):
         file_complaint(request, [Upload("don.pdf", pdf.getvalue())])
     assert db.session.scalars(sa.select(Ticket)).all() == []
+
+
+def test_back_and_send_again_shows_the_first_ticket_instead_of_filing_a_second(client, unit):
+    first = send(client)
+    code = tickets()[0].code
+    assert first.location == f"/t/{code}/da-gui"
+    # Back: the browser loads the form again, a new page; the citizen sends the same text.
+    response, page = open_form(client)
+    assert "You have already sent a complaint to this unit" in page.select_one(".notice").text
+    again = send(client, page=page)
+    assert again.location == f"/t/{code}?lap-lai=1"
+    assert len(tickets()) == 1
+    status = parse(client.get(again.location))
+    assert status.select_one("#sent-again") is not None
+    assert status.select_one("#content").get_text() == CONTENT
+
+
+def test_a_different_text_from_the_same_phone_is_a_new_complaint(client, unit):
+    send(client)
+    page = open_form(client)[1]
+    response = send(client, page=page, content="Một phản ánh khác về lệ phí.")
+    assert response.location.endswith("/da-gui")
+    assert [ticket.content for ticket in tickets()] == [CONTENT, "Một phản ánh khác về lệ phí."]
+    assert len({ticket.client_ref for ticket in tickets()}) == 2
+
+
+def test_another_unit_or_a_late_return_gets_a_fresh_form(client, unit, monkeypatch):
+    make_unit(code="XA-B", name="UBND xã B")
+    send(client)
+    other = open_form(client, "XA-B")[1]
+    assert other.select_one(".notice") is None
+    assert hidden_fields(other)["client_ref"] != tickets()[0].client_ref
+    monkeypatch.setattr("survey_app.blueprints.complaints.RESEND_WINDOW_SECONDS", 0)
+    assert hidden_fields(open_form(client)[1])["client_ref"] != tickets()[0].client_ref
+
+
+def test_the_limit_is_shown_and_the_browser_does_not_cut_pasted_text(client, unit):
+    page = open_form(client)[1]
+    box = page.select_one("textarea#content")
+    assert not box.has_attr("maxlength")  # the browser would cut a paste silently
+    assert box["data-max"] == "4000"
+    assert page.select_one("#content-limit").get_text() == "At most 4000 characters."
+    assert "content-limit" in box["aria-describedby"]
+    assert page.select_one("script[src$='js/char-count.js']") is not None
+
+
+def test_too_long_text_is_refused_with_its_length_and_kept(client, unit):
+    response = send(client, content="ă" * 4003)
+    assert response.status_code == 422
+    page = parse(response)
+    assert error_texts(page)["content"].startswith("Your text has 4003 characters; at most 4000")
+    assert page.select_one("#content").get_text() == "ă" * 4003
+    vietnamese = parse(
+        client.post("/phan-anh/XA-A?lang=vi", data=hidden_fields(page) | {"content": "x" * 4001})
+    )
+    assert (
+        "Nội dung có 4001 ký tự, vượt quá giới hạn 4000 ký tự" in error_texts(vietnamese)["content"]
+    )
+
+
+def test_a_line_break_counts_once_as_under_the_box(client, unit):
+    text = ("a" * 99 + "\r\n") * 40  # 4,000 characters as the browser counts them
+    response = send(client, content=text.strip())
+    assert response.status_code == 303
+    assert tickets()[0].content == text.strip().replace("\r\n", "\n")

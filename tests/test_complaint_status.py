@@ -47,7 +47,7 @@ def rate(client, code, rating):
     return client.post(f"/t/{code}", data=data)
 
 
-def test_the_status_page_shows_status_and_due_date_without_personal_data(client, tree):
+def test_the_status_page_shows_status_due_date_and_own_text_without_contact(client, tree):
     counter = make_counter(unit=tree[1], name="Quầy Đất đai")
     officer = make_officer(unit=tree[1], full_name="Trần Văn Bình")
     ticket = new_ticket(
@@ -64,9 +64,13 @@ def test_the_status_page_shows_status_and_due_date_without_personal_data(client,
     text = page.get_text()
     assert page.select_one("#status").get_text() == "Received, waiting to be handled"
     assert "UBND xã An Bình" in text and "Quầy Đất đai" in text and "Answer due" in text
-    for private in ("Lê Văn Công", "0912", "cong@example.vn", "Trần Văn Bình", "Phải chờ"):
+    # The citizen's own words, which only the tracking code opens; never the contact or the
+    # officer's name, and not kept in the phone's cache.
+    assert page.select_one("#content").get_text() == ticket.content
+    for private in ("Lê Văn Công", "0912", "cong@example.vn", "Trần Văn Bình"):
         assert private not in text
     assert not page.select("form")
+    assert response.cache_control.no_store and response.cache_control.private
 
 
 def test_an_unknown_code_gets_a_friendly_404(client, app):

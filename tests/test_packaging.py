@@ -58,6 +58,8 @@ def test_the_wheel_carries_every_resource(installed_wheel):
         "survey_app/data/instruments/sipas-2023.json",
         "survey_app/data/demo.json",
         "survey_app/static/fonts/DejaVuSans.ttf",
+        "survey_app/static/img/favicon.ico",
+        "survey_app/static/js/char-count.js",
         "forms/survey.py",
     ]
     assert [name for name in expected if name not in names] == []

@@ -91,3 +91,61 @@ def test_unknown_inactive_units_and_bad_months_are_not_found(client, commune):
     commune.active = False
     db.session.commit()
     assert client.get("/cong-khai/XA-PL").status_code == 404
+
+
+@pytest.fixture
+def recent(app):
+    """A province whose commune had 5 responses two months ago and 2 so far this month."""
+    province = make_unit(code="TINH-X", name="UBND tỉnh X")
+    unit = make_unit(code="XA-Q", name="UBND xã Quang", parent=province)
+    this_month = current_month()
+    for month, count in ((this_month.shifted(-2), 5), (this_month, 2)):
+        start = datetime(month.year, month.month, 1, 10, tzinfo=LOCAL)
+        for _ in range(count):
+            make_response(unit=unit, submitted_at=start)
+    return province, unit, this_month
+
+
+def test_the_page_opens_on_the_last_month_with_published_figures(client, recent):
+    _, _, this_month = recent
+    _, page = open_public(client, "/cong-khai/XA-Q")
+    shown = this_month.shifted(-2)
+    assert page.select_one("#month").get_text() == f"Month {shown.slashed()}"
+    assert page.select_one("#responses").get_text(strip=True) == "5"
+    # This month (2 responses) is one click away, in the trend and by the navigation.
+    _, page = open_public(client, "/cong-khai/XA-Q", month=str(this_month))
+    assert page.select_one("#not-enough") is not None
+
+
+def test_previous_and_next_month_links_move_the_page(client, recent):
+    _, _, this_month = recent
+    _, page = open_public(client, "/cong-khai/XA-Q")
+    shown = this_month.shifted(-2)
+    previous, following = page.select_one("#previous-month"), page.select_one("#next-month")
+    assert previous["href"] == f"/cong-khai/XA-Q?month={shown.previous()}"
+    assert following["href"] == f"/cong-khai/XA-Q?month={shown.next()}"
+    _, page = open_public(client, "/cong-khai/XA-Q", month=str(shown.next()))
+    assert page.select_one("#month").get_text() == f"Month {shown.next().slashed()}"
+    _, page = open_public(client, "/cong-khai/XA-Q", month=str(this_month))
+    assert page.select_one("#next-month") is None  # never into the future
+
+
+def test_the_code_is_found_in_any_case_at_one_address(client, recent):
+    response = client.get("/cong-khai/xa-q", query_string={"month": "2025-03"})
+    assert response.status_code == 301
+    assert response.location == "/cong-khai/XA-Q?month=2025-03"
+
+
+def test_the_page_links_the_units_complaint_form(client, recent):
+    _, page = open_public(client, "/cong-khai/XA-Q")
+    assert page.select_one("#complain a")["href"] == "/phan-anh/XA-Q"
+
+
+def test_a_parent_unit_says_its_figures_include_the_units_below(client, recent):
+    _, page = open_public(client, "/cong-khai/TINH-X")
+    includes = page.select_one("#includes")
+    assert "The figures of UBND tỉnh X include the units below it" in includes.get_text()
+    assert [a["href"] for a in includes.select("a")] == ["/cong-khai/XA-Q"]
+    assert page.select_one("#responses").get_text(strip=True) == "5"  # the commune's, counted
+    _, page = open_public(client, "/cong-khai/XA-Q")
+    assert page.select_one("#includes") is None

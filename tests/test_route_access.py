@@ -40,6 +40,7 @@ EVERY_ROLE = frozenset(Role)
 # Pages anonymous visitors may reach: the citizen's survey, public files and sign-in.
 PUBLIC = {
     "main.show_home",
+    "main.show_favicon",
     "static",
     "survey.answer_survey",
     "survey.thank_you",
@@ -51,10 +52,13 @@ PUBLIC = {
     "complaints.file_form",
     "complaints.filed",
     "complaints.show_status",
+    "complaints.find_ticket",
+    "complaints.find_unit_to_complain_to",
     "kiosk_api.pair_device",
     "health.show_health",
     "health.show_readiness",
     "public.show_unit",
+    "public.find_unit",
     "kiosk.show_app",
     "kiosk.service_worker",
     "kiosk.show_manifest",

@@ -1,6 +1,9 @@
 """The citizen's side of complaints: the unit's public form, the status page with the rating,
 and (staff only) the download of a ticket's attachments."""
 
+import time
+import uuid
+
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -9,6 +12,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import lazy_gettext as _l
@@ -56,6 +60,11 @@ STATUS_WORDS = {
     TicketStatus.TRANSFERRED: _l("Transferred to the competent unit"),
     TicketStatus.REJECTED: _l("Not accepted"),
 }
+# Going back from the tracking code and sending again re-uses the first form's id (as the survey
+# does), so the same complaint is filed once; a different text is a new complaint.
+RESEND_WINDOW_SECONDS = 30 * 60
+FILED_KEY = "last_complaint"
+REPEAT_PARAMETER = "lap-lai"
 
 
 @bp.route("/phan-anh/<unit_code>", methods=["GET", "POST"])
@@ -71,8 +80,12 @@ def file_form(unit_code: str):
         form.phieu.data = survey.client_ref
         form.counter.data = survey.counter.code if survey.counter else ""
         form.officer.data = survey.officer.code if survey.officer else ""
+    filed_before = _recently_filed(unit.code) if request.method == "GET" else None
+    if filed_before:
+        form.client_ref.data = filed_before
     client_ref = form.fresh_client_ref()
     if request.method == "POST":
+        client_ref = _ref_of_this_text(form, unit, client_ref)
         valid, uploads = form.validate(), _uploads()
         ticket_request = _ticket_request(form, unit, survey, client_ref)
         try:
@@ -82,14 +95,41 @@ def file_form(unit_code: str):
         except InvalidSubmission as error:
             _attach_errors(form, error.errors)
         else:
-            return redirect(url_for(".filed", code=opened.ticket.code), code=303)
+            return _after_filing(unit, client_ref, opened)
         return _render_form(form, unit, sent_files=bool(uploads)), 422
-    return _render_form(form, unit)
+    return _render_form(form, unit, filed_before=bool(filed_before))
 
 
 @bp.get("/t/<code>/da-gui")
 def filed(code: str):
     return render_template("complaints/filed.html", ticket=_ticket_or_404(code))
+
+
+def _after_filing(unit: Unit, client_ref: str, opened):
+    session[FILED_KEY] = {"unit": unit.code, "ref": client_ref, "at": time.time()}
+    if opened.created:
+        return redirect(url_for(".filed", code=opened.ticket.code), code=303)
+    # Sent again (Back, then Send): the ticket already filed, not a second one.
+    return redirect(url_for(".show_status", code=opened.ticket.code, **{REPEAT_PARAMETER: 1}), 303)
+
+
+def _recently_filed(unit_code: str) -> str | None:
+    """The form id of this phone's last complaint to the unit, if sent within the window."""
+    filed = session.get(FILED_KEY) or {}
+    fresh = time.time() - filed.get("at", 0) < RESEND_WINDOW_SECONDS
+    return filed.get("ref") if fresh and filed.get("unit") == unit_code else None
+
+
+def _ref_of_this_text(form: ComplaintForm, unit: Unit, client_ref: str) -> str:
+    """The form's id, unless a complaint with another text was already filed with it: the
+    citizen went back and wrote a new complaint, which must not be taken for the first one."""
+    filed = db.session.scalar(
+        sa.select(Ticket.content).where(Ticket.unit_id == unit.id, Ticket.client_ref == client_ref)
+    )
+    typed = (form.content.data or "").strip()
+    if filed is not None and filed != typed:
+        form.client_ref.data = client_ref = uuid.uuid4().hex
+    return client_ref
 
 
 @bp.route("/t/<code>", methods=["GET", "POST"])
@@ -187,19 +227,22 @@ def _attach_errors(form: ComplaintForm, errors: dict[str, str]) -> None:
             form[name].errors = [message]
 
 
-def _render_form(form: ComplaintForm, unit: Unit, sent_files: bool = False):
+def _render_form(
+    form: ComplaintForm, unit: Unit, sent_files: bool = False, filed_before: bool = False
+):
     return render_template(
         "complaints/form.html",
         form=form,
         unit=unit,
         consent_text=complaint_consent(unit),
         sent_files=sent_files,
+        filed_before=filed_before,
     )
 
 
 def _render_status(ticket: Ticket, form: RatingForm):
     rating = SCALE_LABELS.get(ticket.handling_rating)
-    return render_template(
+    page = render_template(
         "complaints/status.html",
         ticket=ticket,
         form=form,
@@ -207,4 +250,10 @@ def _render_status(ticket: Ticket, form: RatingForm):
         answered=ticket.status in ANSWERED_STATUSES,
         status_label=STATUS_WORDS[ticket.status],
         rating_label=rating,
+        sent_again=request.method == "GET" and REPEAT_PARAMETER in request.args,
     )
+    response = make_response(page)
+    # The citizen's own text: not to be kept by a shared phone's browser or a proxy.
+    response.cache_control.private = True
+    response.cache_control.no_store = True
+    return response
