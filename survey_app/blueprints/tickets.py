@@ -22,6 +22,7 @@ from forms.tickets import (
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, can, needs
 from survey_app.auth.scope import current_scope
+from survey_app.collation import person_key, vi_key
 from survey_app.extensions import db
 from survey_app.labels import TICKET_STATUS_LABELS
 from survey_app.models import (
@@ -35,7 +36,7 @@ from survey_app.models import (
     User,
     utcnow,
 )
-from survey_app.queries import get_unit_by_code
+from survey_app.queries import get_unit_by_code, list_units
 from survey_app.services import ticket_handling as handling
 from survey_app.services.errors import InvalidSubmission
 from survey_app.services.ticket_handling import InvalidTransition
@@ -195,11 +196,11 @@ def _ticket_page(ticket: Ticket, **given):
 def _assignee_choices(ticket: Ticket) -> list[SelectChoice]:
     """People whose scope covers the ticket's unit and whose role handles complaints."""
     people = db.session.scalars(
-        sa.select(User).where(User.active.is_(True)).order_by(User.full_name, User.username)
-    )
+        sa.select(User).where(User.active.is_(True)).order_by(User.username)
+    ).all()
     return [
         SelectChoice(str(person.id), f"{person.full_name} ({person.username})")
-        for person in people
+        for person in sorted(people, key=lambda person: person_key(person.full_name))
         if can(person.role, Permission.HANDLE_COMPLAINTS) and _covers(person, ticket.unit)
     ]
 
@@ -231,16 +232,18 @@ def _offer_filters(form: QueueFilterForm) -> None:
 
 def _offer_entry_choices(form: StaffTicketForm) -> None:
     units = current_scope().unit_ids
-    active = db.session.scalars(
-        sa.select(Unit).where(Unit.id.in_(units), Unit.active.is_(True)).order_by(Unit.name)
-    )
+    active = list_units(units, active_only=True)
     form.unit.choices = [SelectChoice(str(unit.id), unit.name) for unit in active]
     form.counter.choices = [SelectChoice("", _("None"))] + _owned(Counter, Counter.name, units)
     form.officer.choices = [SelectChoice("", _("None"))] + _owned(Officer, Officer.full_name, units)
 
 
 def _owned(model, label, unit_ids) -> list[SelectChoice]:
-    rows = db.session.scalars(sa.select(model).where(model.unit_id.in_(unit_ids)).order_by(label))
+    rows = db.session.scalars(
+        sa.select(model).where(model.unit_id.in_(unit_ids)).order_by(model.code)
+    ).all()
+    key = person_key if model is Officer else vi_key
+    rows.sort(key=lambda row: key(getattr(row, label.key)))
     return [SelectChoice(str(row.id), f"{row.code} · {getattr(row, label.key)}") for row in rows]
 
 

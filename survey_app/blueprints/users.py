@@ -13,11 +13,13 @@ from forms.accounts import (
     NewAccountForm,
     ResetPasswordForm,
 )
+from survey_app import queries
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
 from survey_app.auth.scope import current_scope
+from survey_app.collation import person_key, vi_key
 from survey_app.extensions import db
-from survey_app.models import AuditEvent, Officer, Role, Unit, User, utcnow
+from survey_app.models import AuditEvent, Officer, Role, User, utcnow
 from survey_app.services import accounts
 from survey_app.services.accounts import MIN_PASSWORD_LENGTH, AccountDetails, InvalidAccount
 
@@ -35,8 +37,9 @@ def list_users():
         .join(User.unit)
         .where(User.unit_id.in_(current_scope().unit_ids))
         .options(contains_eager(User.unit), joinedload(User.officer))
-        .order_by(Unit.name, User.username)
+        .order_by(User.username)
     ).all()
+    users.sort(key=lambda user: (vi_key(user.unit.name), person_key(user.full_name)))
     return render_template("users/list.html", users=users, now=utcnow())
 
 
@@ -135,14 +138,15 @@ def show_audit_log():
 def _offer_choices(form: AccountForm, keep: Officer | None = None) -> dict[str, dict]:
     """Units and (active) officers in scope, offered in the form and looked up by code."""
     scope = current_scope().unit_ids
-    units = db.session.scalars(sa.select(Unit).where(Unit.id.in_(scope)).order_by(Unit.name)).all()
+    units = queries.list_units(scope)
     offered = Officer.active if keep is None else Officer.active | (Officer.id == keep.id)
     officers = db.session.scalars(
         sa.select(Officer)
         .where(Officer.unit_id.in_(scope), offered)
         .options(joinedload(Officer.unit))
-        .order_by(Officer.full_name, Officer.code)
+        .order_by(Officer.code)
     ).all()
+    officers.sort(key=lambda officer: person_key(officer.full_name))
     form.set_choices(units, officers)
     return {
         "units": {unit.code: unit for unit in units},

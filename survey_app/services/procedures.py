@@ -17,6 +17,7 @@ from typing import TextIO
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from survey_app.collation import sorted_vi
 from survey_app.extensions import db
 from survey_app.models import Counter, Procedure
 from survey_app.services.audit import record_change
@@ -80,13 +81,13 @@ def list_procedures(*, search: str = "", field: str = "", page: int = 1) -> Proc
 
 def list_procedure_fields() -> list[str]:
     query = sa.select(Procedure.field).where(Procedure.field != "").distinct()
-    return sorted(db.session.scalars(query))
+    return sorted_vi(db.session.scalars(query))
 
 
 def list_known_fields() -> list[str]:
     """Fields already used by counters or the catalogue, offered as suggestions when typing."""
     used = sa.union(sa.select(Counter.field), sa.select(Procedure.field)).subquery()
-    return sorted(name for name in db.session.scalars(sa.select(used.c.field)) if name)
+    return sorted_vi(name for name in db.session.scalars(sa.select(used.c.field)) if name)
 
 
 def get_procedure(code: str) -> Procedure | None:
