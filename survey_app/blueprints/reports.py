@@ -22,7 +22,11 @@ from survey_app.services.month_close import close_month
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 guard_staff_blueprint(bp)
 
-DOWNLOAD_ENDPOINTS = ("reports.download_monthly", "reports.download_officers")
+DOWNLOAD_ENDPOINTS = (
+    "reports.download_monthly",
+    "reports.download_officers",
+    "reports.download_officers_for_excel",
+)
 
 
 @bp.get("/")
