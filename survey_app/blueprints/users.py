@@ -8,6 +8,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from forms.accounts import (
     COMMAND_LINE,
+    DEVICE,
     AccountForm,
     AuditFilterForm,
     NewAccountForm,
@@ -19,6 +20,7 @@ from survey_app.auth.permissions import Permission, needs
 from survey_app.auth.scope import current_scope
 from survey_app.collation import person_key, vi_key
 from survey_app.extensions import db
+from survey_app.labels import AUDIT_DEVICE_ACTORS
 from survey_app.models import AuditEvent, Officer, Role, User, utcnow
 from survey_app.services import accounts
 from survey_app.services.accounts import MIN_PASSWORD_LENGTH, AccountDetails, InvalidAccount
@@ -132,7 +134,7 @@ def show_audit_log():
         per_page=AUDIT_PAGE_SIZE,
         error_out=False,
     )
-    return render_template("users/audit_log.html", form=form, page=page, describe=describe)
+    return render_template("users/audit_log.html", form=form, page=page)
 
 
 def _offer_choices(form: AccountForm, keep: Officer | None = None) -> dict[str, dict]:
@@ -223,23 +225,12 @@ def _filtered(visible, form: AuditFilterForm) -> sa.ColumnElement[bool]:
     condition = visible
     if form.action.data:
         condition &= AuditEvent.action == form.action.data
+    by_device = AuditEvent.action.in_(list(AUDIT_DEVICE_ACTORS))
     if form.user.data == COMMAND_LINE:
-        condition &= AuditEvent.actor_id.is_(None)
+        condition &= AuditEvent.actor_id.is_(None) & ~by_device
+    elif form.user.data == DEVICE:
+        condition &= AuditEvent.actor_id.is_(None) & by_device
     elif form.user.data:
         actor = sa.select(User.id).where(User.username == form.user.data).scalar_subquery()
         condition &= AuditEvent.actor_id == actor
     return condition
-
-
-def describe(details: dict) -> list[str]:
-    """'field: before → after' for changes, 'name: value' for the rest."""
-    return [
-        f"{name}: {_shown(value[0])} → {_shown(value[1])}"
-        if isinstance(value, list) and len(value) == 2
-        else f"{name}: {_shown(value)}"
-        for name, value in details.items()
-    ]
-
-
-def _shown(value) -> str:
-    return "—" if value is None or value == "" else str(value)
