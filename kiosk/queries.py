@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
-from survey_app.collation import person_key, sorted_vi
+from survey_app.collation import person_key, sorted_vi, vi_key
 from survey_app.extensions import db
 from survey_app.models import Counter, Kiosk, Officer, Unit
 
@@ -15,10 +15,11 @@ def list_kiosks(unit_ids: frozenset[int]) -> list[Kiosk]:
         .join(Kiosk.counter)
         .join(Counter.unit)
         .where(Counter.unit_id.in_(unit_ids))
-        .order_by(Kiosk.revoked_at.is_not(None), Unit.name, Counter.code, Kiosk.name, Kiosk.id)
+        .order_by(Counter.code, Kiosk.name, Kiosk.id)
         .options(contains_eager(Kiosk.counter).contains_eager(Counter.unit))
     )
-    return list(db.session.scalars(query))
+    kiosks = db.session.scalars(query).all()
+    return sorted(kiosks, key=lambda kiosk: (kiosk.is_revoked, vi_key(kiosk.counter.unit.name)))
 
 
 def list_counters(unit_ids: frozenset[int]) -> list[Counter]:
