@@ -19,7 +19,6 @@ from sqlalchemy.orm import joinedload
 
 from survey_app.extensions import db
 from survey_app.models import Ticket
-from survey_app.services.org import CODE_ALPHABET
 
 PHONE_DIGITS = 9  # the subscriber number, without 0 or +84
 PAGE_SIZE = 50
@@ -28,19 +27,31 @@ _CODE_SEPARATORS = re.compile(r"[\s-]+")
 _PHONE_TEXT = re.compile(r"\+?[0-9 .()-]+")
 _PHONE_PUNCTUATION = " .()-+"  # what PHONE_PATTERN lets a stored number contain
 SNIPPET_LENGTH = 120
+CODE_MAX_LENGTH = Ticket.code.type.length
 
 
 def search_condition(search: str) -> sa.ColumnElement[bool]:
-    """A ticket matches by its code, its phone number or its text."""
+    """A ticket matches by its code, its phone number or its text. A tracking code that
+    exists is all the handler wants: then only the code is matched, through its index,
+    instead of reading every ticket's text too."""
     search = search.strip()
+    if code := _existing_code(search):
+        return Ticket.code == code
     found = [_words(search)]
-    code = _CODE_SEPARATORS.sub("", search).upper()
-    if code and set(code) <= set(CODE_ALPHABET):
-        found.append(Ticket.code == code)
     digits = re.sub(r"\D", "", search)
     if _PHONE_TEXT.fullmatch(search) and len(digits) >= PHONE_DIGITS:
         found.append(_phone_digits().endswith(digits[-PHONE_DIGITS:], autoescape=True))
     return sa.or_(*found)
+
+
+def _existing_code(search: str) -> str | None:
+    """The tracking code the search spells (any case, with spaces or dashes), if a ticket has
+    it; which unit's it is, the queue's unit filter decides."""
+    code = _CODE_SEPARATORS.sub("", search).upper()
+    if not (code.isascii() and code.isalnum() and len(code) <= CODE_MAX_LENGTH):
+        return None
+    found = db.session.scalar(sa.select(Ticket.id).where(Ticket.code == code))
+    return code if found is not None else None
 
 
 def _words(search: str) -> sa.ColumnElement[bool]:
