@@ -61,3 +61,13 @@ def test_the_complaint_queue_offers_officers_by_given_name(client):
     page = parse(client.get("/quan-tri/phan-anh/"))
     offered = [option.get_text() for option in page.select("select[name=officer] option")][1:]
     assert [label.split(" · ", 1)[1] for label in offered] == NAMES_IN_ORDER
+
+
+def test_the_procedure_catalogue_lists_procedures_by_name_in_vietnamese_order(client):
+    names = ["Ấn định thuế", "Cấp bản sao", "Đăng ký khai sinh", "Ủy quyền", "Xác nhận"]
+    for number, name in enumerate(reversed(names)):
+        create_procedure(code=f"1.{number:06d}", name=name, field="")
+    sign_in(client, make_user(role=Role.ADMINISTRATOR))
+    page = parse(client.get("/quan-tri/thu-tuc"))
+    codes = [row["data-code"] for row in page.select("table.procedures tr[data-code]")]
+    assert codes == [f"1.{number:06d}" for number in reversed(range(len(names)))]
