@@ -5,6 +5,7 @@ ISO text) so that they stay comparable whatever the language; these functions tu
 labels (survey_app.labels) and local times for the staff pages.
 """
 
+import re
 from datetime import datetime
 
 from flask_babel import format_datetime
@@ -26,6 +27,7 @@ from survey_app.models import AuditEvent, Role, TicketChannel, TicketEvent, Tick
 TIME_FORMAT = "dd/MM/yyyy HH:mm"
 INSTANT_KEYS = frozenset({"expires_at", "previous_due", "new_due"})
 NOTHING = "—"
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
 def audit_action_label(action: str) -> str:
@@ -88,6 +90,8 @@ def _value(key: str, value) -> str:
         return ", ".join(_value(key, part) for part in value) or NOTHING
     if key in INSTANT_KEYS:
         return _instant(value)
+    if key == "month":
+        return _month(value)
     return _word(key, value)
 
 
@@ -97,6 +101,12 @@ def _word(key: str, value) -> str:
     if key == "channel" and value in set(TicketChannel):
         return str(TICKET_CHANNEL_LABELS[TicketChannel(value)])
     return str(DETAIL_VALUE_LABELS.get(key, {}).get(value, value))
+
+
+def _month(value) -> str:
+    """A month recorded as 2026-03, written as on Vietnamese forms: 03/2026."""
+    found = _MONTH.fullmatch(str(value))
+    return f"{found[2]}/{found[1]}" if found else str(value)
 
 
 def _instant(value) -> str:

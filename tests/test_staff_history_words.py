@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from survey_app.extensions import db
+from survey_app.history_text import describe_details
 from survey_app.models import Role, TicketChannel
 from survey_app.services import accounts, ticket_handling
 from survey_app.services.kiosks import add_kiosk, new_pairing_code, register_kiosk
@@ -134,3 +135,9 @@ def test_the_ticket_history_has_no_codes_nor_empty_transitions(client):
     assert "Hình thức tiếp nhận: Biểu mẫu trực tuyến" in lines[0]
     assert f"Hạn mới: {new_day:%d/%m/%Y} 17:00" in lines[2]
     assert "Lý do: Cần xác minh thêm." in lines[2]
+
+
+def test_a_closed_month_is_written_as_on_vietnamese_forms(app):
+    with app.test_request_context():
+        lines = describe_details({"month": "2026-03", "responses": 12, "active": False})
+    assert lines == ["Tháng: 03/2026", "Số phiếu: 12", "Hoạt động: không"]
