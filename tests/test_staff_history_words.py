@@ -140,4 +140,4 @@ def test_the_ticket_history_has_no_codes_nor_empty_transitions(client):
 def test_a_closed_month_is_written_as_on_vietnamese_forms(app):
     with app.test_request_context():
         lines = describe_details({"month": "2026-03", "responses": 12, "active": False})
-    assert lines == ["Tháng: 03/2026", "Số phiếu: 12", "Hoạt động: không"]
+    assert lines == ["Tháng: 03/2026", "Số phiếu: 12", "Đang hoạt động: không"]
