@@ -26,6 +26,7 @@ from analytics.indices import (
     response_conditions,
 )
 from analytics.months import Month, survey_zone
+from survey_app.collation import sorted_vi, vi_key
 from survey_app.extensions import db
 from survey_app.models import Channel, Counter, Procedure, Ticket, Unit
 from survey_app.models import SurveyResponse as Response
@@ -110,9 +111,12 @@ def figures_by_counter(
         .where(
             sa.or_(sa.and_(Counter.unit_id.in_(unit_ids), Counter.active), Counter.id.in_(rated))
         )
-        .order_by(Counter.name, Counter.code)
+        .order_by(Counter.code)
     )
-    return [(counter, found.get(counter.id, EMPTY_FIGURES)) for counter in counters]
+    return [
+        (counter, found.get(counter.id, EMPTY_FIGURES))
+        for counter in sorted_vi(counters, key=lambda counter: counter.name)
+    ]
 
 
 def figures_by_channel(
@@ -127,7 +131,7 @@ def figures_by_channel(
 def figures_by_field(unit: Unit, month: Month) -> list[tuple[str | None, Figures]]:
     """Per field of procedures, by name; None (no procedure nor counter field) last."""
     found = figures_by_group(subtree_filter(unit), month, BY_FIELD)
-    return sorted(found.items(), key=lambda pair: (pair[0] is None, pair[0] or ""))
+    return sorted(found.items(), key=lambda pair: (pair[0] is None, vi_key(pair[0] or "")))
 
 
 def figures_by_subtree(
@@ -168,7 +172,8 @@ def rank_units(
     def order(pair: tuple[Unit, Figures]) -> tuple:
         unit, figures = pair
         ranked = figures.has_sample(minimum) and figures.sipas_index is not None
-        return (not ranked, -(figures.sipas_index or 0) if ranked else 0, unit.name, unit.code)
+        index = -(figures.sipas_index or 0) if ranked else 0
+        return (not ranked, index, vi_key(unit.name), unit.code)
 
     return sorted(shown, key=order)
 

@@ -3,7 +3,6 @@ comment to the citizen who wrote it (no time finer than the month, no answers, n
 dossier), in alphabetical order rather than the order they came in."""
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -12,6 +11,7 @@ import sqlalchemy as sa
 
 from analytics.indices import ResponseFilter, response_conditions
 from analytics.months import Month, survey_zone
+from survey_app.collation import sorted_vi
 from survey_app.extensions import db
 from survey_app.models import SurveyResponse as Response
 
@@ -60,15 +60,7 @@ def list_comments(
         response_conditions(response_filter, start, end), Response.comment != ""
     )
     texts = [mask_personal_data(comment.strip(), masks) for comment in db.session.scalars(query)]
-    return sorted((text for text in texts if text), key=_sort_key)
-
-
-def _sort_key(text: str) -> tuple[str, str, str]:
-    """Vietnamese dictionary order, near enough: letters first without their tone and vowel
-    marks (Cán before Chờ), then with them, then case."""
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d\uffff"))
-    base = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return base, unicodedata.normalize("NFC", text).casefold(), text
+    return sorted_vi(text for text in texts if text)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from analytics.breakdowns import OFFICER, MonthCube, figures_by_subtree, month_c
 from analytics.figures import EMPTY_FIGURES, Figures, is_below_average
 from analytics.indices import min_sample
 from analytics.months import Month
+from survey_app.collation import person_key
 from survey_app.extensions import db
 from survey_app.models import Factor, Officer, Unit
 from survey_app.queries import list_unit_subtree_ids
@@ -89,7 +90,7 @@ def _sheet_officers(unit_ids: list[int], rated_ids: list[int]) -> list[Officer]:
         sa.or_(sa.and_(Officer.unit_id.in_(unit_ids), Officer.active), Officer.id.in_(rated_ids))
     )
     officers = db.session.scalars(query)
-    return sorted(officers, key=lambda officer: (officer.full_name.casefold(), officer.code))
+    return sorted(officers, key=lambda officer: (person_key(officer.full_name), officer.code))
 
 
 def _evaluate(officer: Officer, own: Figures, unit: Figures, minimum: int) -> OfficerEvaluation:

@@ -25,16 +25,20 @@ OFFICER_FORMATS = ("csv",)
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
-    "csv": "text/csv; charset=utf-8",
+    # Flask adds "; charset=utf-8" to every text/* type: written here it came out twice.
+    "csv": "text/csv",
 }
+# Excel reads a CSV without a byte order mark in the machine's ANSI code page, which garbles
+# Vietnamese; with it, as UTF-8. The machine-readable file keeps none (domain.md §4).
+EXCEL_BOM = "\ufeff".encode()
 
 
 def report_file_name(unit: Unit, month: Month, file_format: str) -> str:
     return f"bao-cao-{unit.code}-{month}.{file_format}"
 
 
-def officers_file_name(unit: Unit, month: Month) -> str:
-    return f"danh-gia-cong-chuc-{unit.code}-{month}.csv"
+def officers_file_name(unit: Unit, month: Month, *, excel: bool = False) -> str:
+    return f"danh-gia-cong-chuc-{unit.code}-{month}{'-excel' if excel else ''}.csv"
 
 
 def export_monthly(

@@ -14,6 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from analytics.months import Month, survey_zone
+from analytics.ticket_search import search_condition
 from survey_app import workdays
 from survey_app.extensions import db
 from survey_app.models import Ticket, TicketStatus
@@ -45,23 +46,42 @@ def urgency(
 
 @dataclass(frozen=True, kw_only=True)
 class QueueFilter:
-    status: TicketStatus | None = None  # None: the open ones
+    status: TicketStatus | None = None  # None: the open ones, or every status when searching
     counter_id: int | None = None
     officer_id: int | None = None
+    search: str = ""  # a tracking code, a phone number or words of the complaint
 
 
 def list_queue(unit_ids: Collection[int], chosen: QueueFilter) -> list[Ticket]:
-    """Tickets of these units, the most urgent first."""
-    query = sa.select(Ticket).where(Ticket.unit_id.in_(unit_ids))
-    if chosen.status is None:
-        query = query.where(Ticket.status.in_(OPEN))
-    else:
-        query = query.where(Ticket.status == chosen.status)
+    """Every ticket of these units that the filter keeps, in queue order."""
+    return list(db.session.scalars(queue_query(unit_ids, chosen)))
+
+
+def queue_query(unit_ids: Collection[int], chosen: QueueFilter) -> sa.Select:
+    """Open tickets first, the soonest due first; then answered ones, the latest answer first;
+    then closed ones, the most recently closed first."""
+    query = sa.select(Ticket).where(*queue_conditions(unit_ids, chosen))
+    return query.order_by(
+        sa.case((Ticket.status.in_(OPEN), 0), (Ticket.status == TicketStatus.CLOSED, 2), else_=1),
+        sa.case((Ticket.status.in_(OPEN), EFFECTIVE_DUE)),
+        sa.func.coalesce(Ticket.closed_at, Ticket.answered_at).desc(),
+        Ticket.id.desc(),
+    )
+
+
+def queue_conditions(unit_ids: Collection[int], chosen: QueueFilter) -> list:
+    found = [Ticket.unit_id.in_(unit_ids)]
+    if chosen.status is not None:
+        found.append(Ticket.status == chosen.status)
+    elif not chosen.search:
+        found.append(Ticket.status.in_(OPEN))
     if chosen.counter_id is not None:
-        query = query.where(Ticket.counter_id == chosen.counter_id)
+        found.append(Ticket.counter_id == chosen.counter_id)
     if chosen.officer_id is not None:
-        query = query.where(Ticket.officer_id == chosen.officer_id)
-    return list(db.session.scalars(query.order_by(EFFECTIVE_DUE, Ticket.id)))
+        found.append(Ticket.officer_id == chosen.officer_id)
+    if chosen.search:
+        found.append(search_condition(chosen.search))
+    return found
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@
 
 Builds a fresh database, files N tickets over one month in 40 communes (one in five answered
 late, some extended, a tenth still open), then prints how long the deadline computation, the
-unit's monthly ticket figures and the province queue take.
+unit's monthly ticket figures and the province queue take; then the queue's search (a tracking
+code, a phone number, words; half the tickets leave a phone number) and its pages, as the
+complaint queue page reads them (queue_query + paginate_queue: one count, one page of rows).
 """
 
 import argparse
@@ -21,7 +23,8 @@ from flask_migrate import upgrade
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from analytics.months import Month, survey_zone  # noqa: E402
-from analytics.tickets import QueueFilter, list_queue, ticket_figures  # noqa: E402
+from analytics.ticket_search import paginate_queue  # noqa: E402
+from analytics.tickets import QueueFilter, list_queue, queue_query, ticket_figures  # noqa: E402
 from survey_app import create_app  # noqa: E402
 from survey_app.extensions import db  # noqa: E402
 from survey_app.models import Ticket, TicketChannel, TicketStatus  # noqa: E402
@@ -73,6 +76,23 @@ def run(count: int, backend: str) -> None:
     _timed("figures of the province", lambda: ticket_figures(unit_ids, MONTH))
     _timed("figures of one commune", lambda: ticket_figures([communes[0].id], MONTH))
     _timed("queue of the province", lambda: list_queue(unit_ids, QueueFilter()))
+    _search_and_pages(unit_ids, count)
+
+
+def _search_and_pages(unit_ids, count: int) -> None:
+    def page(number=1, **chosen):
+        return paginate_queue(queue_query(unit_ids, QueueFilter(**chosen)), number).tickets
+
+    last_closed_page = max(1, (count // 2) // 50)
+    _timed("queue page 1 (open)", page)
+    _timed("search: tracking code", lambda: page(search=f"B{count // 2:09d}"))
+    _timed("search: phone number", lambda: page(search="+84 912.000.043"))
+    _timed("search: words", lambda: page(search="đóng cửa sớm"))
+    _timed("answered, page 1", lambda: page(status=TicketStatus.ANSWERED))
+    _timed(
+        f"answered, page {last_closed_page}",
+        lambda: page(last_closed_page, status=TicketStatus.ANSWERED),
+    )
 
 
 def _tickets(count: int, communes) -> list[Ticket]:
@@ -91,6 +111,10 @@ def _ticket(number, unit, received: datetime, due: datetime, rng) -> Ticket:
         code=f"B{number:09d}", client_ref=f"bench-{number}", unit=unit, channel=TicketChannel.WEB,
         content="Phản ánh thử", status=TicketStatus.RECEIVED, received_at=received, due_at=due,
     )  # fmt: skip
+    if number % 2:
+        ticket.contact_phone = f"0912 {number // 1000:03d} {number % 1000:03d}"
+    if number % 10 == 3:
+        ticket.content = "Quầy Đất đai đóng cửa sớm, tôi phải về."
     roll = rng.random()
     if roll < 0.9:
         late = roll < 0.2

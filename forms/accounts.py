@@ -5,12 +5,15 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 
-from survey_app.labels import ROLE_LABELS
+from survey_app.collation import sorted_vi
+from survey_app.history_text import audit_action_label
+from survey_app.labels import COMMAND_LINE_LABEL, ROLE_LABELS
 from survey_app.models import Officer, Role, Unit
 from survey_app.patterns import EMAIL_PATTERN
 
 # Enough to catch a typo; whether the mailbox exists is not for a form to say.
 COMMAND_LINE = "-"  # the audit filter's value for changes made with `survey-app`
+DEVICE = "~"  # … and for those a device made alone (a tablet pairing itself)
 
 
 def strip(value):
@@ -109,5 +112,11 @@ class AuditFilterForm(Form):
     user = SelectField(_l("Changed by"), validators=[Optional()])
 
     def set_choices(self, actions: list[str], actors: list[tuple[str, str]]) -> None:
-        self.action.choices = [("", _l("All actions"))] + [(name, name) for name in actions]
-        self.user.choices = [("", _l("Everyone")), (COMMAND_LINE, _l("Command line"))] + actors
+        labelled = [(name, audit_action_label(name)) for name in actions]
+        self.action.choices = [("", _l("All actions"))] + sorted_vi(labelled, key=lambda c: c[1])
+        self.user.choices = [
+            ("", _l("Everyone")),
+            (COMMAND_LINE, COMMAND_LINE_LABEL),
+            (DEVICE, _l("A tablet, by itself")),
+            *actors,
+        ]

@@ -18,6 +18,7 @@ from forms.accounts import strip
 from survey_app.models import CONTENT_MAX_LENGTH, TicketChannel
 from survey_app.services.ticket_handling import ANSWER_MIN_LENGTH
 
+SEARCH_MAX_LENGTH = 100
 STAFF_CHANNELS = (TicketChannel.HOTLINE, TicketChannel.PAPER, TicketChannel.MAILBOX)
 CHANNEL_LABELS = {
     TicketChannel.HOTLINE: _l("Hotline"),
@@ -29,6 +30,11 @@ CHANNEL_LABELS = {
 class QueueFilterForm(Form):
     """A GET form: no CSRF, and it never blocks the page."""
 
+    q = StringField(
+        _l("Tracking code, phone number or words"),
+        filters=[strip],
+        validators=[Length(max=SEARCH_MAX_LENGTH)],
+    )
     status = SelectField(_l("Status"), validate_choice=False)
     counter = SelectField(_l("Counter"), validate_choice=False)
     officer = SelectField(_l("Officer"), validate_choice=False)

@@ -5,7 +5,6 @@ wording of a call back. Answered to GET /api/v1/kiosk/config and with a new pair
 
 import base64
 import io
-import unicodedata
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -14,6 +13,7 @@ from flask_babel import force_locale
 from PIL import Image
 
 from analytics.months import survey_zone
+from survey_app.collation import person_key
 from survey_app.consent import callback_consent
 from survey_app.labels import FACTOR_LABELS
 from survey_app.models import Factor, Instrument, Kiosk, Officer, utcnow
@@ -79,15 +79,7 @@ def offered_officers(kiosk: Kiosk) -> list[Officer]:
     if kiosk.serving_officer is not None:
         return [kiosk.serving_officer]
     active = [officer for officer in kiosk.counter.officers if officer.active]
-    return sorted(active, key=lambda officer: (name_key(officer.full_name), officer.code))
-
-
-def name_key(full_name: str) -> tuple[str, str]:
-    """Vietnamese order, near enough (as analytics/comments.py sorts comments): by given name
-    (the last word), then the whole name, letters without their tone marks first."""
-    folded = unicodedata.normalize("NFD", full_name.casefold().replace("đ", "d\uffff"))
-    plain = "".join(c for c in folded if not unicodedata.combining(c))
-    return (plain.split()[-1] if plain.split() else "", plain)
+    return sorted(active, key=lambda officer: (person_key(officer.full_name), officer.code))
 
 
 def officer_body(officer: Officer) -> dict:

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
+from survey_app.collation import person_key, sorted_vi, vi_key
 from survey_app.extensions import db
 from survey_app.models import Counter, Kiosk, Officer, Unit
 
@@ -14,10 +15,11 @@ def list_kiosks(unit_ids: frozenset[int]) -> list[Kiosk]:
         .join(Kiosk.counter)
         .join(Counter.unit)
         .where(Counter.unit_id.in_(unit_ids))
-        .order_by(Kiosk.revoked_at.is_not(None), Unit.name, Counter.code, Kiosk.name, Kiosk.id)
+        .order_by(Counter.code, Kiosk.name, Kiosk.id)
         .options(contains_eager(Kiosk.counter).contains_eager(Counter.unit))
     )
-    return list(db.session.scalars(query))
+    kiosks = db.session.scalars(query).all()
+    return sorted(kiosks, key=lambda kiosk: (kiosk.is_revoked, vi_key(kiosk.counter.unit.name)))
 
 
 def list_counters(unit_ids: frozenset[int]) -> list[Counter]:
@@ -26,10 +28,10 @@ def list_counters(unit_ids: frozenset[int]) -> list[Counter]:
         sa.select(Counter)
         .join(Counter.unit)
         .where(Counter.unit_id.in_(unit_ids), Counter.active, Unit.active)
-        .order_by(Unit.name, Counter.code)
+        .order_by(Counter.code)
         .options(contains_eager(Counter.unit))
     )
-    return list(db.session.scalars(query))
+    return sorted_vi(db.session.scalars(query), key=lambda counter: counter.unit.name)
 
 
 def get_counter(code: str) -> Counter | None:
@@ -41,11 +43,9 @@ def get_counter(code: str) -> Counter | None:
 def list_officers(unit_id: int) -> list[Officer]:
     """The unit's active officers, by name: who a kiosk may be fixed to."""
     query = (
-        sa.select(Officer)
-        .where(Officer.unit_id == unit_id, Officer.active)
-        .order_by(Officer.full_name, Officer.code)
+        sa.select(Officer).where(Officer.unit_id == unit_id, Officer.active).order_by(Officer.code)
     )
-    return list(db.session.scalars(query))
+    return sorted(db.session.scalars(query), key=lambda officer: person_key(officer.full_name))
 
 
 def get_officer(code: str, unit_id: int) -> Officer | None:

@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_login import current_user
 
-from survey_app import auth
+from survey_app import auth, history_text
 from survey_app.auth.permissions import Permission, can
 from survey_app.config import load_settings
 from survey_app.extensions import babel, configure_sqlite, csrf, db, migrate
@@ -62,6 +62,7 @@ def _init_extensions(app: Flask) -> None:
         channel_label=lambda channel: TICKET_CHANNEL_LABELS[channel],
         ticket_status_label=lambda status: TICKET_STATUS_LABELS[status],
         event_label=lambda kind: TICKET_EVENT_LABELS.get(kind, kind),
+        **history_text.TEMPLATE_FUNCTIONS,
     )
 
 

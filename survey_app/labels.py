@@ -67,3 +67,110 @@ TICKET_EVENT_LABELS = {
     "extended": _l("Deadline extended"),
     "rated": _l("Handling rated by the citizen"),
 }
+
+# Every action the audit log records (services.audit.record_change refuses any other).
+AUDIT_ACTION_LABELS = {
+    "unit.create": _l("Unit added"),
+    "unit.update": _l("Unit changed"),
+    "unit.deactivate": _l("Unit deactivated"),
+    "unit.reactivate": _l("Unit reactivated"),
+    "counter.create": _l("Counter added"),
+    "counter.update": _l("Counter changed"),
+    "counter.deactivate": _l("Counter deactivated"),
+    "counter.reactivate": _l("Counter reactivated"),
+    "officer.create": _l("Officer added"),
+    "officer.update": _l("Officer changed"),
+    "officer.deactivate": _l("Officer deactivated"),
+    "officer.reactivate": _l("Officer reactivated"),
+    "officer.photo": _l("Officer's photo set"),
+    "officer.photo_remove": _l("Officer's photo removed"),
+    "procedure.create": _l("Procedure added"),
+    "procedure.update": _l("Procedure changed"),
+    "survey_code.rotate": _l("Survey code replaced"),
+    "survey_response.spam": _l("Response marked as spam"),
+    "survey_response.not_spam": _l("Response no longer marked as spam"),
+    "user.create": _l("Account created"),
+    "user.update": _l("Account changed"),
+    "user.deactivate": _l("Account deactivated"),
+    "user.reactivate": _l("Account reactivated"),
+    "user.reset_password": _l("Temporary password set"),
+    "user.change_password": _l("Password changed by its owner"),
+    "api_key.create": _l("API key created"),
+    "api_key.revoke": _l("API key revoked"),
+    "calendar_override.create": _l("Working day or day off set"),
+    "calendar_override.delete": _l("Working day or day off removed"),
+    "kiosk.create": _l("Kiosk added"),
+    "kiosk.register": _l("Kiosk registered with a device token"),
+    "kiosk.pair": _l("Tablet paired"),
+    "kiosk.new_pairing_code": _l("New pairing code issued"),
+    "kiosk.revoke": _l("Kiosk revoked"),
+    "kiosk.settings": _l("Kiosk settings changed"),
+    "month.close": _l("Month closed"),
+}
+
+# Who acts when no one is signed in: the command line, except for what only a device does.
+AUDIT_DEVICE_ACTORS = {
+    "kiosk.pair": _l("The tablet itself, with the one-time pairing code"),
+}
+COMMAND_LINE_LABEL = _l("Command line")
+
+AUDIT_TARGET_LABELS = {
+    "unit": _l("Unit"),
+    "counter": _l("Counter"),
+    "officer": _l("Officer"),
+    "procedure": _l("Procedure"),
+    "survey_code": _l("Survey code"),
+    "survey_response": _l("Response"),
+    "user": _l("Account"),
+    "api_key": _l("API key"),
+    "calendar_override": _l("Day"),
+    "kiosk": _l("Kiosk"),
+}
+
+# The names of the values an audit event or a ticket step records with it.
+DETAIL_LABELS = {
+    "active": _l("Active"),
+    "assignee": _l("Handled by"),
+    "channel": _l("Received by"),
+    "closes_at": _l("Closes at"),
+    "counter": _l("Counter"),
+    "counters": _l("Counters"),
+    "default_locale": _l("Language"),
+    "email": _l("E-mail"),
+    "expires_at": _l("Valid until"),
+    "field": _l("Field"),
+    "files": _l("Files"),
+    "fixed_officer": _l("Fixed officer"),
+    "from_unit": _l("From unit"),
+    "full_name": _l("Full name"),
+    "idle_seconds": _l("Back to the start after (seconds)"),
+    "instrument": _l("Questionnaire"),
+    "instrument_code": _l("Questionnaire"),
+    "is_working_day": _l("Working day"),
+    "month": _l("Month"),
+    "name": _l("Name"),
+    "new_due": _l("New due time"),
+    "officer": _l("Officer"),
+    "opens_at": _l("Opens at"),
+    "parent": _l("Parent unit"),
+    "previous_due": _l("Previous due time"),
+    "rating": _l("Rating"),
+    "reason": _l("Reason"),
+    "replaced": _l("Replaced an earlier photo"),
+    "replaced_by": _l("Replaced by"),
+    "responses": _l("Responses"),
+    "role": _l("Role"),
+    "source": _l("Deciding document"),
+    "staff_pin": _l("Staff PIN"),
+    "thanks_seconds": _l("Thank-you screen (seconds)"),
+    "to_unit": _l("To unit"),
+    "unit": _l("Unit"),
+    "via": _l("How"),
+}
+
+# Values recorded as codes: their words.
+DETAIL_VALUE_LABELS = {
+    "via": {"import": _l("imported from a file")},
+    "staff_pin": {"cleared": _l("removed"), "set": _l("changed"), "kept": _l("unchanged")},
+    "default_locale": {"vi": _l("Vietnamese"), "en": _l("English")},
+}

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from survey_app.collation import sorted_vi
 from survey_app.extensions import db
 from survey_app.models import (
     ApiKey,
@@ -232,7 +233,7 @@ def list_unit_subtree_ids(unit_id: int) -> list[int]:
 
 
 def list_units(unit_ids: frozenset[int] | list[int], active_only: bool = False) -> list[Unit]:
-    query = sa.select(Unit).where(Unit.id.in_(unit_ids)).order_by(Unit.name, Unit.code)
+    query = sa.select(Unit).where(Unit.id.in_(unit_ids)).order_by(Unit.code)
     if active_only:
         query = query.where(Unit.active.is_(True))
-    return list(db.session.scalars(query))
+    return sorted_vi(db.session.scalars(query), key=lambda unit: unit.name)

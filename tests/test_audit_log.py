@@ -74,10 +74,10 @@ def test_each_change_shows_who_what_and_when_in_local_time_newest_first(client, 
     assert rows[0]["actor"] == f"{admin.full_name} ({admin.username})"
     assert rows[1]["actor"] == "Command line"
     assert (rows[1]["action"], rows[1]["target"]) == (
-        "counter.create",
-        "counter Q1 UBND xã An Bình",
+        "Counter added",
+        "Counter Q1 UBND xã An Bình",
     )
-    assert rows[1]["details"] == "name: Quầy 1"
+    assert rows[1]["details"] == "Name: Quầy 1"
 
 
 def test_an_edit_shows_the_values_before_and_after(client, tree):
@@ -89,8 +89,8 @@ def test_an_edit_shows_the_values_before_and_after(client, tree):
 
     [newest, *_] = open_log(client)
 
-    assert (newest["action"], newest["actor"].endswith("(admin)")) == ("user.update", True)
-    assert newest["details"] == "full_name: Phạm Thị Quản Lý → Tên Mới"
+    assert (newest["action"], newest["actor"].endswith("(admin)")) == ("Account changed", True)
+    assert newest["details"] == "Full name: Phạm Thị Quản Lý → Tên Mới"
 
 
 def test_an_administrator_reads_only_the_changes_of_their_units(client, tree):
@@ -102,7 +102,7 @@ def test_an_administrator_reads_only_the_changes_of_their_units(client, tree):
     make_event(unit=province, key="QT")
     make_event(unit=None, action="procedure.create", key="1.0001")
 
-    assert [row["target"] for row in open_log(client)] == ["counter QA UBND xã An Bình"]
+    assert [row["target"] for row in open_log(client)] == ["Counter QA UBND xã An Bình"]
 
 
 def test_a_top_unit_administrator_also_reads_the_changes_tied_to_no_unit(client, tree):
@@ -129,7 +129,7 @@ def test_the_log_filters_by_action_and_by_who_made_the_change(client, tree):
     page = parse(client.get("/quan-tri/nhat-ky"))
     offered = [option["value"] for option in page.select("#action option")]
     assert offered == ["", "counter.create", "officer.create"]
-    assert [option["value"] for option in page.select("#user option")] == ["", "-", "admin"]
+    assert [option["value"] for option in page.select("#user option")] == ["", "-", "~", "admin"]
 
     def keys(query):
         return [row["target"].split()[1] for row in open_log(client, query)]

@@ -110,7 +110,7 @@ def test_under_the_minimum_sample_nothing_is_flagged(month):
 def test_active_officers_without_responses_are_listed_inactive_ones_not(month):
     _, commune_a = month
     rows = rows_by_code(evaluate_officers(commune_a, MARCH))
-    assert list(rows) == ["CB-HOA", "CB-LAN", "CB-SON", "CB-MINH"]  # by full name
+    assert list(rows) == ["CB-HOA", "CB-LAN", "CB-MINH", "CB-SON"]  # by given name
     son = rows["CB-SON"]
     assert (son.responses, son.sipas_index, son.overall_pct, son.flagged_pct) == (
         0,

@@ -72,7 +72,8 @@ def test_search_by_code_or_name_and_filter_by_field(client, admin):
     add("1.000894", "Đăng ký kết hôn", "Hộ tịch")
     add("2.000001", "Cấp giấy chứng nhận quyền sử dụng đất", "Đất đai")
 
-    assert listed(client.get("/quan-tri/thu-tuc")) == ["1.000894", "1.001193", "2.000001"]
+    # By name in Vietnamese order: Cấp < Đăng ký kết hôn < Đăng ký khai sinh (ê before h).
+    assert listed(client.get("/quan-tri/thu-tuc")) == ["2.000001", "1.000894", "1.001193"]
     assert listed(client.get("/quan-tri/thu-tuc?q=khai sinh")) == ["1.001193"]
     assert listed(client.get("/quan-tri/thu-tuc?q=2.000")) == ["2.000001"]
     assert listed(client.get("/quan-tri/thu-tuc?field=Hộ tịch")) == ["1.000894", "1.001193"]
@@ -80,12 +81,12 @@ def test_search_by_code_or_name_and_filter_by_field(client, admin):
     no_match = parse(client.get("/quan-tri/thu-tuc?q=100%"))
     assert no_match.select_one(".empty").get_text(strip=True) == "No procedure matches this search."
     options = parse(client.get("/quan-tri/thu-tuc")).select("select#field option")
-    assert [o["value"] for o in options] == ["", "Hộ tịch", "Đất đai"]
+    assert [o["value"] for o in options] == ["", "Đất đai", "Hộ tịch"]  # Vietnamese order
 
 
 def test_a_long_catalogue_is_shown_page_by_page(client, admin):
     db.session.add_all(
-        Procedure(code=f"P{number:04d}", name=f"Thủ tục {number}") for number in range(60)
+        Procedure(code=f"P{number:04d}", name=f"Thủ tục {number:02d}") for number in range(60)
     )
     db.session.commit()
     first = client.get("/quan-tri/thu-tuc")

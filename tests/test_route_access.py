@@ -136,6 +136,7 @@ STAFF = {
     "reports.list_flagged": {ADMIN, MANAGER},
     "reports.download_monthly": {ADMIN, MANAGER},
     "reports.download_officers": {ADMIN, MANAGER},
+    "reports.download_officers_for_excel": {ADMIN, MANAGER},
 }
 OBJECT_ARGUMENTS = (
     "ticket_code",

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from forms.complaints import ComplaintForm, RatingForm
 from survey_app import honeypot
+from survey_app.collation import person_key, sorted_vi
 from survey_app.consent import complaint_consent
 from survey_app.extensions import csrf, db
 from survey_app.labels import SCALE_LABELS
@@ -169,15 +170,18 @@ def _linked_survey(unit: Unit, ref: str):
 
 def _offer_choices(form: ComplaintForm, unit: Unit) -> None:
     form.offer(
-        _active(Counter, unit, Counter.name),
-        _active(Officer, unit, Officer.full_name),
-        db.session.scalars(sa.select(Procedure).order_by(Procedure.name)),
+        sorted_vi(_active(Counter, unit), key=lambda counter: counter.name),
+        sorted(_active(Officer, unit), key=lambda officer: person_key(officer.full_name)),
+        sorted_vi(
+            db.session.scalars(sa.select(Procedure).order_by(Procedure.code)),
+            key=lambda procedure: procedure.name,
+        ),
     )
 
 
-def _active(model, unit: Unit, order):
+def _active(model, unit: Unit):
     return db.session.scalars(
-        sa.select(model).where(model.unit_id == unit.id, model.active).order_by(order)
+        sa.select(model).where(model.unit_id == unit.id, model.active).order_by(model.code)
     ).all()
 
 

@@ -14,6 +14,7 @@ from analytics.indices import (
     monthly_trend,
 )
 from analytics.months import Month, current_month, survey_zone
+from analytics.opening_month import month_to_open
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
 from survey_app.blueprints.figure_parts import comment_masks, factor_chart, trend_chart
@@ -38,7 +39,9 @@ def show_my_feedback():
     typed = request.args.get(MONTH_PARAMETER, "").strip()
     page = {"officer": officer, "today": today, "typed": typed}
     try:
-        month = Month.parse(typed) if typed else today
+        month = (
+            Month.parse(typed) if typed else month_to_open(ResponseFilter(officer_id=officer.id))
+        )
     except ValueError:
         return render_template("officer/feedback.html", month=None, **page), 400
     page["typed"] = str(month)

@@ -29,6 +29,7 @@ from survey_app.blueprints.org_common import (
     responses_of,
     with_instruments,
 )
+from survey_app.collation import person_key, sorted_vi
 from survey_app.models import Counter, SurveyResponse
 from survey_app.queries import get_current_instrument
 from survey_app.services import org_admin
@@ -58,14 +59,16 @@ def list_units():
 @needs(MANAGE_ORGANISATION)
 def show_unit(unit):
     counters = sorted(unit.counters, key=lambda counter: counter.code)
-    officers = sorted(unit.officers, key=lambda officer: officer.code)
+    officers = sorted(
+        unit.officers, key=lambda officer: (person_key(officer.full_name), officer.code)
+    )
     instrument = get_current_instrument(unit.instrument_code)
     return render_template(
         "org/unit.html",
         unit=unit,
         counters=counters,
         officers=officers,
-        children=sorted(unit.children, key=lambda child: child.name),
+        children=sorted_vi(unit.children, key=lambda child: child.name),
         instrument_name=instrument.name(str(get_locale())) if instrument else "",
         counter_responses=org_admin.count_responses_by(
             SurveyResponse.counter_id, [c.id for c in counters]
@@ -170,7 +173,7 @@ def _counter_page(counter: Counter, form: CounterForm) -> str:
         counter=counter,
         form=form,
         fields=list_known_fields(),
-        officers=sorted(counter.officers, key=lambda officer: officer.code),
+        officers=sorted(counter.officers, key=lambda officer: person_key(officer.full_name)),
         responses=responses_of(counter),
     )
 

@@ -7,12 +7,15 @@ for a small month; for a very large one the page says the file is being prepared
 itself until it can be downloaded, so no request runs long enough to time out.
 """
 
+import io
+
 from flask import abort, render_template, send_file
 from flask_babel import get_locale
 
 from analytics.months import Month
 from analytics.report_export import (
     CONTENT_TYPES,
+    EXCEL_BOM,
     REPORT_FORMATS,
     officers_file_name,
     report_file_name,
@@ -38,9 +41,26 @@ def download_monthly(unit: Unit, month: str, format: str):  # noqa: A002 (the UR
 @bp.get("/<unit_code>/<month>/officers.csv")
 @needs(Permission.VIEW_REPORTS)
 def download_officers(unit: Unit, month: str):
+    """The machine-readable CSV, byte for byte what `survey-app report officers` writes."""
     chosen = url_month(month)
     found = _request(unit, chosen, "csv")
     return _send(found, "csv", officers_file_name(unit, chosen), unit, chosen)
+
+
+@bp.get("/<unit_code>/<month>/officers-excel.csv")
+@needs(Permission.VIEW_REPORTS)
+def download_officers_for_excel(unit: Unit, month: str):
+    """The same file with a UTF-8 byte order mark, so that Excel shows the Vietnamese names."""
+    chosen = url_month(month)
+    found = _request(unit, chosen, "csv")
+    if not found.ready:
+        return _send(found, "csv", "", unit, chosen)
+    # One row per officer: small enough to send from memory.
+    with_mark = io.BytesIO(EXCEL_BOM + found.path.read_bytes())
+    name = officers_file_name(unit, chosen, excel=True)
+    return send_file(
+        with_mark, mimetype=CONTENT_TYPES["csv"], as_attachment=True, download_name=name, max_age=0
+    )
 
 
 def _request(unit: Unit, month: Month, kind: str) -> ReportFile:

@@ -9,8 +9,9 @@ from flask_login import current_user
 from analytics.breakdowns import rank_units
 from analytics.dashboard import build_dashboard, change, closing_reminder
 from analytics.flagged import list_flagged_responses
-from analytics.indices import min_sample
+from analytics.indices import ResponseFilter, min_sample
 from analytics.months import Month, current_month, survey_zone
+from analytics.opening_month import month_to_open
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
 from survey_app.blueprints.figure_parts import comment_masks, factor_chart, trend_chart
@@ -22,13 +23,18 @@ from survey_app.services.month_close import close_month
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 guard_staff_blueprint(bp)
 
-DOWNLOAD_ENDPOINTS = ("reports.download_monthly", "reports.download_officers")
+DOWNLOAD_ENDPOINTS = (
+    "reports.download_monthly",
+    "reports.download_officers",
+    "reports.download_officers_for_excel",
+)
 
 
 @bp.get("/")
 @needs(Permission.VIEW_REPORTS)
 def show_own_dashboard():
-    return redirect(_dashboard_url(current_user.unit, current_month()))
+    unit = current_user.unit
+    return redirect(_dashboard_url(unit, month_to_open(ResponseFilter.unit_subtree(unit.id))))
 
 
 @bp.get("/<unit_code>/<month>")

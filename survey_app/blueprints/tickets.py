@@ -3,18 +3,17 @@
 import uuid
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from analytics.tickets import QueueFilter, list_queue, urgency
+from analytics.tickets import urgency
 from forms.tickets import (
     AnswerForm,
     AssignForm,
     CloseForm,
     ExtendForm,
-    QueueFilterForm,
     RejectForm,
     StaffTicketForm,
     TransferForm,
@@ -22,25 +21,23 @@ from forms.tickets import (
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, can, needs
 from survey_app.auth.scope import current_scope
+from survey_app.collation import person_key, vi_key
 from survey_app.extensions import db
-from survey_app.labels import TICKET_STATUS_LABELS
 from survey_app.models import (
     Counter,
     Officer,
     Procedure,
     Ticket,
     TicketChannel,
-    TicketStatus,
     Unit,
     User,
     utcnow,
 )
-from survey_app.queries import get_unit_by_code
+from survey_app.queries import get_unit_by_code, list_units
 from survey_app.services import ticket_handling as handling
 from survey_app.services.errors import InvalidSubmission
 from survey_app.services.ticket_handling import InvalidTransition
 from survey_app.services.tickets import TicketRequest, open_ticket
-from survey_app.workdays import WorkCalendar
 
 bp = Blueprint("tickets", __name__, url_prefix="/quan-tri/phan-anh")
 guard_staff_blueprint(bp)
@@ -58,23 +55,6 @@ ACTION_FORMS = {
     "transfer": TransferForm,
     "extend": ExtendForm,
 }
-
-
-@bp.get("/")
-@needs(Permission.HANDLE_COMPLAINTS)
-def list_tickets():
-    form = QueueFilterForm(request.args)
-    _offer_filters(form)
-    chosen = QueueFilter(
-        status=_status_or_none(form.status.data),
-        counter_id=_id_or_none(form.counter.data),
-        officer_id=_id_or_none(form.officer.data),
-    )
-    tickets = list_queue(current_scope().unit_ids, chosen)
-    now = utcnow()
-    calendar = WorkCalendar()
-    rows = [(ticket, urgency(ticket, now, calendar)) for ticket in tickets]
-    return render_template("tickets/list.html", form=form, rows=rows)
 
 
 @bp.route("/moi", methods=["GET", "POST"])
@@ -195,11 +175,11 @@ def _ticket_page(ticket: Ticket, **given):
 def _assignee_choices(ticket: Ticket) -> list[SelectChoice]:
     """People whose scope covers the ticket's unit and whose role handles complaints."""
     people = db.session.scalars(
-        sa.select(User).where(User.active.is_(True)).order_by(User.full_name, User.username)
-    )
+        sa.select(User).where(User.active.is_(True)).order_by(User.username)
+    ).all()
     return [
         SelectChoice(str(person.id), f"{person.full_name} ({person.username})")
-        for person in people
+        for person in sorted(people, key=lambda person: person_key(person.full_name))
         if can(person.role, Permission.HANDLE_COMPLAINTS) and _covers(person, ticket.unit)
     ]
 
@@ -216,31 +196,24 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-def _offer_filters(form: QueueFilterForm) -> None:
+def _offer_entry_choices(form: StaffTicketForm) -> None:
     units = current_scope().unit_ids
-    form.status.choices = [SelectChoice("", _("Open"))] + [
-        SelectChoice(s.value, str(TICKET_STATUS_LABELS[s])) for s in TicketStatus
-    ]
-    form.counter.choices = [SelectChoice("", _("All counters"))] + _owned(
+    active = list_units(units, active_only=True)
+    form.unit.choices = [SelectChoice(str(unit.id), unit.name) for unit in active]
+    form.counter.choices = [SelectChoice("", _("None"))] + owned_choices(
         Counter, Counter.name, units
     )
-    form.officer.choices = [SelectChoice("", _("All officers"))] + _owned(
+    form.officer.choices = [SelectChoice("", _("None"))] + owned_choices(
         Officer, Officer.full_name, units
     )
 
 
-def _offer_entry_choices(form: StaffTicketForm) -> None:
-    units = current_scope().unit_ids
-    active = db.session.scalars(
-        sa.select(Unit).where(Unit.id.in_(units), Unit.active.is_(True)).order_by(Unit.name)
-    )
-    form.unit.choices = [SelectChoice(str(unit.id), unit.name) for unit in active]
-    form.counter.choices = [SelectChoice("", _("None"))] + _owned(Counter, Counter.name, units)
-    form.officer.choices = [SelectChoice("", _("None"))] + _owned(Officer, Officer.full_name, units)
-
-
-def _owned(model, label, unit_ids) -> list[SelectChoice]:
-    rows = db.session.scalars(sa.select(model).where(model.unit_id.in_(unit_ids)).order_by(label))
+def owned_choices(model, label, unit_ids) -> list[SelectChoice]:
+    rows = db.session.scalars(
+        sa.select(model).where(model.unit_id.in_(unit_ids)).order_by(model.code)
+    ).all()
+    key = person_key if model is Officer else vi_key
+    rows.sort(key=lambda row: key(getattr(row, label.key)))
     return [SelectChoice(str(row.id), f"{row.code} · {getattr(row, label.key)}") for row in rows]
 
 
@@ -287,13 +260,5 @@ def _attach_errors(form, errors: dict[str, str]) -> None:
             target.errors = [*target.errors, message]
 
 
-def _status_or_none(raw: str | None) -> TicketStatus | None:
-    return TicketStatus(raw) if raw in set(TicketStatus) else None
-
-
-def _id_or_none(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
-
-
-# Attachment downloads live in their own module on this blueprint.
-from survey_app.blueprints import ticket_downloads  # noqa: E402, F401
+# The queue and attachment downloads live in their own modules on this blueprint.
+from survey_app.blueprints import ticket_downloads, ticket_queue  # noqa: E402, F401

@@ -8,16 +8,20 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from forms.accounts import (
     COMMAND_LINE,
+    DEVICE,
     AccountForm,
     AuditFilterForm,
     NewAccountForm,
     ResetPasswordForm,
 )
+from survey_app import queries
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
 from survey_app.auth.scope import current_scope
+from survey_app.collation import person_key, vi_key
 from survey_app.extensions import db
-from survey_app.models import AuditEvent, Officer, Role, Unit, User, utcnow
+from survey_app.labels import AUDIT_DEVICE_ACTORS
+from survey_app.models import AuditEvent, Officer, Role, User, utcnow
 from survey_app.services import accounts
 from survey_app.services.accounts import MIN_PASSWORD_LENGTH, AccountDetails, InvalidAccount
 
@@ -35,8 +39,9 @@ def list_users():
         .join(User.unit)
         .where(User.unit_id.in_(current_scope().unit_ids))
         .options(contains_eager(User.unit), joinedload(User.officer))
-        .order_by(Unit.name, User.username)
+        .order_by(User.username)
     ).all()
+    users.sort(key=lambda user: (vi_key(user.unit.name), person_key(user.full_name)))
     return render_template("users/list.html", users=users, now=utcnow())
 
 
@@ -129,20 +134,21 @@ def show_audit_log():
         per_page=AUDIT_PAGE_SIZE,
         error_out=False,
     )
-    return render_template("users/audit_log.html", form=form, page=page, describe=describe)
+    return render_template("users/audit_log.html", form=form, page=page)
 
 
 def _offer_choices(form: AccountForm, keep: Officer | None = None) -> dict[str, dict]:
     """Units and (active) officers in scope, offered in the form and looked up by code."""
     scope = current_scope().unit_ids
-    units = db.session.scalars(sa.select(Unit).where(Unit.id.in_(scope)).order_by(Unit.name)).all()
+    units = queries.list_units(scope)
     offered = Officer.active if keep is None else Officer.active | (Officer.id == keep.id)
     officers = db.session.scalars(
         sa.select(Officer)
         .where(Officer.unit_id.in_(scope), offered)
         .options(joinedload(Officer.unit))
-        .order_by(Officer.full_name, Officer.code)
+        .order_by(Officer.code)
     ).all()
+    officers.sort(key=lambda officer: person_key(officer.full_name))
     form.set_choices(units, officers)
     return {
         "units": {unit.code: unit for unit in units},
@@ -219,23 +225,12 @@ def _filtered(visible, form: AuditFilterForm) -> sa.ColumnElement[bool]:
     condition = visible
     if form.action.data:
         condition &= AuditEvent.action == form.action.data
+    by_device = AuditEvent.action.in_(list(AUDIT_DEVICE_ACTORS))
     if form.user.data == COMMAND_LINE:
-        condition &= AuditEvent.actor_id.is_(None)
+        condition &= AuditEvent.actor_id.is_(None) & ~by_device
+    elif form.user.data == DEVICE:
+        condition &= AuditEvent.actor_id.is_(None) & by_device
     elif form.user.data:
         actor = sa.select(User.id).where(User.username == form.user.data).scalar_subquery()
         condition &= AuditEvent.actor_id == actor
     return condition
-
-
-def describe(details: dict) -> list[str]:
-    """'field: before → after' for changes, 'name: value' for the rest."""
-    return [
-        f"{name}: {_shown(value[0])} → {_shown(value[1])}"
-        if isinstance(value, list) and len(value) == 2
-        else f"{name}: {_shown(value)}"
-        for name, value in details.items()
-    ]
-
-
-def _shown(value) -> str:
-    return "—" if value is None or value == "" else str(value)

@@ -5,6 +5,7 @@ from flask import has_request_context
 from flask_login import current_user
 
 from survey_app.extensions import db
+from survey_app.labels import AUDIT_ACTION_LABELS
 from survey_app.models import (
     ApiKey,
     AuditEvent,
@@ -36,6 +37,9 @@ TARGETS = {
 
 def record_change(action: str, target, details: dict | None = None) -> AuditEvent:
     """Stage an event such as record_change("counter.create", counter, {"name": ...})."""
+    if action not in AUDIT_ACTION_LABELS:
+        # The log shows every action in words: a new one needs its label first.
+        raise ValueError(f"audit action without a label in survey_app.labels: {action}")
     target_type, key_attribute = TARGETS[type(target)]
     db.session.flush()  # a new target gets its id and unit before it is named
     event = AuditEvent(

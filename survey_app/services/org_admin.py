@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps
 
+from survey_app.collation import sorted_vi
 from survey_app.extensions import db
 from survey_app.models import Counter, Instrument, Officer, SurveyResponse, Unit
 from survey_app.queries import get_current_instrument, unit_subtree_ids_query
@@ -81,8 +82,8 @@ class UnitNode:
 def unit_tree(root: Unit) -> UnitNode:
     """The root and every unit below it, each with its counter and officer counts."""
     ids = unit_subtree_ids_query(root.id)
-    units = db.session.scalars(sa.select(Unit).where(Unit.id.in_(ids)).order_by(Unit.name))
-    nodes = {unit.id: UnitNode(unit) for unit in units}
+    units = db.session.scalars(sa.select(Unit).where(Unit.id.in_(ids)).order_by(Unit.code))
+    nodes = {unit.id: UnitNode(unit) for unit in sorted_vi(units, key=lambda unit: unit.name)}
     for unit_id, active, total in _member_counts(Counter, ids):
         nodes[unit_id].counters = (active, total)
     for unit_id, active, total in _member_counts(Officer, ids):

@@ -17,6 +17,7 @@ from typing import TextIO
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from survey_app.collation import sorted_vi, vi_key
 from survey_app.extensions import db
 from survey_app.models import Counter, Procedure
 from survey_app.services.audit import record_change
@@ -60,7 +61,10 @@ class ProcedureImportResult:
 
 
 def list_procedures(*, search: str = "", field: str = "", page: int = 1) -> ProcedurePage:
-    """A page of the catalogue; `search` is a part of the code or the name."""
+    """A page of the catalogue in Vietnamese order of the names; `search` is a part of the code
+    or the name. The order is Python's (survey_app.collation), so the ids and names of every
+    match are read and sorted, then one page of procedures is loaded: a national catalogue of a
+    few thousand procedures sorts in milliseconds."""
     condition = sa.true()
     if search:
         needle = search.lower()
@@ -70,23 +74,28 @@ def list_procedures(*, search: str = "", field: str = "", page: int = 1) -> Proc
         )
     if field:
         condition = sa.and_(condition, Procedure.field == field)
-    total = db.session.scalar(sa.select(sa.func.count()).where(condition).select_from(Procedure))
-    pages = max(1, math.ceil(total / PAGE_SIZE))
+    matches = db.session.execute(
+        sa.select(Procedure.id, Procedure.name, Procedure.code).where(condition)
+    ).all()
+    ordered = [row.id for row in sorted(matches, key=lambda row: (vi_key(row.name), row.code))]
+    pages = max(1, math.ceil(len(ordered) / PAGE_SIZE))
     page = min(max(page, 1), pages)
-    query = sa.select(Procedure).where(condition).order_by(Procedure.code)
-    procedures = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
-    return ProcedurePage(list(procedures), total, page, pages)
+    shown = ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    loaded = {
+        p.id: p for p in db.session.scalars(sa.select(Procedure).where(Procedure.id.in_(shown)))
+    }
+    return ProcedurePage([loaded[number] for number in shown], len(ordered), page, pages)
 
 
 def list_procedure_fields() -> list[str]:
     query = sa.select(Procedure.field).where(Procedure.field != "").distinct()
-    return sorted(db.session.scalars(query))
+    return sorted_vi(db.session.scalars(query))
 
 
 def list_known_fields() -> list[str]:
     """Fields already used by counters or the catalogue, offered as suggestions when typing."""
     used = sa.union(sa.select(Counter.field), sa.select(Procedure.field)).subquery()
-    return sorted(name for name in db.session.scalars(sa.select(used.c.field)) if name)
+    return sorted_vi(name for name in db.session.scalars(sa.select(used.c.field)) if name)
 
 
 def get_procedure(code: str) -> Procedure | None:
