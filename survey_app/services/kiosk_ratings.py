@@ -41,6 +41,7 @@ from survey_app.services.kiosks import WITH_PLACE
 from survey_app.services.responses import (
     Submission,
     build_response,
+    screen_new_response,
     submission_errors,
     submit_response,
 )
@@ -171,6 +172,7 @@ def _submit_with_callback(
         db.session.commit()  # the kiosk's last contact
         return StoredRating(ref, existing, created=False)
     response = build_response(submission)
+    screen_new_response(response, submission)
     opened = open_ticket(_ticket_request(kiosk, submission, response, rating.callback))
     if not opened.created:
         record_contact(kiosk, contact)  # rolled back with the losing copy

@@ -1,0 +1,181 @@
+"""The rules that hold a rating which looks like stuffing: stored, left out of every figure
+until a manager decides (services/rating_review.py). Thresholds are the unit's RatingRules;
+docs/rating-integrity.md explains each rule and its default.
+
+QR ratings are checked against the recent ratings of the same target (the unit, counter and
+officer a survey code names). On PostgreSQL the check and the insert hold a transaction lock
+on that target, so ratings racing to one officer are checked one after another: a burst sent
+in parallel is held as surely as one sent in a row. Kiosk ratings meet the repeat filter only.
+"""
+
+import math
+import zlib
+from collections import Counter as Tally
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from survey_app.extensions import db
+from survey_app.models import Answer, Channel, HoldReason, Kiosk, RatingRules, SurveyResponse
+from survey_app.models.integrity import (
+    ADDRESS_LIMIT,
+    BURST_MINUTES,
+    KIOSK_REPEAT_SECONDS,
+    PATTERN_LIMIT,
+    REPEAT_MINUTES,
+    TARGET_LIMIT,
+)
+from survey_app.models.response import counted
+
+# "Far above the normal rate": a target's usual ratings per window, times this, once it passes
+# the unit's fixed limit. Usual: the last four weeks, spread over 20 working days of 8 hours.
+NORMAL_FACTOR = 5
+NORMAL_DAYS = 28
+WORKING_MINUTES = 20 * 8 * 60
+PATTERNS_COMPARED = 50  # the latest ratings of a target whose answers a new one is compared to
+# pg_advisory_xact_lock takes two int4 keys: this one names "rating target" locks.
+LOCK_CLASS = 1515
+
+
+@dataclass(frozen=True)
+class RatingSource:
+    """Where a QR rating came from, as keyed hashes: no personal data."""
+
+    phone_hash: str | None  # None: the POST did not carry the cookie its form set
+    address_hash: str
+
+
+def rules_of(unit_id: int) -> RatingRules:
+    """The unit's thresholds, or the defaults."""
+    return db.session.get(RatingRules, unit_id) or RatingRules(
+        unit_id=unit_id,
+        repeat_minutes=REPEAT_MINUTES,
+        burst_minutes=BURST_MINUTES,
+        address_limit=ADDRESS_LIMIT,
+        target_limit=TARGET_LIMIT,
+        pattern_limit=PATTERN_LIMIT,
+        kiosk_repeat_seconds=KIOSK_REPEAT_SECONDS,
+    )
+
+
+def screen_qr_rating(response: SurveyResponse, source: RatingSource) -> None:
+    """Hold the new response if a rule says so; record its source either way."""
+    response.phone_hash, response.address_hash = source.phone_hash, source.address_hash
+    _lock_target(response)
+    reason = qr_hold_reason(response, source, rules_of(response.unit_id))
+    response.held, response.hold_reason = reason is not None, reason
+
+
+def screen_kiosk_rating(response: SurveyResponse, *, repeat_on_tablet: bool) -> None:
+    """Filter a full rating repeated on one tablet within the window after its thank-you
+    screen: the tablet says so, or the server finds the same answers there just before."""
+    if repeat_on_tablet or _repeated_on_kiosk(response):
+        response.held, response.hold_reason = True, HoldReason.KIOSK_REPEAT
+
+
+def qr_hold_reason(
+    response: SurveyResponse, source: RatingSource, rules: RatingRules
+) -> HoldReason | None:
+    if source.phone_hash is None:
+        return HoldReason.NO_PHONE
+    now = response.submitted_at
+    recent = _same_target(response, since=now - timedelta(minutes=rules.repeat_minutes))
+    if db.session.scalar(_exists(recent, SurveyResponse.phone_hash == source.phone_hash)):
+        return HoldReason.PHONE_REPEAT
+    window = _same_target(response, since=now - timedelta(minutes=rules.burst_minutes))
+    from_address = _count(window, SurveyResponse.address_hash == source.address_hash)
+    if from_address >= rules.address_limit:
+        return HoldReason.ADDRESS_BURST
+    if _same_answers(response, window) >= rules.pattern_limit:
+        return HoldReason.SAME_ANSWERS
+    if _count(window, counted()) >= _target_limit(response, rules):
+        return HoldReason.TARGET_BURST
+    return None
+
+
+def _same_target(response: SurveyResponse, *, since: datetime) -> sa.ColumnElement[bool]:
+    """The QR ratings of the response's target since the moment."""
+    return sa.and_(
+        SurveyResponse.unit_id == response.unit_id,
+        _same(SurveyResponse.officer_id, response.officer_id),
+        _same(SurveyResponse.counter_id, response.counter_id),
+        SurveyResponse.channel == Channel.QR,
+        SurveyResponse.submitted_at >= since,
+    )
+
+
+def _same(column: sa.Column, value: int | None) -> sa.ColumnElement[bool]:
+    return column.is_(None) if value is None else column == value
+
+
+def _exists(*conditions) -> sa.Select:
+    return sa.select(sa.exists().where(*conditions))
+
+
+def _count(*conditions) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).where(*conditions)) or 0
+
+
+def _target_limit(response: SurveyResponse, rules: RatingRules) -> int:
+    """The unit's limit, or NORMAL_FACTOR times the target's usual rate when that is higher:
+    a busy counter's rush hour is not a burst."""
+    since = response.submitted_at - timedelta(days=NORMAL_DAYS)
+    usual = _count(_same_target(response, since=since), counted())
+    per_window = usual * rules.burst_minutes / WORKING_MINUTES
+    return max(rules.target_limit, math.ceil(NORMAL_FACTOR * per_window))
+
+
+def _same_answers(response: SurveyResponse, window: sa.ColumnElement[bool]) -> int:
+    """How many counted ratings of the window (the latest few) gave exactly these answers."""
+    latest = (
+        sa.select(SurveyResponse.id)
+        .where(window, counted())
+        .order_by(SurveyResponse.submitted_at.desc())
+        .limit(PATTERNS_COMPARED)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Answer.response_id, Answer.item_id, Answer.value).where(
+            Answer.response_id.in_(sa.select(latest.c.id))
+        )
+    )
+    patterns: dict[int, set] = {}
+    for response_id, item_id, value in rows:
+        patterns.setdefault(response_id, set()).add((item_id, value))
+    mine = {(answer.item_id, answer.value) for answer in response.answers}
+    return Tally(frozenset(pattern) for pattern in patterns.values())[frozenset(mine)]
+
+
+def _repeated_on_kiosk(response: SurveyResponse) -> bool:
+    """The tablet's latest rating before this one came within its thank-you screen plus the
+    unit's repeat window, with the same answers."""
+    if response.kiosk_id is None:
+        return False
+    thanks = db.session.scalar(sa.select(Kiosk.thanks_seconds).where(Kiosk.id == response.kiosk_id))
+    window = timedelta(seconds=(thanks or 0) + rules_of(response.unit_id).kiosk_repeat_seconds)
+    previous = db.session.scalars(
+        sa.select(SurveyResponse)
+        .where(
+            SurveyResponse.kiosk_id == response.kiosk_id,
+            SurveyResponse.submitted_at >= response.submitted_at - window,
+            SurveyResponse.submitted_at <= response.submitted_at,
+        )
+        .order_by(SurveyResponse.submitted_at.desc())
+        .limit(1)
+    ).first()
+    if previous is None:
+        return False
+    before = {(answer.item_id, answer.value) for answer in previous.answers}
+    return before == {(answer.item_id, answer.value) for answer in response.answers}
+
+
+def _lock_target(response: SurveyResponse) -> None:
+    """Checks of one target wait for one another until the commit (PostgreSQL; SQLite writes
+    one at a time anyway, though its checks may interleave)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    key = f"{response.unit_id}:{response.officer_id}:{response.counter_id}".encode()
+    # crc32 is unsigned 32-bit; the lock key is a signed int4.
+    signed = zlib.crc32(key) - 2**31
+    db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_CLASS, signed)))
