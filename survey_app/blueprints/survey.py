@@ -25,9 +25,9 @@ from survey_app.errors import (
     with_retry_after,
 )
 from survey_app.extensions import csrf
-from survey_app.phone_cookie import give_phone_id, rating_source
 from survey_app.labels import FACTOR_LABELS, NO_OPINION_LABEL, SCALE_LABELS
 from survey_app.models import Channel, Factor, Instrument, Item, SurveyCode
+from survey_app.phone_cookie import give_phone_id, rating_source
 from survey_app.queries import (
     get_cached_instrument,
     get_response_by_dossier,
