@@ -13,6 +13,7 @@ from survey_app.models import (
     Kiosk,
     Officer,
     Procedure,
+    RatingDecision,
     SurveyCode,
     SurveyResponse,
     Unit,
@@ -31,6 +32,7 @@ TARGETS = {
     CalendarOverride: ("calendar_override", "day"),
     Kiosk: ("kiosk", "token_prefix"),
     SurveyResponse: ("survey_response", "client_ref"),
+    RatingDecision: ("rating_decision", "id"),
 }
 
 

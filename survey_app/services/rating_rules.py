@@ -102,6 +102,7 @@ def _same_target(response: SurveyResponse, *, since: datetime) -> sa.ColumnEleme
         _same(SurveyResponse.counter_id, response.counter_id),
         SurveyResponse.channel == Channel.QR,
         SurveyResponse.submitted_at >= since,
+        SurveyResponse.submitted_at <= response.submitted_at,
     )
 
 
