@@ -14,10 +14,10 @@ from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
-from survey_app.limits import client_address
+from survey_app.limits import PHONE_COOKIE, client_address
 from survey_app.services.rating_rules import RatingSource
 
-COOKIE = "sipas_phone"
+COOKIE = PHONE_COOKIE
 SALT = "rating-phone"
 MAX_AGE = 400 * 24 * 3600  # the longest a browser keeps a cookie (RFC 6265bis)
 HASH_LENGTH = 16

@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from analytics.integrity import integrity_counts
+from analytics.months import Month
 from survey_app.extensions import db
 from survey_app.models import (
     FILTERED,
@@ -29,12 +31,20 @@ from survey_app.models import (
     User,
 )
 from survey_app.models import Counter as Desk
-from survey_app.queries import unit_subtree_ids_query
+from survey_app.queries import list_unit_subtree_ids, unit_subtree_ids_query
 from survey_app.services.audit import record_change
 from survey_app.services.errors import DomainError
 
 BURST_GAP = timedelta(minutes=30)
 REASON_MAX_LENGTH = 500
+HOLD_REASON_LABELS = {
+    HoldReason.PHONE_REPEAT: _l("the same phone again within the period"),
+    HoldReason.NO_PHONE: _l("sent without the form's cookie"),
+    HoldReason.ADDRESS_BURST: _l("many from one address"),
+    HoldReason.TARGET_BURST: _l("far more than usual to this code"),
+    HoldReason.SAME_ANSWERS: _l("the same answers again and again"),
+    HoldReason.KIOSK_REPEAT: _l("repeated on the tablet"),
+}
 DECISION_ACTIONS = {True: "rating_burst.accept", False: "rating_burst.reject"}
 
 
@@ -192,3 +202,12 @@ def _parse(key: str) -> tuple[int, int | None, int | None, int, int]:
     except ValueError:
         raise BurstGone(str(_l("These ratings were already decided."))) from None
     return unit_id, officer_id or None, counter_id or None, first_id, last_id
+
+
+def held_ratings(unit: Unit, month: Month) -> dict:
+    """What the dashboard's review section shows (templates/reports/_held.html), but its form."""
+    return {
+        "review": pending_review(unit),
+        "integrity": integrity_counts(list_unit_subtree_ids(unit.id), month),
+        "hold_reason_labels": HOLD_REASON_LABELS,
+    }

@@ -17,7 +17,16 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from survey_app.extensions import db
-from survey_app.models import Answer, Channel, HoldReason, Kiosk, RatingRules, SurveyResponse
+from survey_app.models import (
+    Answer,
+    Channel,
+    HoldReason,
+    Kiosk,
+    RatingRules,
+    SurveyResponse,
+    Unit,
+    User,
+)
 from survey_app.models.integrity import (
     ADDRESS_LIMIT,
     BURST_MINUTES,
@@ -27,6 +36,7 @@ from survey_app.models.integrity import (
     TARGET_LIMIT,
 )
 from survey_app.models.response import counted
+from survey_app.services.audit import record_change
 
 # "Far above the normal rate": a target's usual ratings per window, times this, once it passes
 # the unit's fixed limit. Usual: the last four weeks, spread over 20 working days of 8 hours.
@@ -34,6 +44,14 @@ NORMAL_FACTOR = 5
 NORMAL_DAYS = 28
 WORKING_MINUTES = 20 * 8 * 60
 PATTERNS_COMPARED = 50  # the latest ratings of a target whose answers a new one is compared to
+RULE_FIELDS = (
+    "repeat_minutes",
+    "burst_minutes",
+    "address_limit",
+    "target_limit",
+    "pattern_limit",
+    "kiosk_repeat_seconds",
+)
 # pg_advisory_xact_lock takes two int4 keys: this one names "rating target" locks.
 LOCK_CLASS = 1515
 
@@ -57,6 +75,21 @@ def rules_of(unit_id: int) -> RatingRules:
         pattern_limit=PATTERN_LIMIT,
         kiosk_repeat_seconds=KIOSK_REPEAT_SECONDS,
     )
+
+
+def save_rules(unit: Unit, values: dict[str, int], *, by: User | None) -> RatingRules:
+    """Set the unit's thresholds (RULE_FIELDS), audited; one commit."""
+    rules = db.session.get(RatingRules, unit.id)
+    if rules is None:
+        rules = rules_of(unit.id)
+        db.session.add(rules)
+    before = {name: getattr(rules, name) for name in RULE_FIELDS}
+    for name in RULE_FIELDS:
+        setattr(rules, name, int(values[name]))
+    event = record_change("unit.rating_rules", unit, {"before": before, "after": dict(values)})
+    event.actor = by
+    db.session.commit()
+    return rules
 
 
 def screen_qr_rating(response: SurveyResponse, source: RatingSource) -> None:
