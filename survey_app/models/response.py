@@ -34,6 +34,8 @@ class SurveyResponse(db.Model):
         # Monthly figures per officer and per counter scan one month of one of them.
         sa.Index("ix_survey_responses_officer_submitted", "officer_id", "submitted_at"),
         sa.Index("ix_survey_responses_counter_submitted", "counter_id", "submitted_at"),
+        # A tablet's latest rating, read by the kiosk repeat filter.
+        sa.Index("ix_survey_responses_kiosk_submitted", "kiosk_id", "submitted_at"),
         # Flagged responses of a unit's month: a few in ten, listed for follow-up.
         sa.Index(
             "ix_survey_responses_flagged",

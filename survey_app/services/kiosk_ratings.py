@@ -68,6 +68,8 @@ class KioskRating:
     officer_code: str | None = None
     comment: str = ""
     callback: CallbackRequest | None = None
+    # The tablet found it a repeat of the rating before (kiosk config's repeat_seconds).
+    repeat_on_tablet: bool = False
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ def _submission(
         comment=rating.comment,
         submitted_at=rating.submitted_at,
         kiosk=kiosk,
+        repeat_on_tablet=rating.repeat_on_tablet,
     )
 
 

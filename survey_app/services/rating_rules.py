@@ -43,7 +43,11 @@ from survey_app.services.audit import record_change
 NORMAL_FACTOR = 5
 NORMAL_DAYS = 28
 WORKING_MINUTES = 20 * 8 * 60
-PATTERNS_COMPARED = 50  # the latest ratings of a target whose answers a new one is compared to
+PATTERNS_COMPARED = 50
+# The longest thank-you screen (60 s) plus the longest repeat window a unit may set (600 s).
+LONGEST_KIOSK_WINDOW = timedelta(
+    seconds=660
+)  # the latest ratings of a target whose answers a new one is compared to
 RULE_FIELDS = (
     "repeat_minutes",
     "burst_minutes",
@@ -183,25 +187,44 @@ def _same_answers(response: SurveyResponse, window: sa.ColumnElement[bool]) -> i
 
 def _repeated_on_kiosk(response: SurveyResponse) -> bool:
     """The tablet's latest rating before this one came within its thank-you screen plus the
-    unit's repeat window, with the same answers."""
+    unit's repeat window, with the same answers and comment. One query (a kiosk rating reads nothing else
+    before its insert): the previous rating's answers with the two settings beside them."""
     if response.kiosk_id is None:
         return False
-    thanks = db.session.scalar(sa.select(Kiosk.thanks_seconds).where(Kiosk.id == response.kiosk_id))
-    window = timedelta(seconds=(thanks or 0) + rules_of(response.unit_id).kiosk_repeat_seconds)
-    previous = db.session.scalars(
-        sa.select(SurveyResponse)
+    previous = (
+        sa.select(SurveyResponse.id)
         .where(
             SurveyResponse.kiosk_id == response.kiosk_id,
-            SurveyResponse.submitted_at >= response.submitted_at - window,
+            SurveyResponse.submitted_at >= response.submitted_at - LONGEST_KIOSK_WINDOW,
             SurveyResponse.submitted_at <= response.submitted_at,
         )
         .order_by(SurveyResponse.submitted_at.desc())
         .limit(1)
-    ).first()
-    if previous is None:
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(
+            SurveyResponse.submitted_at,
+            Kiosk.thanks_seconds,
+            RatingRules.kiosk_repeat_seconds,
+            SurveyResponse.comment,
+            Answer.item_id,
+            Answer.value,
+        )
+        .join(Kiosk, Kiosk.id == SurveyResponse.kiosk_id)
+        .outerjoin(RatingRules, RatingRules.unit_id == SurveyResponse.unit_id)
+        .join(Answer, Answer.response_id == SurveyResponse.id)
+        .where(SurveyResponse.id == previous)
+    ).all()
+    if not rows:
         return False
-    before = {(answer.item_id, answer.value) for answer in previous.answers}
-    return before == {(answer.item_id, answer.value) for answer in response.answers}
+    at, thanks, repeat, comment = rows[0][:4]
+    window = timedelta(seconds=thanks + (KIOSK_REPEAT_SECONDS if repeat is None else repeat))
+    before = {(row.item_id, row.value) for row in rows}
+    same = before == {(answer.item_id, answer.value) for answer in response.answers}
+    # A comment of its own is another citizen's, whatever the faces tapped.
+    same = same and comment == (response.comment or "")
+    return same and response.submitted_at - at <= window
 
 
 def _lock_target(response: SurveyResponse) -> None:

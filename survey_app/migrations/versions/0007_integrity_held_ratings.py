@@ -88,6 +88,9 @@ def upgrade():
             ["id"],
         )
         batch_op.create_index(
+            "ix_survey_responses_kiosk_submitted", ["kiosk_id", "submitted_at"], unique=False
+        )
+        batch_op.create_index(
             "ix_survey_responses_held",
             ["unit_id", "submitted_at"],
             unique=False,
@@ -103,6 +106,7 @@ def downgrade():
             postgresql_where=sa.text("held"),
             sqlite_where=sa.text("held = 1"),
         )
+        batch_op.drop_index("ix_survey_responses_kiosk_submitted")
         batch_op.drop_constraint(
             batch_op.f("fk_survey_responses_decision_id_rating_decisions"), type_="foreignkey"
         )
