@@ -187,8 +187,8 @@ def _same_answers(response: SurveyResponse, window: sa.ColumnElement[bool]) -> i
 
 def _repeated_on_kiosk(response: SurveyResponse) -> bool:
     """The tablet's latest rating before this one came within its thank-you screen plus the
-    unit's repeat window, with the same answers and comment. One query (a kiosk rating reads nothing else
-    before its insert): the previous rating's answers with the two settings beside them."""
+    unit's repeat window, with the same answers and comment. One query (a kiosk rating reads
+    nothing else before its insert): the previous rating's answers beside the two settings."""
     if response.kiosk_id is None:
         return False
     previous = (
