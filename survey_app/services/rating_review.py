@@ -112,22 +112,24 @@ def decide_burst(unit: Unit, key: str, *, accept: bool, reason: str, by: User | 
         _same(SurveyResponse.counter_id, counter_id),
         SurveyResponse.id.between(first_id, last_id),
     )
+    # Locked as they are read: a second manager deciding the same burst waits, then finds
+    # nothing held; no tally run counts them while they change.
+    ids = db.session.scalars(sa.select(SurveyResponse.id).where(chosen).with_for_update()).all()
+    if not ids:
+        db.session.rollback()
+        raise BurstGone(str(_l("These ratings were already decided.")))
     decision = RatingDecision(
-        unit_id=unit_id, accepted=accept, reason=reason, ratings=0, decided_by=by
+        unit_id=unit_id, accepted=accept, reason=reason, ratings=len(ids), decided_by=by
     )
     db.session.add(decision)
     db.session.flush()
-    # One statement: the rows are locked as they change, so no tally run counts them meanwhile.
-    decided = db.session.execute(
+    db.session.execute(
         sa.update(SurveyResponse)
-        .where(chosen)
+        .where(SurveyResponse.id.in_(ids))
         .values(held=False, tallied=False, is_spam=not accept, decision_id=decision.id)
         .execution_options(synchronize_session=False)
-    ).rowcount
-    if not decided:
-        db.session.rollback()
-        raise BurstGone(str(_l("These ratings were already decided.")))
-    decision.ratings = decided
+    )
+    decided = len(ids)
     event = record_change(DECISION_ACTIONS[accept], decision, {"ratings": decided, "key": key})
     event.actor = by
     db.session.commit()
