@@ -54,3 +54,11 @@ def integrity_counts(unit_ids: list[int], month: Month) -> IntegrityCounts:
         )
     ).one()
     return IntegrityCounts(*(int(value) for value in row))
+
+
+def count_filtered_repeats(kiosk_id: int) -> int:
+    """A tablet's ratings filtered as repeats, ever: shown on the kiosk's page."""
+    query = sa.select(sa.func.count()).where(
+        Response.kiosk_id == kiosk_id, Response.hold_reason.in_(FILTERED)
+    )
+    return db.session.scalar(query) or 0
