@@ -172,9 +172,8 @@ def main() -> None:
             started = time.monotonic()
             statuses = attack(code)
             report(name, engine, officer, statuses, time.monotonic() - started)
-        print(
-            f"complaint from the flooding address after the floods: {complaint_after_flood(server.base_url)}"
-        )
+        status = complaint_after_flood(server.base_url)
+        print(f"complaint from the flooding address after the floods: {status}")
 
 
 if __name__ == "__main__":
