@@ -2,6 +2,7 @@
 honest phones all counts; a flood of ratings never blocks complaints; held ratings count only
 once a manager accepts them; a tablet's repeated taps count once."""
 
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -16,13 +17,16 @@ from survey_app.limits import EXTENSION_KEY
 from survey_app.models import (
     AuditEvent,
     HoldReason,
+    Officer,
     RatingDecision,
     ResponseTally,
     SurveyResponse,
+    Unit,
 )
 from survey_app.phone_cookie import COOKIE
+from survey_app.services.rating_rules import RatingSource
 from survey_app.services.tallies import tally_responses
-from tests.builders import full_answers, make_officer, survey_code_of
+from tests.builders import full_answers, make_officer, make_response, survey_code_of
 from tests.conftest import make_test_app
 from tests.staff_pages import csrf, events
 from tests.survey_pages import parse, phone_at, survey_form_data
@@ -284,3 +288,42 @@ def test_a_manager_of_another_commune_cannot_decide(app, client, tree, officer):
     outside = f"/reports/{tree[1].code}/{current_month()}/held/{key}"
     assert client.post(outside, data=csrf(client) | {"decision": "accept"}).status_code == 404
     assert stored_count(held=True) == 2
+
+
+def test_the_public_page_does_not_fall_under_a_flood(app, client, tree, officer, monkeypatch):
+    """The issue's attack made a commune's public page show 1.8 % satisfied: now the flood's
+    held ratings stay out of it."""
+    monkeypatch.setitem(app.config, "SURVEY_MIN_SAMPLE", 5)
+    code = survey_code_of(officer)
+    for number in range(5):
+        client_of_citizen = phone_at(app, f"203.0.113.{number + 1}")
+        flood(client_of_citizen, code, 1, answers=full_answers(value=5))
+    flood(phone_at(app, "198.51.100.66"), code, 40)  # 1 counted, 39 held
+    page = parse(client.get(f"/cong-khai/{tree[1].code}", query_string={"lang": "en"}))
+    assert page.select_one("#responses").get_text(strip=True) == "6"
+    assert page.select_one("#overall").get_text(strip=True) == "83.3%"
+
+
+def test_parallel_posts_from_one_phone_count_once(app, officer):
+    """Posts racing to one officer are checked one after another (PostgreSQL's advisory lock on
+    the target): eight threads of one phone, one counted rating."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite (development only) does not serialise the checks")
+    ids = (officer.unit_id, officer.id)
+    source = RatingSource(phone_hash="mot-may", address_hash="mot-dia-chi")
+    barrier = threading.Barrier(8)
+
+    def post() -> None:
+        with app.app_context():
+            unit, one = db.session.get(Unit, ids[0]), db.session.get(Officer, ids[1])
+            barrier.wait()
+            make_response(officer=one, unit=unit, answers=all_ones(), source=source)
+            db.session.remove()
+
+    threads = [threading.Thread(target=post) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert stored_count() == 8
+    assert counted_for(officer) == 1
