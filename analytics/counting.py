@@ -8,7 +8,8 @@ Three row sources, keyed by the same dimensions and additive:
 Callers sum them by whatever key they need. The tallies keep unit, officer, counter, channel
 and month; a dimension they do not keep (a procedure's field), a condition on the time of
 receipt (a closed month's figures), or tallies made in another time zone mean the responses
-alone are counted: slower, the same numbers. Spam never counts.
+alone are counted: slower, the same numbers. Spam and held ratings never count
+(survey_app.models.response.counted).
 """
 
 from collections.abc import Callable, Sequence
@@ -23,7 +24,7 @@ from analytics.months import Month
 from survey_app.extensions import db
 from survey_app.models import SATISFIED_FROM, Answer, AnswerTally, ResponseTally, TallyState
 from survey_app.models import SurveyResponse as Response
-from survey_app.models.response import not_tallied
+from survey_app.models.response import counted, not_tallied
 from survey_app.models.tallies import NOBODY
 from survey_app.queries import list_unit_subtree_ids
 
@@ -104,11 +105,11 @@ def response_conditions(
     response_filter: ResponseFilter, start: datetime, end: datetime
 ) -> sa.ColumnElement[bool]:
     """The WHERE clause shared by every count of raw responses: the filter, [start, end) in
-    UTC, no spam."""
+    UTC, neither spam nor held."""
     return sa.and_(
         Response.submitted_at >= start,
         Response.submitted_at < end,
-        Response.is_spam.is_(False),
+        counted(),
         *response_filter.conditions(Response),
     )
 

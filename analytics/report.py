@@ -26,6 +26,7 @@ from analytics.indices import (
     ResponseFilter,
     monthly_trend,
 )
+from analytics.integrity import IntegrityCounts, integrity_counts
 from analytics.months import Month, survey_zone
 from analytics.report_closure import ClosedMonth, closed_month
 from analytics.report_counts import AnswerLevels, count_answer_levels, count_dossier_links
@@ -58,6 +59,8 @@ class Participation:
     by_channel: dict[Channel, int]
     dossier_links: int  # one-time dossier links issued in the month
     rated_links: int  # of those, the ones whose dossier has been rated
+    # Held, rejected, filtered ratings and the share through dossier links (as of now).
+    integrity: IntegrityCounts | None = None
 
     @property
     def rate(self) -> float | None:
@@ -114,7 +117,11 @@ def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None)
         figures=figures,
         items=_item_rows(figures, levels.by_item),
         instruments=_instrument_names(figures),
-        participation=Participation(channels, *count_dossier_links(unit_ids, month)),
+        participation=Participation(
+            channels,
+            *count_dossier_links(unit_ids, month),
+            integrity=integrity_counts(unit_ids, month),
+        ),
         officers=officers,
         complaints=closed.complaints if closed else ticket_figures(unit_ids, month),
         trend=_trend(unit_ids, month, figures),

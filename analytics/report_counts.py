@@ -16,6 +16,7 @@ from analytics.months import Month, survey_zone
 from survey_app.extensions import db
 from survey_app.models import OVERALL_ITEM, SCALE, Channel, Instrument, Item, SurveyCode
 from survey_app.models import SurveyResponse as Response
+from survey_app.models.response import counted
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def count_dossier_links(unit_ids: list[int], month: Month) -> tuple[int, int]:
     rated = sa.and_(
         Response.unit_id == SurveyCode.unit_id,
         Response.dossier_code == SurveyCode.dossier_code,
-        Response.is_spam.is_(False),
+        counted(),
     )
     links, rated_links = db.session.execute(
         sa.select(sa.func.count(SurveyCode.code), sa.func.count(Response.id))

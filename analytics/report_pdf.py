@@ -58,6 +58,7 @@ def _responses(pdf: ReportPDF, report: MonthlyReport) -> None:
     rows.append([str(t.DOSSIER_LINKS), t.count(known.dossier_links)])
     rate = t.number(known.rate) if known.rate is not None else str(t.RATE_NOT_KNOWN)
     rows.append([str(t.RESPONSE_RATE), rate])
+    rows += [[label, value] for label, value in t.integrity_lines(known.integrity)]
     table(pdf, ["", str(t.RESPONSES)], rows, [120, 50])
 
 

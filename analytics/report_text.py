@@ -48,6 +48,10 @@ RESPONSES = _l("Responses")
 CHANNEL = _l("Channel")
 DOSSIER_LINKS = _l("Dossiers given a survey link")
 RESPONSE_RATE = _l("Response rate (%)")
+HELD = _l("Ratings held for review (not counted)")
+REJECTED = _l("Ratings rejected as stuffing (kept as spam)")
+FILTERED = _l("Kiosk repeats filtered (not counted)")
+THROUGH_LINKS = _l("Counted ratings through one-time dossier links (%)")
 RATE_NOT_KNOWN = _l("not known: no dossier was given a survey link this month")
 OVERALL_PCT = _l("Overall satisfaction (%)")
 MEAN_OVERALL = _l("Mean overall rating (1–5)")
@@ -153,3 +157,17 @@ def below_average(row: OfficerEvaluation) -> str:
     if not row.sample_sufficient:
         return str(NOT_ENOUGH)
     return str(YES if row.below_unit_average else NO)
+
+
+def integrity_lines(counts) -> list[tuple[str, str]]:
+    """The report's lines on ratings left out of the figures (analytics.integrity), formatted;
+    none when the counts are not known."""
+    if counts is None:
+        return []
+    share = number(counts.links_pct) if counts.links_pct is not None else "–"
+    return [
+        (str(HELD), count(counts.held)),
+        (str(REJECTED), count(counts.rejected)),
+        (str(FILTERED), count(counts.filtered)),
+        (str(THROUGH_LINKS), share),
+    ]

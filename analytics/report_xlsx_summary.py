@@ -74,7 +74,14 @@ def _participation(sheet: Worksheet, report: MonthlyReport, row: int) -> int:
         row = _line(sheet, row, f"    {t.CHANNEL_LABELS[channel]}", responses)
     row = _line(sheet, row, t.DOSSIER_LINKS, known.dossier_links)
     rate = known.rate if known.rate is not None else str(t.RATE_NOT_KNOWN)
-    return _line(sheet, row, t.RESPONSE_RATE, rate, DECIMAL)
+    row = _line(sheet, row, t.RESPONSE_RATE, rate, DECIMAL)
+    if (counts := known.integrity) is not None:
+        row = _line(sheet, row, t.HELD, counts.held)
+        row = _line(sheet, row, t.REJECTED, counts.rejected)
+        row = _line(sheet, row, t.FILTERED, counts.filtered)
+        share = counts.links_pct if counts.links_pct is not None else "–"
+        row = _line(sheet, row, t.THROUGH_LINKS, share, DECIMAL)
+    return row
 
 
 def _satisfaction(sheet: Worksheet, figures: Figures, row: int) -> int:

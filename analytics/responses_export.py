@@ -17,6 +17,7 @@ from analytics.months import Month
 from survey_app.extensions import db
 from survey_app.models import OVERALL_ITEM, Answer, Counter, Instrument, Item, Officer, Unit
 from survey_app.models import SurveyResponse as Response
+from survey_app.models.response import counted
 from survey_app.queries import get_current_instrument, unit_subtree_ids_query
 from survey_app.services.response_rows import COMMENT_COLUMN, LEADING_COLUMNS, VERSION_SEPARATOR
 
@@ -60,7 +61,7 @@ def _selection(unit_id: int, start: datetime, end: datetime) -> sa.ColumnElement
         Response.unit_id.in_(unit_subtree_ids_query(unit_id)),
         Response.submitted_at >= start,
         Response.submitted_at < end,
-        Response.is_spam.is_(False),
+        counted(),
     )
 
 

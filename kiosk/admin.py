@@ -11,6 +11,7 @@ from flask import Blueprint, abort, current_app, flash, make_response, render_te
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from analytics.integrity import count_filtered_repeats
 from forms.kiosks import COUNTERS_OFFICERS, KioskSettingsForm, NewKioskForm, RevokeKioskForm
 from kiosk import queries
 from survey_app.auth.guard import guard_staff_blueprint
@@ -68,7 +69,13 @@ def edit_kiosk(kiosk: Kiosk):
         else:
             flash(_("The settings of %(name)s were saved.", name=kiosk.name), "success")
             return go_to(".edit_kiosk", kiosk_code=kiosk.token_prefix)
-    return form_page("kiosks/show.html", form, kiosk=kiosk, revoke_form=RevokeKioskForm())
+    return form_page(
+        "kiosks/show.html",
+        form,
+        kiosk=kiosk,
+        revoke_form=RevokeKioskForm(),
+        filtered=count_filtered_repeats(kiosk.id),
+    )
 
 
 @bp.post("/<kiosk_code>/ma-ghep-noi")

@@ -20,6 +20,7 @@ from survey_app.models import Factor, Instrument, Kiosk, Officer, utcnow
 from survey_app.queries import get_current_instrument
 from survey_app.services.kiosk_ratings import KIOSK_INSTRUMENT
 from survey_app.services.org_admin import photo_file
+from survey_app.services.rating_rules import rules_of
 from survey_app.workdays import WorkCalendar
 
 LOCALES = ("vi", "en")
@@ -42,6 +43,7 @@ def kiosk_config(kiosk: Kiosk) -> dict:
         "fixed_officer_code": fixed.code if fixed is not None else None,
         "idle_seconds": kiosk.idle_seconds,
         "thanks_seconds": kiosk.thanks_seconds,
+        "repeat_seconds": rules_of(counter.unit_id).kiosk_repeat_seconds,
         "opens_at": kiosk.opens_at.strftime("%H:%M"),
         "closes_at": kiosk.closes_at.strftime("%H:%M"),
         "always_open": kiosk.always_open,

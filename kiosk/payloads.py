@@ -64,6 +64,7 @@ def parse_rating(payload) -> KioskRating:
         officer_code=values["officer_code"],
         comment=values["comment"],
         callback=values["callback"],
+        repeat_on_tablet=values["repeat"],
     )  # `instrument` is always the kiosk's; `locale` is told, not stored
 
 
@@ -128,6 +129,12 @@ def _locale(value) -> str | None:
     return value
 
 
+def _repeat(value) -> bool:
+    if value is not None and not isinstance(value, bool):
+        raise ValueError("Must be true or false.")
+    return bool(value)
+
+
 def _callback(value) -> CallbackRequest | None:
     if value is None:
         return None
@@ -157,6 +164,7 @@ PARSERS = {
     "comment": _comment,
     "locale": _locale,
     "callback": _callback,
+    "repeat": _repeat,
 }
 
 

@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
         procedures,
         public,
         qr,
+        rating_review,  # noqa: F401 (adds its routes to reports.bp)
         report_downloads,  # noqa: F401 (adds its routes to reports.bp)
         reports,
         responses_admin,

@@ -15,11 +15,13 @@ INSECURE_DEV_KEY = "dev-only-not-secret"
 # Requests allowed per key, in the `limits` notation ("10/minute", several joined by ";");
 # each can be changed with SURVEY_RATELIMIT_<NAME>. Keys are explained in survey_app/limits.py.
 DEFAULT_RATE_LIMITS = {
-    # Citizen form submissions per client address: a counter hall's phones may share one.
+    # Citizen form submissions per client address, for each purpose apart (survey, complaint,
+    # tracking): a counter hall's phones may share one address.
     "PUBLIC_CLIENT": "600/hour",
-    # Submissions of one form (one survey visit, one complaint, one ticket's rating).
+    # Submissions of one form (one survey phone or visit, one complaint, one ticket's rating).
     "PUBLIC_FORM": "10/minute",
-    # Public pages (survey, complaints, QR images, published figures) per client address.
+    # Public pages per client address, for each purpose apart (survey, complaint, tracking, QR
+    # images and published figures).
     "PUBLIC_PAGES": "300/minute",
     # Staff sign-in attempts per client address (accounts also lock themselves).
     "SIGN_IN": "30/minute",

@@ -1,10 +1,16 @@
 """Rate limits (Flask-Limiter), declared here by blueprint so the views stay as they are.
 
+Each purpose has budgets of its own — the survey, the complaint form, the tracking page, the
+public pages, the kiosk, the API — so a flood of one never blocks another: an address refused
+more ratings can still file a complaint. An address is a weak identity (a carrier's NAT or a
+commune hall's Wi-Fi puts many citizens behind one), so its budgets are a generous backstop;
+what keeps a phone's ratings from counting twice is the hold rules (services/rating_rules.py).
+
 Who is counted:
 - a citizen's form: per client address (a counter hall's phones may share one address behind
-  the office's router, hence a generous hourly budget) and per form (the survey visit's
-  submission id, the complaint's client_ref, the ticket rated), which stops one page from being
-  replayed;
+  the office's router, hence a generous hourly budget) and per form (the survey phone's cookie,
+  else the visit's submission id; the complaint's client_ref; the ticket rated), which stops one
+  page from being replayed;
 - an integration: per API key (its prefix), and per client address whatever key it shows;
 - a kiosk: per device token (its prefix), per client address, and pairing attempts (no token)
   per client address;
@@ -29,6 +35,9 @@ from flask_limiter import Limiter
 from survey_app.errors import API_PREFIX
 
 EXTENSION_KEY = "survey_limiter"
+PHONE_COOKIE = "sipas_phone"  # survey_app/phone_cookie.py
+COMPLAINT_FORM = ("complaints.file_form", "complaints.filed")
+TRACKING = ("complaints.show_status",)
 DEFAULT_RETRY_SECONDS = 60
 
 
@@ -38,7 +47,12 @@ def client_address() -> str:
 
 
 def form_session() -> str:
-    """One citizen form: the id its page carries, or the ticket being rated."""
+    """One citizen form: the survey phone's cookie, else the id its page carries, or the ticket
+    being rated. (The cookie's signature is checked by the survey view, not here: a forged one
+    only buys the forger a budget of his own, which a new cookie would too.)"""
+    phone = request.cookies.get(PHONE_COOKIE) if request.blueprint == "survey" else None
+    if phone:
+        return f"phone:{phone[-32:]}"
     form_id = request.form.get("submission_id") or request.form.get("client_ref")
     form_id = form_id or (request.view_args or {}).get("code", "")
     if not form_id:
@@ -83,21 +97,34 @@ class Rule:
     # Counters of rules with the same scope are shared by their blueprints.
     scope: str
     methods: tuple[str, ...] | None = None
-    endpoint: str | None = None  # only this endpoint of the blueprint
+    endpoints: tuple[str, ...] | None = None  # only these endpoints of the blueprint
 
 
+GET, POST = ("GET",), ("POST",)
+PAGES, CLIENT, FORM = _setting("PUBLIC_PAGES"), _setting("PUBLIC_CLIENT"), _setting("PUBLIC_FORM")
+# One scope per purpose: the same amounts, counted apart.
 RULES = (
-    Rule("survey", _setting("PUBLIC_PAGES"), client_address, "public-pages", ("GET",)),
-    Rule("complaints", _setting("PUBLIC_PAGES"), client_address, "public-pages", ("GET",)),
-    Rule("qr", _setting("PUBLIC_PAGES"), client_address, "public-pages", ("GET",)),
-    Rule("public", _setting("PUBLIC_PAGES"), client_address, "public-pages", ("GET",)),
-    Rule("survey", _setting("PUBLIC_CLIENT"), client_address, "public-client", ("POST",)),
-    Rule("complaints", _setting("PUBLIC_CLIENT"), client_address, "public-client", ("POST",)),
-    Rule("survey", _setting("PUBLIC_FORM"), form_session, "public-form", ("POST",)),
-    Rule("complaints", _setting("PUBLIC_FORM"), form_session, "public-form", ("POST",)),
-    Rule("auth", _setting("SIGN_IN"), client_address, "sign-in", ("POST",), "auth.sign_in"),
+    # The survey.
+    Rule("survey", PAGES, client_address, "survey-pages", GET),
+    Rule("survey", CLIENT, client_address, "survey-client", POST),
+    Rule("survey", FORM, form_session, "survey-form", POST),
+    # The complaint form.
+    Rule("complaints", PAGES, client_address, "complaint-pages", GET, COMPLAINT_FORM),
+    Rule("complaints", CLIENT, client_address, "complaint-client", POST, COMPLAINT_FORM),
+    Rule("complaints", FORM, form_session, "complaint-form", POST, COMPLAINT_FORM),
+    # The tracking page (and the rating of a ticket's handling sent from it).
+    Rule("complaints", PAGES, client_address, "tracking-pages", GET, TRACKING),
+    Rule("complaints", CLIENT, client_address, "tracking-client", POST, TRACKING),
+    Rule("complaints", FORM, form_session, "tracking-form", POST, TRACKING),
+    # QR images and a unit's published figures.
+    Rule("qr", PAGES, client_address, "public-pages", GET),
+    Rule("public", PAGES, client_address, "public-pages", GET),
+    # Staff sign-in.
+    Rule("auth", _setting("SIGN_IN"), client_address, "sign-in", POST, ("auth.sign_in",)),
+    # The API.
     Rule("api", _setting("API_KEY"), api_key_or_client, "api-key"),
     Rule("api", _setting("API_CLIENT"), client_address, "api-client"),
+    # The kiosk.
     Rule("kiosk_api", _kiosk_limit, device_or_client, "kiosk-device"),
     Rule("kiosk_api", _setting("KIOSK_CLIENT"), client_address, "kiosk-client"),
 )
@@ -123,7 +150,7 @@ def init_app(app: Flask) -> None:
 
 
 def _apply(limiter: Limiter, rule: Rule, blueprint) -> None:
-    other_endpoint = (lambda: request.endpoint != rule.endpoint) if rule.endpoint else None
+    other_endpoint = (lambda: request.endpoint not in rule.endpoints) if rule.endpoints else None
     limiter.shared_limit(
         rule.limit,
         scope=rule.scope,

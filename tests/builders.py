@@ -9,6 +9,7 @@ from survey_app.models import Channel, Counter, Officer, Role, SurveyCode, Unit
 from survey_app.queries import get_current_instrument
 from survey_app.services.accounts import create_user
 from survey_app.services.org import add_counter, add_officer, add_unit
+from survey_app.services.rating_rules import RatingSource
 from survey_app.services.responses import Submission, submit_response
 
 _sequence = itertools.count(1)
@@ -66,6 +67,7 @@ def make_response(
     channel=Channel.QR,
     submitted_at: datetime | None = None,
     client_ref=None,
+    source: RatingSource | None = None,
 ):
     unit = unit or (counter or officer).unit if (counter or officer) else unit or make_unit()
     instrument = get_current_instrument(unit.instrument_code)
@@ -79,6 +81,7 @@ def make_response(
         answers=answers if answers is not None else full_answers(unit.instrument_code),
         comment=comment,
         submitted_at=submitted_at,
+        source=source,
     )
     return submit_response(submission).response
 

@@ -46,3 +46,20 @@ def error_texts(page: BeautifulSoup) -> dict[str, str]:
 
 def checked_values(page: BeautifulSoup) -> dict[str, str]:
     return {radio["name"]: radio["value"] for radio in page.select("input[type=radio][checked]")}
+
+
+def phone_at(app, address: str = "198.51.100.7", headers: dict | None = None):
+    """A phone of its own (own cookies), reaching the service from `address`; `headers` such
+    as X-Forwarded-For are sent with every request."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    client.environ_base.update(
+        {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in (headers or {}).items()}
+    )
+    return client
+
+
+def survey_form_data(client, code: str, answers: dict) -> dict[str, str]:
+    """Open the form once: its hidden fields (CSRF token, submission id) with the answers."""
+    _, page = open_survey(client, code)
+    return hidden_fields(page) | {k: "" if v is None else str(v) for k, v in answers.items()}

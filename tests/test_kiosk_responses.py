@@ -66,11 +66,13 @@ def test_the_same_id_again_is_a_duplicate_and_stores_nothing(client, place):
 
 def test_a_rating_reads_nothing_before_it_is_stored(client, place):
     """The kiosk and the instrument come from this process's copies, no copy of the rating is
-    looked for before the insert, and the last contact was written a moment ago."""
+    looked for before the insert, and the last contact was written a moment ago. One read: the
+    tablet's rating before, for the repeat filter (services/rating_rules.py)."""
     send(client, place["token"], rating())  # this process reads the kiosk and instrument once
     with recorded_statements() as statements:
         assert send(client, place["token"], rating()).status_code == 201
-    assert [s.split(" (")[0] for s in statements] == [
+    assert [s.split(" (")[0].split(",")[0] for s in statements] == [
+        "SELECT survey_responses.submitted_at",
         "INSERT INTO survey_responses",
         "INSERT INTO answers",
     ]
@@ -103,7 +105,9 @@ def test_a_rating_synced_next_month_counts_in_the_month_of_the_tap(client, place
         minutes=10
     )  # 23:50 on the last day of last month, local time
     send(client, place["token"], rating(submitted_at=tapped.isoformat()))
-    send(client, place["token"], rating(submitted_at=tapped.astimezone(UTC).isoformat()))
+    # Another citizen (other answers): the same answers again so soon would be a kiosk repeat.
+    other = rating(submitted_at=tapped.astimezone(UTC).isoformat())
+    send(client, place["token"], other | {"answers": other["answers"] | {"CHUNG": 4}})
     unit = ResponseFilter(unit_ids=frozenset({place["unit"].id}))
     assert compute_figures(unit, last_month, zone).responses == 2
     assert compute_figures(unit, this_month, zone).responses == 0

@@ -134,6 +134,8 @@ STAFF = {
     "reports.close_report": {ADMIN, MANAGER},
     "reports.show_unit_ranking": {ADMIN, MANAGER},
     "reports.list_flagged": {ADMIN, MANAGER},
+    "reports.decide_burst": {ADMIN, MANAGER},
+    "reports.edit_rating_rules": {ADMIN, MANAGER},
     "reports.download_monthly": {ADMIN, MANAGER},
     "reports.download_officers": {ADMIN, MANAGER},
     "reports.download_officers_for_excel": {ADMIN, MANAGER},
@@ -222,6 +224,7 @@ def url_arguments(rule: Rule, place: dict, world: "World") -> dict:
         "ref": place["response"].client_ref,
         "client_ref": place["response"].client_ref,
         "month": "2026-10",  # a past month: closing it is allowed
+        "key": f"{place['unit'].id}.0.0.1.1",  # a burst of held ratings (none: "decided")
         "format": "xlsx",
         "filename": "css/survey.css",
         "procedure_code": world.procedure.code,

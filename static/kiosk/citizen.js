@@ -115,7 +115,9 @@ export function createCitizenFlow(kiosk) {
   // The tap on an overall face ends the rating: its moment is the rating's time.
   async function finish(level) {
     citizen.answers[OVERALL] = level;
-    const rating = buildRating(new Date());
+    const moment = new Date();
+    const rating = buildRating(moment);
+    markRepeat(rating, moment);
     const consent = kiosk.config().callback?.consent_text;
     if (level <= CALL_BACK_AT_MOST && consent) {
       citizen.pending = rating;
@@ -123,6 +125,17 @@ export function createCitizenFlow(kiosk) {
       return;
     }
     await keep(rating, $("overall-status"));
+  }
+
+  // The same full rating again within the thank-you screen plus the unit's repeat window (a
+  // child tapping on) is sent marked as a repeat: stored, not counted. The server checks too.
+  let lastRating = null;
+  function markRepeat(rating, moment) {
+    const { thanks_seconds: thanks = 0, repeat_seconds: repeat = 0 } = kiosk.config();
+    const fingerprint = JSON.stringify([rating.answers, rating.officer_code ?? null, rating.comment ?? ""]);
+    const soon = lastRating && moment - lastRating.moment <= (thanks + repeat) * 1000;
+    if (soon && lastRating.fingerprint === fingerprint) rating.repeat = true;
+    lastRating = { fingerprint, moment };
   }
 
   function buildRating(moment) {

@@ -12,6 +12,7 @@ from analytics.flagged import list_flagged_responses
 from analytics.indices import ResponseFilter, min_sample
 from analytics.months import Month, current_month, survey_zone
 from analytics.opening_month import month_to_open
+from forms.rating_review import BurstDecisionForm
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
 from survey_app.blueprints.figure_parts import comment_masks, factor_chart, trend_chart
@@ -19,6 +20,7 @@ from survey_app.labels import CHANNEL_LABELS, FACTOR_LABELS
 from survey_app.models import Unit, utcnow
 from survey_app.services.errors import DomainError
 from survey_app.services.month_close import close_month
+from survey_app.services.rating_review import held_ratings
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 guard_staff_blueprint(bp)
@@ -51,6 +53,8 @@ def show_dashboard(unit: Unit, month: str):
         trend_chart=trend_chart(dashboard.trend, dashboard.minimum),
         change=change,
         downloads=_downloads(),
+        **held_ratings(unit, chosen),
+        decision_form=BurstDecisionForm(),
         **_labels(),
     )
 

@@ -27,6 +27,7 @@ from survey_app.errors import (
 from survey_app.extensions import csrf
 from survey_app.labels import FACTOR_LABELS, NO_OPINION_LABEL, SCALE_LABELS
 from survey_app.models import Channel, Factor, Instrument, Item, SurveyCode
+from survey_app.phone_cookie import give_phone_id, rating_source
 from survey_app.queries import (
     get_cached_instrument,
     get_response_by_dossier,
@@ -76,8 +77,10 @@ def answer_survey(code: str):
                 # back from the committed, expired objects would cost two more queries.
                 _remember_sent(canonical_code, submission_id)
                 return redirect(url_for(".thank_you", code=code, ref=submission_id), code=303)
-        return _render_form(form, survey_code, instrument, unknown), 422
-    return _render_form(form, survey_code, instrument, [], sent_before=bool(sent_before))
+        page = _render_form(form, survey_code, instrument, unknown)
+        return give_phone_id(make_response(page, 422))
+    page = _render_form(form, survey_code, instrument, [], sent_before=bool(sent_before))
+    return give_phone_id(make_response(page))
 
 
 @bp.get("/s/<code>/cam-on/<ref>")
@@ -180,6 +183,7 @@ def _submission(
         comment=form.comment.data or "",
         dossier_code=survey_code.dossier_code,
         link=survey_code if survey_code.single_use else None,
+        source=rating_source(),
     )
 
 

@@ -9,6 +9,7 @@ from survey_app.models.instrument import (
     Instrument,
     Item,
 )
+from survey_app.models.integrity import FILTERED, HoldReason, RatingDecision, RatingRules
 from survey_app.models.kiosk import Kiosk
 from survey_app.models.org import (
     DEFAULT_INSTRUMENT,
@@ -43,6 +44,10 @@ __all__ = [
     "TicketEvent",
     "TicketStatus",
     "DEFAULT_INSTRUMENT",
+    "FILTERED",
+    "HoldReason",
+    "RatingDecision",
+    "RatingRules",
     "FLAG_AT_OR_BELOW",
     "OVERALL_ITEM",
     "SATISFIED_FROM",

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.extensions import db
 from survey_app.models.instrument import Instrument, Item
+from survey_app.models.integrity import HoldReason, hold_reason_column
 from survey_app.models.org import Counter, Officer, Procedure, Unit
 from survey_app.models.types import UTCDateTime, utcnow, value_enum
 
@@ -33,6 +34,8 @@ class SurveyResponse(db.Model):
         # Monthly figures per officer and per counter scan one month of one of them.
         sa.Index("ix_survey_responses_officer_submitted", "officer_id", "submitted_at"),
         sa.Index("ix_survey_responses_counter_submitted", "counter_id", "submitted_at"),
+        # A tablet's latest rating, read by the kiosk repeat filter.
+        sa.Index("ix_survey_responses_kiosk_submitted", "kiosk_id", "submitted_at"),
         # Flagged responses of a unit's month: a few in ten, listed for follow-up.
         sa.Index(
             "ix_survey_responses_flagged",
@@ -44,6 +47,14 @@ class SurveyResponse(db.Model):
         # The responses not yet in the tallies: few, read raw beside the tallies. Each partial
         # index's predicate is what `flagged_only()` / `not_tallied()` compile to on that
         # database, or its planner skips the index.
+        # The held responses waiting for a manager: few.
+        sa.Index(
+            "ix_survey_responses_held",
+            "unit_id",
+            "submitted_at",
+            postgresql_where=sa.text("held"),
+            sqlite_where=sa.text("held = 1"),
+        ),
         sa.Index(
             "ix_survey_responses_untallied",
             "submitted_at",
@@ -72,6 +83,15 @@ class SurveyResponse(db.Model):
     is_spam: Mapped[bool] = mapped_column(default=False)
     # Counted into the tallies (survey_app.models.tallies) by a tally run.
     tallied: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Stored but left out of every figure until a manager decides (survey_app.services.
+    # rating_review); a filtered kiosk repeat stays held for good. hold_reason says which rule.
+    held: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    hold_reason: Mapped[HoldReason | None] = mapped_column(hold_reason_column())
+    decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rating_decisions.id"))
+    # Keyed hashes (never the cookie or the address itself) of the phone and the client address
+    # a QR rating came from: enough to see a burst, too little to find a person.
+    phone_hash: Mapped[str | None] = mapped_column(sa.String(16))
+    address_hash: Mapped[str | None] = mapped_column(sa.String(16))
 
     unit: Mapped[Unit] = relationship()
     counter: Mapped[Counter | None] = relationship()
@@ -89,6 +109,12 @@ class SurveyResponse(db.Model):
 def flagged_only(responses=SurveyResponse) -> sa.ColumnElement[bool]:
     """Flagged responses (matches the partial index's predicate)."""
     return responses.flagged == sa.true()
+
+
+def counted(responses=SurveyResponse) -> sa.ColumnElement[bool]:
+    """The responses that count in figures: neither spam nor held (nor filtered). The one
+    condition every figure, tally run and export shares."""
+    return sa.and_(responses.is_spam.is_(False), responses.held.is_(False))
 
 
 def not_tallied(responses=SurveyResponse) -> sa.ColumnElement[bool]:

@@ -14,6 +14,7 @@ from survey_app.models import (
     Kiosk,
     Officer,
     Procedure,
+    RatingDecision,
     SurveyCode,
     SurveyResponse,
     Unit,
@@ -32,6 +33,7 @@ TARGETS = {
     CalendarOverride: ("calendar_override", "day"),
     Kiosk: ("kiosk", "token_prefix"),
     SurveyResponse: ("survey_response", "client_ref"),
+    RatingDecision: ("rating_decision", "id"),
 }
 
 

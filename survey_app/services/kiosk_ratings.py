@@ -41,6 +41,7 @@ from survey_app.services.kiosks import WITH_PLACE
 from survey_app.services.responses import (
     Submission,
     build_response,
+    screen_new_response,
     submission_errors,
     submit_response,
 )
@@ -67,6 +68,8 @@ class KioskRating:
     officer_code: str | None = None
     comment: str = ""
     callback: CallbackRequest | None = None
+    # The tablet found it a repeat of the rating before (kiosk config's repeat_seconds).
+    repeat_on_tablet: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,7 @@ def _submission(
         comment=rating.comment,
         submitted_at=rating.submitted_at,
         kiosk=kiosk,
+        repeat_on_tablet=rating.repeat_on_tablet,
     )
 
 
@@ -171,6 +175,7 @@ def _submit_with_callback(
         db.session.commit()  # the kiosk's last contact
         return StoredRating(ref, existing, created=False)
     response = build_response(submission)
+    screen_new_response(response, submission)
     opened = open_ticket(_ticket_request(kiosk, submission, response, rating.callback))
     if not opened.created:
         record_contact(kiosk, contact)  # rolled back with the losing copy

@@ -28,6 +28,11 @@ from survey_app.models.response import CLIENT_REF_MAX_LENGTH, COMMENT_MAX_LENGTH
 from survey_app.queries import InstrumentCopy, get_response_by_dossier, get_response_by_ref
 from survey_app.services.errors import DomainError, InvalidSubmission
 from survey_app.services.once import commit_once
+from survey_app.services.rating_rules import (
+    RatingSource,
+    screen_kiosk_rating,
+    screen_qr_rating,
+)
 
 DOSSIER_CODE_MAX_LENGTH = 60
 
@@ -52,6 +57,10 @@ class Submission:
     # The one-time dossier link the response came through: marked used in the same commit.
     link: SurveyCode | None = None
     kiosk: Kiosk | None = None  # the counter tablet a kiosk rating came from
+    # A QR rating's phone and address (hashed): its hold rules read them.
+    source: RatingSource | None = None
+    # The tablet saw the same rating just before, within the unit's repeat window.
+    repeat_on_tablet: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,7 @@ def submit_response(submission: Submission) -> SubmitResult:
     if errors:
         raise InvalidSubmission(errors)
     response = build_response(submission)
+    screen_new_response(response, submission)
     if submission.link is not None:
         submission.link.used_at = utcnow()
     unit_id = submission.unit.id  # read now: the rollback of a clash expires the unit
@@ -126,6 +136,18 @@ def _check_dossier_not_rated(submission: Submission) -> None:
         return
     if get_response_by_dossier(submission.unit.id, submission.dossier_code) is not None:
         raise DossierAlreadyRated(str(_l("This dossier has already been rated.")))
+
+
+def screen_new_response(response: SurveyResponse, submission: Submission) -> None:
+    """Hold (or filter) a new response that looks like stuffing: services/rating_rules.py. A
+    one-time dossier link is its own control: one dossier, one rating."""
+    if submission.source is not None and submission.link is None:
+        screen_qr_rating(response, submission.source)
+    elif submission.source is not None:
+        response.phone_hash = submission.source.phone_hash
+        response.address_hash = submission.source.address_hash
+    elif submission.channel == Channel.KIOSK:
+        screen_kiosk_rating(response, repeat_on_tablet=submission.repeat_on_tablet)
 
 
 def build_response(submission: Submission) -> SurveyResponse:

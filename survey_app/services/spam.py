@@ -15,7 +15,8 @@ def mark_response_spam(response: SurveyResponse, *, spam: bool, by: User | None)
     response.is_spam = spam
     # Flushed first: the row is then locked, so no tally run counts it while it changes.
     db.session.flush()
-    untally_response(response, was_counted=spam)  # counted until now if it becomes spam
+    # Counted until now if it becomes spam, unless it is held (never counted).
+    untally_response(response, was_counted=spam and not response.held)
     action = SPAM_ACTIONS[0] if spam else SPAM_ACTIONS[1]
     event = record_change(action, response, {"unit": response.unit.code})
     event.actor = by

@@ -23,7 +23,7 @@ from analytics.months import Month, survey_zone
 from survey_app.extensions import db
 from survey_app.models import Answer, AnswerTally, ResponseTally, TallyState, utcnow
 from survey_app.models import SurveyResponse as Response
-from survey_app.models.response import not_tallied
+from survey_app.models.response import counted, not_tallied
 from survey_app.models.tallies import ANSWER_KEY, NOBODY, RESPONSE_KEY
 
 ATTEMPTS = 5
@@ -125,7 +125,7 @@ def _untallied_months(connection: Connection, zone: ZoneInfo) -> Iterator[Month]
 def _tally_month(connection: Connection, month: Month, zone: ZoneInfo) -> int:
     start, end = month.bounds(zone)
     new = sa.and_(not_tallied(), Response.submitted_at >= start, Response.submitted_at < end)
-    counted = sa.and_(new, Response.is_spam.is_(False))
+    counting = sa.and_(new, counted())
     keys = [
         sa.literal(str(month), sa.String),
         Response.unit_id,
@@ -134,12 +134,12 @@ def _tally_month(connection: Connection, month: Month, zone: ZoneInfo) -> int:
         Response.channel,
     ]
     flagged = sa.func.sum(sa.case((Response.flagged, 1), else_=0))
-    responses = sa.select(*keys, sa.func.count(), flagged).where(counted).group_by(*keys[1:])
+    responses = sa.select(*keys, sa.func.count(), flagged).where(counting).group_by(*keys[1:])
     answer_keys = [*keys, Answer.item_id, Answer.value]
     answers = (
         sa.select(*answer_keys, sa.func.count())
         .join(Answer, Answer.response_id == Response.id)
-        .where(counted)
+        .where(counting)
         .group_by(*answer_keys[1:])
     )
     _add_counts(connection, ResponseTally, responses)

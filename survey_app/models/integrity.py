@@ -1,0 +1,73 @@
+"""Rating integrity: a unit's thresholds for holding ratings that look like stuffing, and a
+manager's decisions on held ratings (docs/rating-integrity.md)."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey_app.extensions import db
+from survey_app.models.staff import User
+from survey_app.models.types import UTCDateTime, utcnow, value_enum
+
+# The defaults of a unit that has set nothing (docs/rating-integrity.md says why these).
+REPEAT_MINUTES = 30
+BURST_MINUTES = 10
+ADDRESS_LIMIT = 5
+TARGET_LIMIT = 12
+PATTERN_LIMIT = 5
+KIOSK_REPEAT_SECONDS = 10
+
+
+class HoldReason(enum.StrEnum):
+    """Why a rating was stored without counting. Never shown to the citizen."""
+
+    PHONE_REPEAT = "phone_repeat"  # this phone rated this code within the unit's period
+    NO_PHONE = "no_phone"  # a POST without the cookie its form set, or a replayed form
+    ADDRESS_BURST = "address_burst"  # many ratings from one address to one code
+    TARGET_BURST = "target_burst"  # many ratings to one officer or counter within minutes
+    SAME_ANSWERS = "same_answers"  # the same answer pattern again and again to one code
+    KIOSK_REPEAT = "kiosk_repeat"  # the same tablet, the same answers, within seconds
+
+
+# Filtered, not held: left out for good, counted as a number, never waiting for a decision.
+FILTERED = (HoldReason.KIOSK_REPEAT,)
+
+
+class RatingRules(db.Model):
+    """A unit's thresholds; a unit without a row uses the defaults above."""
+
+    __tablename__ = "rating_rules"
+
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), primary_key=True)
+    # One counted rating per phone per survey code in this many minutes.
+    repeat_minutes: Mapped[int] = mapped_column(default=REPEAT_MINUTES)
+    # The window of the burst rules, and their limits within it (ratings to one code).
+    burst_minutes: Mapped[int] = mapped_column(default=BURST_MINUTES)
+    address_limit: Mapped[int] = mapped_column(default=ADDRESS_LIMIT)
+    target_limit: Mapped[int] = mapped_column(default=TARGET_LIMIT)
+    pattern_limit: Mapped[int] = mapped_column(default=PATTERN_LIMIT)
+    # A tablet's identical rating this soon after the thank-you screen is filtered.
+    kiosk_repeat_seconds: Mapped[int] = mapped_column(default=KIOSK_REPEAT_SECONDS)
+
+
+class RatingDecision(db.Model):
+    """A manager's decision on a burst of held ratings: accepted (they count) or rejected
+    (kept, marked as spam). Each decided rating points here."""
+
+    __tablename__ = "rating_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    accepted: Mapped[bool]
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    ratings: Mapped[int]
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    decided_by: Mapped[User | None] = relationship()
+
+
+def hold_reason_column() -> sa.Enum:
+    return value_enum(HoldReason, 20)
