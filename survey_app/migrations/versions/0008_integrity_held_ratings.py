@@ -2,7 +2,7 @@
 each unit's thresholds, and the keyed hashes of the phone and the address a QR rating came from
 
 Revision ID: 0007_integrity
-Revises: 0006
+Revises: 0007_fc_kiosk
 Create Date: 2026-12-06 15:30:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0007_integrity"
-down_revision = "0006"
+down_revision = "0007_fc_kiosk"
 branch_labels = None
 depends_on = None
 
