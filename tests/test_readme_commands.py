@@ -11,6 +11,7 @@ import io
 import os
 import re
 import shlex
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -32,8 +33,6 @@ from pypdf import PdfReader
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 SURVEY_APP = Path(sys.executable).parent / "survey-app"
-DEMO_PORT = 5311
-BASE_URL = f"http://127.0.0.1:{DEMO_PORT}"
 ROOT_UNIT = "LD-TTHCC"
 COMMUNE = "LD-DUCTRONG"
 COUNTER = "DT-Q1"
@@ -97,7 +96,12 @@ def _word_matches(word: str, arg: str) -> bool:
 class Newcomer:
     home: Path
     env: dict[str, str]
+    port: int  # a free one: the machine may be shared
     demo_output: str
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     def run(self, template: str, *args: str, stdin: str | None = None) -> str:
         argv = ["survey-app", *args]
@@ -133,9 +137,10 @@ def newcomer(tmp_path_factory) -> Newcomer:
         "LANG": "C.UTF-8",
         "SURVEY_INSTANCE_PATH": str(home / "instance"),
     }
+    port = _free_port()
     # The demo's data without its server (the demo row below starts the server).
     done = subprocess.run(
-        [str(SURVEY_APP), "demo", "--no-serve", "--port", str(DEMO_PORT)],
+        [str(SURVEY_APP), "demo", "--no-serve", "--port", str(port)],
         env=env,
         cwd=home,
         capture_output=True,
@@ -143,7 +148,13 @@ def newcomer(tmp_path_factory) -> Newcomer:
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    return Newcomer(home=home, env=env, demo_output=done.stdout)
+    return Newcomer(home=home, env=env, port=port, demo_output=done.stdout)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def last_month() -> str:
@@ -161,7 +172,7 @@ def db_upgrade(someone: Newcomer, template: str) -> None:
 
 
 def demo_serves(someone: Newcomer, template: str) -> None:
-    argv = ["demo", "--port", str(DEMO_PORT)]
+    argv = ["demo", "--port", str(someone.port)]
     assert matches(template, ["survey-app", *argv])
     server = subprocess.Popen(
         [str(SURVEY_APP), *argv],
@@ -177,10 +188,11 @@ def demo_serves(someone: Newcomer, template: str) -> None:
             printed.append(line)
             if line.startswith("Serving on"):
                 break
-        assert printed[-1].strip() == f"Serving on {BASE_URL} (Ctrl+C to stop)", printed
+        expected = f"Serving on {someone.base_url} (Ctrl+C to stop)"
+        assert printed[-1].strip() == expected, printed
         ports = {port for port, _ in SURVEY_LINK.findall("".join(printed))}
-        assert ports == {str(DEMO_PORT)}
-        assert _answers(f"{BASE_URL}/healthz", seconds=30)
+        assert ports == {str(someone.port)}
+        assert _answers(f"{someone.base_url}/healthz", seconds=30)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -204,7 +216,7 @@ def qr_poster(someone: Newcomer, template: str) -> None:
     someone.run(template, "qr", "poster", "--unit", COMMUNE, "--output", str(output))
     text = "\n".join(page.extract_text() for page in PdfReader(output).pages)
     # The demo's own address, port included: the codes open on this computer.
-    assert f"{BASE_URL}/s/" in text
+    assert f"{someone.base_url}/s/" in text
 
 
 def qr_png_and_svg(someone: Newcomer, template: str) -> None:
@@ -213,7 +225,7 @@ def qr_png_and_svg(someone: Newcomer, template: str) -> None:
     someone.run(template, "qr", "png", "--code", code, "--output", str(png))
     someone.run(template, "qr", "svg", "--code", code, "--output", str(svg))
     found = zxingcpp.read_barcodes(Image.open(png).convert("L"))
-    assert [result.text for result in found] == [f"{BASE_URL}/s/{code}"]
+    assert [result.text for result in found] == [f"{someone.base_url}/s/{code}"]
     assert ElementTree.parse(svg).getroot().tag.endswith("svg")
 
 
