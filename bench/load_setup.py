@@ -174,7 +174,8 @@ def app_environment(url: str, work_dir: str) -> dict[str, str]:
         "SURVEY_DATABASE_URL": url,
         "SURVEY_SECRET_KEY": secrets.token_hex(32),
         "SURVEY_INSTANCE_PATH": work_dir,
-        "SURVEY_PUBLIC_URL": "http://127.0.0.1",
+        # Production refuses a loopback address; the benchmark never follows a printed link.
+        "SURVEY_PUBLIC_URL": "http://khaosat.bench.test",
         "SURVEY_SECURE_COOKIES": "false",  # plain http on the loopback
         "SURVEY_RATELIMIT_STORAGE_URL": rate_limit_storage(),
     } | BENCH_RATE_LIMITS

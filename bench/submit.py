@@ -113,6 +113,8 @@ def gunicorn(url: str, workers: int, work_dir: str) -> Iterator[str]:
         "SURVEY_SECRET_KEY": secrets.token_hex(32),
         "SURVEY_ENV": "production",
         "SURVEY_INSTANCE_PATH": work_dir,
+        # Production refuses a loopback public address; the benchmark follows no printed link.
+        "SURVEY_PUBLIC_URL": os.environ.get("SURVEY_PUBLIC_URL", "http://khaosat.bench.test"),
     }
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
     command += ["--bind", f"127.0.0.1:{port}", "survey_app:create_app()"]

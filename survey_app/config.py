@@ -1,13 +1,20 @@
 """Settings come from SURVEY_* environment variables; tests pass overrides to create_app."""
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from survey_app import config_checks
+from survey_app.public_url import DEFAULT_PUBLIC_URL
 
 ENVIRONMENTS = ("production", "development", "testing")
+# What the process does with the app, which decides the production checks (config_checks.py):
+# "web" serves citizens (gunicorn, `survey-app run`); "demo" serves on this machine only;
+# "command" is a `survey-app` command that serves no HTTP (it needs no secret key and no
+# rate-limit storage, since it signs no cookie and counts no request).
+PROCESSES = ("web", "demo", "command")
 # Only ever used when SURVEY_ENV says this is not production.
 INSECURE_DEV_KEY = "dev-only-not-secret"
 
@@ -46,10 +53,11 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         raise ConfigError(f"SURVEY_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
     settings = {
         "SURVEY_ENV": env,
+        "SURVEY_PROCESS": "web",
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "SECRET_KEY": os.environ.get("SURVEY_SECRET_KEY"),
         "SURVEY_TIMEZONE": os.environ.get("SURVEY_TIMEZONE", "Asia/Ho_Chi_Minh"),
-        "SURVEY_PUBLIC_URL": os.environ.get("SURVEY_PUBLIC_URL", "http://127.0.0.1:5000"),
+        "SURVEY_PUBLIC_URL": os.environ.get("SURVEY_PUBLIC_URL") or DEFAULT_PUBLIC_URL,
         "BABEL_DEFAULT_LOCALE": "vi",
         "SURVEY_LOCALES": ("vi", "en"),
         # A whole request: three complaint attachments of 5 MB with the form fit.
@@ -124,6 +132,10 @@ def _database_url(instance_path: str) -> str:
 
 
 def _check(settings: dict) -> None:
+    if settings["SURVEY_PROCESS"] not in PROCESSES:
+        raise ConfigError(f"SURVEY_PROCESS must be one of {', '.join(PROCESSES)}.")
+    if settings["SURVEY_PROCESS"] == "command":
+        _settle_for_a_command(settings)
     if not settings["SECRET_KEY"]:
         if settings["SURVEY_ENV"] == "production":
             raise ConfigError(
@@ -144,3 +156,11 @@ def _check(settings: dict) -> None:
         problems += config_checks.production_problems(settings, frozenset({INSECURE_DEV_KEY}))
     if problems:
         raise ConfigError("\n".join(problems))
+
+
+def _settle_for_a_command(settings: dict) -> None:
+    """A command serves no request: it counts none (no rate-limit storage needed) and signs no
+    cookie, so without SURVEY_SECRET_KEY it gets a random key nobody knows, never a default."""
+    settings["SURVEY_RATELIMIT_ENABLED"] = False
+    if not settings["SECRET_KEY"]:
+        settings["SECRET_KEY"] = secrets.token_hex(32)

@@ -7,6 +7,8 @@ from pathlib import Path
 from flask.helpers import get_debug_flag
 from limits import parse_many
 
+from survey_app import public_url
+
 MIN_SECRET_KEY_LENGTH = 32
 # Where the kernel lists the mounted file systems; a test points it at a file of its own.
 MOUNTS_FILE = Path("/proc/mounts")
@@ -33,6 +35,28 @@ def settings_problems(settings: dict) -> list[str]:
 
 
 def production_problems(settings: dict, insecure_keys: frozenset[str]) -> list[str]:
+    """Each process is checked for what it does (config.PROCESSES): a command serving no HTTP
+    only needs a safe database; serving needs a secret, no debugger and shared rate limits;
+    serving citizens also needs a public address their phones reach."""
+    process = settings["SURVEY_PROCESS"]
+    problems = [] if process == "command" else _serving_problems(settings, insecure_keys)
+    if filesystem := sqlite_network_filesystem(settings["SQLALCHEMY_DATABASE_URI"]):
+        problems.append(
+            f"The SQLite database is on a network file system ({filesystem}); use a local "
+            "disk or PostgreSQL (SURVEY_DATABASE_URL=postgresql+psycopg://...)."
+        )
+    if settings["SURVEY_RATELIMIT_ENABLED"] and not settings["SURVEY_RATELIMIT_STORAGE_URL"]:
+        problems.append(
+            "SURVEY_RATELIMIT_STORAGE_URL is not set; point it at Redis shared by every worker, "
+            "e.g. redis://127.0.0.1:6379/0 (see docs/deploy.md)."
+        )
+    unreachable = public_url.production_problem(settings["SURVEY_PUBLIC_URL"])
+    if process == "web" and unreachable:
+        problems.append(unreachable)
+    return problems
+
+
+def _serving_problems(settings: dict, insecure_keys: frozenset[str]) -> list[str]:
     problems = []
     key = settings["SECRET_KEY"] or ""
     if key in insecure_keys:
@@ -44,16 +68,6 @@ def production_problems(settings: dict, insecure_keys: frozenset[str]) -> list[s
         )
     if settings.get("DEBUG") or get_debug_flag():
         problems.append("Debug mode is on (FLASK_DEBUG or --debug); never use it in production.")
-    if filesystem := sqlite_network_filesystem(settings["SQLALCHEMY_DATABASE_URI"]):
-        problems.append(
-            f"The SQLite database is on a network file system ({filesystem}); use a local "
-            "disk or PostgreSQL (SURVEY_DATABASE_URL=postgresql+psycopg://...)."
-        )
-    if settings["SURVEY_RATELIMIT_ENABLED"] and not settings["SURVEY_RATELIMIT_STORAGE_URL"]:
-        problems.append(
-            "SURVEY_RATELIMIT_STORAGE_URL is not set; point it at Redis shared by every worker, "
-            "e.g. redis://127.0.0.1:6379/0 (see docs/deploy.md)."
-        )
     return problems
 
 

@@ -232,6 +232,7 @@ def serve(deployment: Deployment, work_dir: Path, workers: int) -> Iterator[Guni
         "SURVEY_DATABASE_URL": deployment.database_url,
         "SURVEY_SECRET_KEY": secrets.token_hex(32),
         "SURVEY_INSTANCE_PATH": str(work_dir),
+        "SURVEY_PUBLIC_URL": "http://khaosat.test",  # production refuses a loopback address
         "SURVEY_SECURE_COOKIES": "false",
         "SURVEY_RATELIMIT_ENABLED": "false",
     }

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from survey_app.cli import main
+from survey_app.cli import demo_address, main
 from survey_app.extensions import db
 from survey_app.models import (
     Channel,
@@ -207,3 +207,24 @@ def test_demo_tickets_show_every_urgency_and_a_finished_case(demo, migrated_app)
     assert all(ticket.received_at <= utcnow() for ticket in tickets)
     closed = next(ticket for ticket in tickets if ticket.status is TicketStatus.CLOSED)
     assert closed.handling_rating == 4 and closed.answer
+
+
+def test_the_demo_serves_and_remembers_its_own_address(
+    demo, migrated_app, database_url, tmp_path, monkeypatch
+):
+    """Its links name the port it serves, even with a public address set for production, and
+    `survey-app qr` on its database later encodes that same address."""
+    env = {
+        "SURVEY_DATABASE_URL": database_url,
+        "SURVEY_ENV": "development",
+        "SURVEY_PUBLIC_URL": "https://khaosat.example.gov.vn",
+        "SURVEY_INSTANCE_PATH": str(tmp_path),
+        "FLASK_RUN_FROM_CLI": None,
+    }
+    result = CliRunner().invoke(main, ["demo", "--no-serve", "--port", "5124"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "khaosat.example.gov.vn" not in result.output
+    assert {port for port, _ in SURVEY_URL.findall(result.output)} == {"5124"}
+    monkeypatch.setattr(migrated_app, "instance_path", str(tmp_path))
+    remembered = demo_address.recall(migrated_app)
+    assert remembered == demo_address.DemoAddress("http://127.0.0.1:5124", "LD-TTHCC")

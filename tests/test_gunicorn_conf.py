@@ -65,6 +65,7 @@ def test_gunicorn_serves_the_app_with_the_packaged_settings(tmp_path):
         "SURVEY_DATABASE_URL": f"sqlite:///{tmp_path / 'survey.db'}",
         "SURVEY_INSTANCE_PATH": str(tmp_path),
         "SURVEY_RATELIMIT_STORAGE_URL": "memory://",
+        "SURVEY_PUBLIC_URL": "https://khaosat.example.gov.vn",
         "SURVEY_BIND": f"127.0.0.1:{port}",
         "SURVEY_WORKERS": "1",
     }

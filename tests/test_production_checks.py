@@ -16,6 +16,7 @@ SETTINGS = (
     "SURVEY_RATELIMIT_STORAGE_URL",
     "SURVEY_RATELIMIT_ENABLED",
     "SURVEY_SECURE_COOKIES",
+    "SURVEY_PUBLIC_URL",
     "SURVEY_RATELIMIT_PUBLIC_FORM",
     "FLASK_DEBUG",
 )
@@ -33,6 +34,7 @@ def production(monkeypatch, tmp_path):
     monkeypatch.setenv("SURVEY_SECRET_KEY", GOOD_KEY)
     monkeypatch.setenv("SURVEY_DATABASE_URL", "postgresql+psycopg://survey@127.0.0.1/survey")
     monkeypatch.setenv("SURVEY_RATELIMIT_STORAGE_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("SURVEY_PUBLIC_URL", "https://khaosat.example.gov.vn")
     return monkeypatch
 
 
@@ -120,8 +122,74 @@ def test_a_malformed_rate_limit_is_refused_in_any_environment(production):
 
 
 def test_the_cli_tells_the_problem_without_a_traceback(production):
-    production.setenv("FLASK_DEBUG", "1")
+    production.setenv("SURVEY_DATABASE_URL", "sqlite://///fileserver/share/survey.db")
     production.setenv("FLASK_RUN_FROM_CLI", "")  # FlaskGroup sets it; monkeypatch then removes it
     result = CliRunner().invoke(main, ["routes"])
     assert result.exit_code != 0
-    assert "Debug mode is on" in result.output and "Traceback" not in result.output
+    assert "network file system (UNC path)" in result.output and "Traceback" not in result.output
+
+
+def test_serving_without_a_public_url_is_refused(production):
+    production.delenv("SURVEY_PUBLIC_URL")
+    assert refusal() == (
+        "SURVEY_PUBLIC_URL is not set (so http://127.0.0.1:5000): QR codes and links would not "
+        "open on citizens' phones. Set it to the address they reach, e.g. "
+        "SURVEY_PUBLIC_URL=https://khaosat.example.gov.vn"
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://localhost:8000",
+        "http://127.0.1.1",
+        "https://[::1]:5000/",
+        "http://0.0.0.0:5000",
+        "http://khaosat.localhost",
+    ],
+)
+def test_serving_with_a_loopback_public_url_is_refused(production, url):
+    production.setenv("SURVEY_PUBLIC_URL", url)
+    assert f"SURVEY_PUBLIC_URL is {url!r}, which points at this machine" in refusal()
+
+
+@pytest.mark.parametrize("url", ["khaosat.example.gov.vn", "ftp://khaosat.example.gov.vn"])
+def test_a_public_url_that_is_no_web_address_is_refused(production, url):
+    production.setenv("SURVEY_PUBLIC_URL", url)
+    assert "which is not an http(s) address" in refusal()
+
+
+@pytest.mark.parametrize(
+    "url", ["https://khaosat.example.gov.vn", "http://10.0.0.5:8000", "https://dichvucong.vn/ks/"]
+)
+def test_a_reachable_public_url_is_accepted(production, url):
+    production.setenv("SURVEY_PUBLIC_URL", url)
+    assert create_app().config["SURVEY_PUBLIC_URL"] == url
+
+
+def test_a_command_is_only_refused_what_would_harm_the_data(production):
+    """No key, debug on, no rate-limit storage, no public URL: a command that serves nothing
+    runs; an SQLite file on a network share is refused all the same."""
+    for name in ("SURVEY_SECRET_KEY", "SURVEY_RATELIMIT_STORAGE_URL", "SURVEY_PUBLIC_URL"):
+        production.delenv(name)
+    production.setenv("FLASK_DEBUG", "1")
+    assert create_app({"SURVEY_PROCESS": "command"}).config["SURVEY_ENV"] == "production"
+    production.setenv("SURVEY_DATABASE_URL", "sqlite://///fileserver/share/survey.db")
+    assert "network file system" in refusal(SURVEY_PROCESS="command")
+
+
+def test_the_demo_keeps_the_serving_checks_but_serves_its_own_loopback_address(production):
+    production.delenv("SURVEY_PUBLIC_URL")
+    demo = {"SURVEY_PROCESS": "demo", "SURVEY_PUBLIC_URL": "http://127.0.0.1:5000"}
+    assert create_app(demo).config["SURVEY_PUBLIC_URL"] == "http://127.0.0.1:5000"
+    production.setenv("SURVEY_SECRET_KEY", INSECURE_DEV_KEY)
+    assert "SURVEY_SECRET_KEY is a well-known default" in refusal(**demo)
+
+
+def test_the_cli_run_command_is_refused_a_loopback_public_url(production):
+    production.delenv("SURVEY_PUBLIC_URL")
+    production.setenv("FLASK_RUN_FROM_CLI", "")
+    # An address nobody can bind: were the check missing, `run` would fail there, not serve.
+    result = CliRunner().invoke(main, ["run", "--host", "256.0.0.1"])
+    assert result.exit_code != 0
+    assert "SURVEY_PUBLIC_URL is not set" in result.output and "Traceback" not in result.output

@@ -1,17 +1,27 @@
 """The `survey-app` command: Flask's CLI (db, routes, run, shell) plus our own commands."""
 
 import click
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, run_command
 
 from survey_app import create_app
 from survey_app.config import ConfigError
 
+# Commands that serve HTTP to others get every production check of the web service; the demo
+# makes its own app (cli/demo.py), and every other command serves nothing.
+SERVING_COMMANDS = frozenset({run_command})
+
 
 def create_app_for_cli():
     try:
-        return create_app()
+        return create_app({"SURVEY_PROCESS": _process_of_this_command()})
     except ConfigError as error:
         raise click.ClickException(str(error)) from error
+
+
+def _process_of_this_command() -> str:
+    context = click.get_current_context(silent=True)
+    serving = context is not None and context.command in SERVING_COMMANDS
+    return "web" if serving else "command"
 
 
 @click.group(cls=FlaskGroup, create_app=create_app_for_cli)

@@ -19,6 +19,7 @@ def demo_command(port: int, no_serve: bool) -> None:
     from flask_migrate import upgrade
     from werkzeug.serving import run_simple
 
+    from survey_app.cli import demo_address
     from survey_app.extensions import db
     from survey_app.services.demo import load_demo
     from survey_app.services.tallies import tally_responses
@@ -28,8 +29,11 @@ def demo_command(port: int, no_serve: bool) -> None:
     with app.app_context():
         upgrade()
         today = datetime.now(ZoneInfo(app.config["SURVEY_TIMEZONE"])).date()
-        _print_summary(load_demo(today), base_url)
+        summary = load_demo(today)
+        _print_summary(summary, base_url)
         tally_responses()  # as the timer of a real deployment would have done by now
+        # Posters and QR images made later by `survey-app qr` on this database open this server.
+        demo_address.remember(app, base_url, summary.units[0].code)
         # Close the loader's connections: the server opens its own, and an in-process caller
         # (a test) must not be left holding open ones.
         db.session.remove()
@@ -45,10 +49,14 @@ def demo_command(port: int, no_serve: bool) -> None:
 def _demo_app(base_url: str):
     from survey_app import create_app
 
-    # Settings, not os.environ: the command must not leak them into the calling process.
-    settings = {"SURVEY_ENV": os.environ.get("SURVEY_ENV", "development")}
-    if "SURVEY_PUBLIC_URL" not in os.environ:
-        settings["SURVEY_PUBLIC_URL"] = base_url
+    # Settings, not os.environ: the command must not leak them into the calling process. The
+    # demo serves on this machine only, so its links name the address it serves, whatever
+    # SURVEY_PUBLIC_URL says.
+    settings = {
+        "SURVEY_ENV": os.environ.get("SURVEY_ENV", "development"),
+        "SURVEY_PROCESS": "demo",
+        "SURVEY_PUBLIC_URL": base_url,
+    }
     try:
         return create_app(settings)
     except ConfigError as error:

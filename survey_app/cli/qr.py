@@ -1,14 +1,18 @@
 """`survey-app qr`: QR codes and printable posters."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from survey_app.cli import demo_address
 from survey_app.posters import PosterPage, list_poster_codes, poster_pages, render_poster
+from survey_app.public_url import EXAMPLE_PUBLIC_URL, is_default, unreachable_reason
 from survey_app.qr_codes import qr_png, qr_svg, survey_url
 from survey_app.queries import get_active_survey_code, get_unit_by_code, list_unit_subtree_ids
 
@@ -23,8 +27,9 @@ OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
 @click.option("--include-children", is_flag=True, help="Also the units below it.")
 def poster_command(unit_code: str, output: Path, include_children: bool) -> None:
     """A4 PDF to print: one page per active counter and officer, counters first."""
-    pages = _poster_pages(unit_code, include_children)
-    _write(output, render_poster(pages))
+    with _printed_address():
+        pages = _poster_pages(unit_code, include_children)
+        _write(output, render_poster(pages))
     count = len(pages)
     click.echo(
         ngettext(
@@ -70,7 +75,8 @@ def _write_single(code: str, output: Path, render: Callable[[str], bytes]) -> No
     if survey_code is None:
         message = _("%(code)s is not a survey code in use (unknown or revoked).", code=code)
         raise click.BadParameter(message, param_hint="'--code'")
-    url = survey_url(survey_code.code)
+    with _printed_address():
+        url = survey_url(survey_code.code)
     _write(output, render(url))
     click.echo(_("Wrote the QR code of %(url)s to %(file)s.", url=url, file=output))
 
@@ -81,3 +87,46 @@ def _write(output: Path, data: bytes) -> None:
     except OSError as error:
         message = _("Cannot write %(file)s: %(error)s.", file=output, error=error.strerror)
         raise click.ClickException(message) from error
+
+
+@contextmanager
+def _printed_address() -> Iterator[None]:
+    """The public address the codes will encode, for the command's duration: on the demo's
+    database with SURVEY_PUBLIC_URL unset, the address the demo serves; in production never an
+    address citizens' phones cannot reach."""
+    config = current_app.config
+    address = config["SURVEY_PUBLIC_URL"]
+    demo = demo_address.recall(current_app) if is_default(address) else None
+    if demo is not None:
+        address = demo.public_url
+        message = _(
+            "Demo database: the QR codes open %(url)s, which only this computer reaches. "
+            "Set SURVEY_PUBLIC_URL to print them for citizens.",
+            url=address,
+        )
+        click.echo(message, err=True)
+    elif config["SURVEY_ENV"] == "production" and unreachable_reason(address):
+        raise click.ClickException(_unreachable_message(address))
+    saved = config["SURVEY_PUBLIC_URL"]
+    config["SURVEY_PUBLIC_URL"] = address
+    try:
+        yield
+    finally:
+        config["SURVEY_PUBLIC_URL"] = saved
+
+
+def _unreachable_message(address: str) -> str:
+    if is_default(address):
+        return _(
+            "SURVEY_PUBLIC_URL is not set, so the QR codes would open %(url)s, which citizens' "
+            "phones cannot reach. Set it to the service's public address, e.g. "
+            "export SURVEY_PUBLIC_URL=%(example)s",
+            url=address,
+            example=EXAMPLE_PUBLIC_URL,
+        )
+    return _(
+        "SURVEY_PUBLIC_URL is %(url)s, which citizens' phones cannot reach. Set it to the "
+        "service's public address, e.g. export SURVEY_PUBLIC_URL=%(example)s",
+        url=address,
+        example=EXAMPLE_PUBLIC_URL,
+    )
