@@ -17,7 +17,7 @@ from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
 from survey_app.auth.scope import current_scope
 from survey_app.extensions import db
-from survey_app.models import AuditEvent, Officer, Role, Unit, User, utcnow
+from survey_app.models import AuditEvent, Officer, Role, Unit, User
 from survey_app.services import accounts
 from survey_app.services.accounts import MIN_PASSWORD_LENGTH, AccountDetails, InvalidAccount
 
@@ -37,7 +37,7 @@ def list_users():
         .options(contains_eager(User.unit), joinedload(User.officer))
         .order_by(Unit.name, User.username)
     ).all()
-    return render_template("users/list.html", users=users, now=utcnow())
+    return render_template("users/list.html", users=users)
 
 
 @bp.route("/nguoi-dung/moi", methods=["GET", "POST"])
