@@ -32,6 +32,9 @@ def create_app(settings: dict | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)
     _init_extensions(app)
+    from survey_app import bounded
+
+    bounded.init_app(app)  # before the blueprints: their routes use its `int` converter
     _register_blueprints(app)
     from survey_app import code_cache, limits, security
 

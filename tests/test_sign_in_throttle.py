@@ -30,8 +30,10 @@ def browser_at(app, address: str):
 
 
 def answers(client, user, tries: int) -> list[str]:
-    return [parse(sign_in(client, user, password=WRONG)).select_one(".summary").text.strip()
-            for _ in range(tries)]
+    return [
+        parse(sign_in(client, user, password=WRONG)).select_one(".summary").text.strip()
+        for _ in range(tries)
+    ]
 
 
 def test_known_and_unknown_names_get_the_same_answers(app, throttled, tree):

@@ -22,6 +22,7 @@ from forms.tickets import (
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, can, needs
 from survey_app.auth.scope import current_scope
+from survey_app.bounded import id_or_none
 from survey_app.extensions import db
 from survey_app.labels import TICKET_STATUS_LABELS
 from survey_app.models import (
@@ -67,8 +68,8 @@ def list_tickets():
     _offer_filters(form)
     chosen = QueueFilter(
         status=_status_or_none(form.status.data),
-        counter_id=_id_or_none(form.counter.data),
-        officer_id=_id_or_none(form.officer.data),
+        counter_id=id_or_none(form.counter.data),
+        officer_id=id_or_none(form.officer.data),
     )
     tickets = list_queue(current_scope().unit_ids, chosen)
     now = utcnow()
@@ -106,7 +107,7 @@ def show_ticket(ticket: Ticket):
 @needs(Permission.HANDLE_COMPLAINTS)
 def assign_ticket(ticket: Ticket):
     def run(form):
-        assignee = db.session.get(User, int(form.assignee.data))
+        assignee = db.session.get(User, int(form.assignee.data))  # one of the choices
         handling.assign_ticket(ticket, assignee, actor=_me())
 
     return _act(ticket, "assign", run, _("The ticket was assigned."))
@@ -264,7 +265,7 @@ def _entry_request(form: StaffTicketForm) -> TicketRequest:
 
 def _in_scope(model, raw: str | None):
     """An id from a form is trusted only inside the user's units."""
-    found = db.session.get(model, int(raw)) if raw and raw.isdigit() else None
+    found = db.session.get(model, number) if (number := id_or_none(raw)) else None
     if found is None:
         return None
     unit_id = found.id if model is Unit else found.unit_id
@@ -289,10 +290,6 @@ def _attach_errors(form, errors: dict[str, str]) -> None:
 
 def _status_or_none(raw: str | None) -> TicketStatus | None:
     return TicketStatus(raw) if raw in set(TicketStatus) else None
-
-
-def _id_or_none(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
 
 
 # Attachment downloads live in their own module on this blueprint.

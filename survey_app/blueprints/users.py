@@ -16,6 +16,7 @@ from forms.accounts import (
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
 from survey_app.auth.scope import current_scope
+from survey_app.bounded import page_number
 from survey_app.extensions import db
 from survey_app.models import AuditEvent, Officer, Role, Unit, User
 from survey_app.services import accounts
@@ -125,7 +126,7 @@ def show_audit_log():
         .where(query)
         .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.unit))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=AUDIT_PAGE_SIZE,
         error_out=False,
     )
