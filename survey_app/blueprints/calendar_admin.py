@@ -27,7 +27,9 @@ guard_staff_blueprint(bp)
 def show_calendar():
     calendar = WorkCalendar()
     raw = request.args.get("nam", "")
-    year = int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else _this_year(calendar)
+    if raw and not (raw.isascii() and raw.isdigit() and len(raw) == 4):
+        abort(404)  # 2 ** 64 included, which no date can hold
+    year = int(raw) if raw else _this_year(calendar)
     if not 1990 <= year <= 2100:
         abort(404)
     return _page(calendar, year, OverrideForm(formdata=None))
