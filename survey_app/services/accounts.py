@@ -12,6 +12,7 @@ from survey_app.extensions import db
 from survey_app.models import Officer, Role, Unit, User, utcnow
 from survey_app.services.audit import record_change
 from survey_app.services.errors import DomainError
+from survey_app.services.password_strength import weakness
 
 MIN_PASSWORD_LENGTH = 10
 # Checked when the username is unknown, so both cases take the same time.
@@ -30,10 +31,11 @@ class InvalidAccount(DomainError):
         self.field = field
 
 
-def password_problem(password: str) -> str | None:
+def password_problem(password: str, *, username: str = "", full_name: str = "") -> str | None:
+    """Too short, too common or too guessable (services/password_strength.py), in words."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return str(_l("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))
-    return None
+    return weakness(password, username=username, full_name=full_name)
 
 
 def create_user(
@@ -51,7 +53,7 @@ def create_user(
         full_name=full_name, email=email, role=role, unit=unit, officer=officer
     )
     check_new_account(username, details)
-    if problem := password_problem(password):
+    if problem := password_problem(password, username=username, full_name=full_name):
         raise InvalidAccount("password", problem)
     user = User(
         username=username.strip().lower(),
@@ -166,7 +168,7 @@ def reactivate_user(user: User) -> None:
 def reset_password(user: User, temporary_password: str) -> None:
     """An administrator sets a temporary password: it ends every session of the user and
     only opens the page where they choose their own."""
-    if problem := password_problem(temporary_password):
+    if problem := password_problem(temporary_password, **_personal(user)):
         raise InvalidAccount("password", problem)
     user.password_hash = generate_password_hash(temporary_password)
     user.must_change_password = True
@@ -179,7 +181,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     """The user's own change; every other session of theirs ends (a new session token)."""
     if not check_password_hash(user.password_hash, current_password):
         raise InvalidAccount("current_password", str(_l("Your current password is not correct.")))
-    if problem := password_problem(new_password):
+    if problem := password_problem(new_password, **_personal(user)):
         raise InvalidAccount("new_password", problem)
     if new_password == current_password:
         message = _l("Choose a password different from the current one.")
@@ -189,6 +191,10 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     end_sessions(user)
     record_change("user.change_password", user)
     db.session.commit()
+
+
+def _personal(user: User) -> dict[str, str]:
+    return {"username": user.username, "full_name": user.full_name}
 
 
 def sign_out(user: User) -> None:
