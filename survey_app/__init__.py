@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from survey_app import auth
-from survey_app.auth.permissions import Permission, can
+from survey_app.auth.permissions import Permission, user_can
 from survey_app.config import load_settings
 from survey_app.extensions import babel, configure_sqlite, csrf, db, migrate
 from survey_app.i18n import select_locale, select_timezone
@@ -67,7 +67,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _current_user_can(permission: str) -> bool:
-    return current_user.is_authenticated and can(current_user.role, Permission(permission))
+    return current_user.is_authenticated and user_can(current_user, Permission(permission))
 
 
 def _register_blueprints(app: Flask) -> None:

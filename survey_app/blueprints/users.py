@@ -191,9 +191,12 @@ def _render_form(template: str, form, **context):
 
 
 def _visible_events() -> sa.ColumnElement[bool]:
-    """Events of units in scope; events tied to no unit (the procedures catalogue) only for
-    administrators of a top unit, who administer everything."""
-    in_scope = AuditEvent.unit_id.in_(current_scope().unit_ids)
+    """Events of units in scope, and every change the user made themself; events tied to no
+    unit (national data: the catalogue, the calendar) only for administrators of a top unit,
+    who administer everything."""
+    in_scope = AuditEvent.unit_id.in_(current_scope().unit_ids) | (
+        AuditEvent.actor_id == current_user.id
+    )
     if current_user.unit.parent_id is None:
         return in_scope | AuditEvent.unit_id.is_(None)
     return in_scope
