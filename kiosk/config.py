@@ -18,6 +18,7 @@ from survey_app.consent import callback_consent
 from survey_app.labels import FACTOR_LABELS
 from survey_app.models import Factor, Instrument, Kiosk, Officer, utcnow
 from survey_app.queries import get_current_instrument
+from survey_app.services.kiosk_pin import pin_for_tablet
 from survey_app.services.kiosk_ratings import KIOSK_INSTRUMENT
 from survey_app.services.org_admin import photo_file
 from survey_app.workdays import WorkCalendar
@@ -47,7 +48,7 @@ def kiosk_config(kiosk: Kiosk) -> dict:
         "closed_days": [day.isoformat() for day in closed_days(CLOSED_DAYS_AHEAD)],
         "time_zone": current_app.config["SURVEY_TIMEZONE"],
         "default_locale": kiosk.default_locale,
-        "staff_pin": staff_pin_body(kiosk.staff_pin_hash),
+        "staff_pin": pin_for_tablet(kiosk.staff_pin_hash),
         "callback": {"consent_text": _in_each_locale(lambda: callback_consent(counter.unit))},
     }
 
@@ -119,13 +120,6 @@ def closed_days(ahead: int) -> list[date]:
     today = utcnow().astimezone(survey_zone()).date()
     days = (today + timedelta(days=offset) for offset in range(ahead))
     return [day for day in days if not calendar.is_working_day(day)]
-
-
-def staff_pin_body(stored: str) -> dict | None:
-    if not stored:
-        return None
-    salt, _, digest = stored.partition("$")
-    return {"salt": salt, "sha256": digest}
 
 
 def _in_each_locale(text) -> dict[str, str]:
