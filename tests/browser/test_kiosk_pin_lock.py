@@ -17,7 +17,7 @@ from tests.browser.kiosk_pages import (
 pytestmark = pytest.mark.slow
 
 WRONG = "1111"
-LOCKED = "Nhập sai quá nhiều lần. Vui lòng chờ một phút."
+LOCKED = "Nhập sai quá nhiều lần. Mã PIN tạm bị khóa: vui lòng thử lại sau."
 
 
 def open_pin_screen(page):
@@ -37,9 +37,7 @@ def test_five_wrong_pins_lock_the_tablet_even_after_a_reload(kiosk_tablet, demo,
 
     type_pin(page, STAFF_PIN)  # the right PIN, during the lock
 
-    expect(page.locator("#pin-status")).to_have_text(
-        "Nhập sai quá nhiều lần. Vui lòng chờ một phút."
-    )
+    expect(page.locator("#pin-status")).to_have_text(LOCKED)
     assert screen(page, "staff").is_hidden()
     idle(page, 61)  # the lock is over (and the idle tablet is back at its start)
     open_pin_screen(page)
