@@ -3,9 +3,11 @@ names, and never keeps the owner out of a browser they signed in from before."""
 
 import pytest
 
+from survey_app.extensions import db
 from survey_app.limits import EXTENSION_KEY
 from survey_app.models import Role
 from tests.builders import make_user
+from tests.conftest import make_test_app
 from tests.staff_pages import sign_in, sign_out
 from tests.survey_pages import parse
 
@@ -73,3 +75,19 @@ def test_a_known_browser_cookie_of_another_user_does_not_help(app, throttled, tr
     assert sign_in(attacker, mine).status_code == 302
     sign_out(attacker)
     assert "Đăng nhập sai quá nhiều lần" in answers(attacker, target, 6)[5]
+
+
+def test_sign_in_works_while_the_counts_storage_is_down(database_url, tree):
+    owner = make_user(role=Role.MANAGER, unit=tree[1], username="quanly")
+    down = make_test_app(
+        database_url,
+        SURVEY_RATELIMIT_ENABLED=True,
+        SURVEY_RATELIMIT_STORAGE_URL="redis://127.0.0.1:9/0",  # nothing listens there
+    )
+    try:
+        client = down.test_client()
+        assert sign_in(client, owner, password=WRONG).status_code == 422
+        assert sign_in(client, owner).status_code == 302
+    finally:
+        with down.app_context():
+            db.engine.dispose()

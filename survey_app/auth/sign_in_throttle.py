@@ -32,14 +32,24 @@ class TooManyAttempts(Exception):
 def check_attempt(username: str) -> None:
     """Raise TooManyAttempts if this name has failed too often, unless the browser is known."""
     for item, keys in _counts(username):
-        if not _strategy().test(item, *keys):
+        if not _storage_answers(True, _strategy().test, item, *keys):
             reset_at, _ = _strategy().get_window_stats(item, *keys)
             raise TooManyAttempts(datetime.fromtimestamp(reset_at, UTC))
 
 
 def count_failure(username: str) -> None:
     for item, keys in _counts(username):
-        _strategy().hit(item, *keys)
+        _storage_answers(None, _strategy().hit, item, *keys)
+
+
+def _storage_answers(default, ask, *arguments):
+    """The storage's answer; if it cannot be reached (Redis restarting), sign-in still works
+    (the limit per address of limits.py then counts in each worker's memory) and it is logged."""
+    try:
+        return ask(*arguments)
+    except Exception as error:  # redis raises several kinds; none may turn sign-in into a 500
+        current_app.logger.warning("sign-in counts unavailable: %s", error)
+        return default
 
 
 def remember_browser(response, username: str) -> None:
