@@ -6,9 +6,13 @@ PyPI only through a mirror that does not serve that API gets "Dependency not fou
 every package (and OSV may be out of reach too). Then, for each such package, this script reads
 the project's own page of PyPI's JSON API instead: it lists the advisories of the latest release
 only, so it settles a package pinned at its latest release (any advisory there fails the run)
-and nothing else. Every package still not audited is named with the reason, on a loud line;
-SURVEY_AUDIT_REQUIRED=1 makes that fatal, and so is a package skipped for any other reason. To
-audit the rest from a machine that reaches PyPI, see docs/deploy.md ("Dependency audit").
+and nothing else. Every package still not audited is named with the reason, on a loud line.
+
+Exit status: 0 every package audited and none vulnerable; 1 a known vulnerability, a package
+skipped for another reason, or any package not audited under SURVEY_AUDIT_REQUIRED=1;
+NOT_AUDITED (2) some or all packages could not be checked: never a pass, .ci/run says so on a
+warning line. To audit the rest from a machine that reaches PyPI, see docs/deploy.md
+("Dependency audit").
 
     .venv/bin/python .ci/audit_dependencies.py
 """
@@ -29,6 +33,7 @@ BIN = Path(sys.executable).parent
 NOT_REACHED = "Dependency not found on PyPI"
 PROJECT_JSON = "https://pypi.org/pypi/{name}/json"
 TIMEOUT_SECONDS = 30
+NOT_AUDITED = 2  # the exit status of an audit not done in full: neither a pass nor a failure
 
 # name -> the project's JSON page as a dict, or None when it cannot be had
 FetchProject = Callable[[str], dict | None]
@@ -113,7 +118,13 @@ def verdict(audit: Audit, required: bool) -> int:
         if required:
             print("pip-audit: SURVEY_AUDIT_REQUIRED=1: every package must be audited")
             return 1
-        print("pip-audit: the packages NOT AUDITED above were not checked for vulnerabilities")
+        if not audit.audited:
+            print("pip-audit: NOTHING WAS AUDITED: no vulnerability service could be reached")
+        print(
+            "pip-audit: NOT A PASS: the packages NOT AUDITED above were not checked for "
+            "vulnerabilities; 'not found' means not checked, not 'no known vulnerabilities'"
+        )
+        return NOT_AUDITED
     return 0
 
 

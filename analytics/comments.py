@@ -2,31 +2,18 @@
 comment to the citizen who wrote it (no time finer than the month, no answers, no counter or
 dossier), in alphabetical order rather than the order they came in."""
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from analytics.contact_patterns import mask_contacts
 from analytics.indices import ResponseFilter, response_conditions
 from analytics.months import Month, survey_zone
 from survey_app.collation import sorted_vi
 from survey_app.extensions import db
 from survey_app.models import SurveyResponse as Response
-
-# Vietnamese numbers: a trunk 0 or the country code 84 (with or without +, maybe in brackets),
-# then 8 to 10 more digits in groups split by spaces, dots, dashes or brackets:
-# 0912 345 678 · 0912.345.678 · +84 912 345 678 · (+84) 912-345-678 · 024 3825 1234.
-_PHONE = re.compile(
-    r"(?<![\d+])"  # not the tail of a longer number
-    r"(?:\(\s*\+?84\s*\)|\+?84|\(?0)"
-    r"(?:[\s.\-()]{0,2}\d){8,10}"
-    r"(?!\d)"
-)
-_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
-# A citizen identity card (CCCD) number: 12 digits, the first being 0.
-_IDENTITY_NUMBER = re.compile(r"(?<!\d)0\d{11}(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -42,10 +29,9 @@ DEFAULT_MASKS = Masks()
 
 
 def mask_personal_data(text: str, masks: Masks = DEFAULT_MASKS) -> str:
-    # E-mail first: its local part may hold digits that look like a phone number.
-    text = _EMAIL.sub(masks.email, text)
-    text = _IDENTITY_NUMBER.sub(masks.identity_number, text)
-    return _PHONE.sub(masks.phone, text)
+    return mask_contacts(
+        text, phone=masks.phone, email=masks.email, identity_number=masks.identity_number
+    )
 
 
 def list_comments(

@@ -13,6 +13,7 @@ from analytics.figures import EMPTY_FIGURES, Figures, is_below_average
 from analytics.indices import min_sample
 from analytics.months import Month
 from survey_app.collation import person_key
+from survey_app.csv_cells import neutralise_frame
 from survey_app.extensions import db
 from survey_app.models import Factor, Officer, Unit
 from survey_app.queries import list_unit_subtree_ids
@@ -81,8 +82,9 @@ def officer_frame(sheet: OfficerSheet) -> pd.DataFrame:
 
 
 def write_officer_csv(frame: pd.DataFrame, stream: TextIO) -> None:
-    """UTF-8 text with CRLF line ends (RFC 4180); empty cells where there is no data."""
-    frame.to_csv(stream, index=False, lineterminator="\r\n", na_rep="")
+    """UTF-8 text with CRLF line ends (RFC 4180); empty cells where there is no data; no cell a
+    spreadsheet would run as a formula."""
+    neutralise_frame(frame).to_csv(stream, index=False, lineterminator="\r\n", na_rep="")
 
 
 def _sheet_officers(unit_ids: list[int], rated_ids: list[int]) -> list[Officer]:

@@ -37,7 +37,19 @@ def write_report_xlsx(report: MonthlyReport, path: Path) -> int:
     template_row = _flagged_head(flagged)
     _complaints_sheet(workbook.create_sheet(_title("complaints")), report)
     _trend_sheet(workbook.create_sheet(_title("trend")), report)
+    _texts_only(workbook)
     return save_streaming(workbook, flagged, template_row, _flagged_rows(report), path)
+
+
+def _texts_only(workbook: Workbook) -> None:
+    """openpyxl stores any text starting with "=" as a formula: an officer named
+    `=HYPERLINK(...)` would run in the reader's spreadsheet. The report has no formulas of its
+    own, so every such cell is written back as the text it is."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def _title(part: str) -> str:

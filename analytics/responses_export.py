@@ -14,6 +14,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from analytics.months import Month
+from survey_app.csv_cells import neutralise_frame
 from survey_app.extensions import db
 from survey_app.models import OVERALL_ITEM, Answer, Counter, Instrument, Item, Officer, Unit
 from survey_app.models import SurveyResponse as Response
@@ -51,9 +52,10 @@ def export_frame(unit: Unit, month: Month, zone: ZoneInfo) -> pd.DataFrame:
 
 def write_export(frame: pd.DataFrame, path: Path) -> None:
     # CRLF as RFC 4180 and Excel have it; it also makes the writer quote a comment holding
-    # either line-break character, so the comment reads back unchanged.
+    # either line-break character, so the comment reads back unchanged. Cells a spreadsheet
+    # would run as a formula get an apostrophe in front, which the import removes.
     with open(path, "w", encoding="utf-8", newline="") as stream:
-        frame.to_csv(stream, index=False, lineterminator="\r\n")
+        neutralise_frame(frame).to_csv(stream, index=False, lineterminator="\r\n")
 
 
 def _selection(unit_id: int, start: datetime, end: datetime) -> sa.ColumnElement[bool]:

@@ -26,6 +26,7 @@ from survey_app.models import Kiosk
 from survey_app.services.errors import InvalidSubmission
 from survey_app.services.kiosk_contact import DeviceContact, record_contact
 from survey_app.services.kiosk_ratings import StoredRating, submit_kiosk_rating
+from survey_app.services.kiosk_replay import ConflictingRepeat
 from survey_app.services.kiosks import (
     InvalidPairingCode,
     find_kiosk,
@@ -73,7 +74,19 @@ def submit_rating():
             return _json({"errors": error.errors}, 422)
         except InvalidSubmission as error:
             return _json({"errors": payload_errors(error.errors)}, 422)
+        except ConflictingRepeat as conflict:
+            return _conflict(payload.get("id"), conflict)
     return _json(rating_body(stored), 201 if stored.created else 200)
+
+
+def _conflict(rating_id, conflict: ConflictingRepeat):
+    body = {
+        "error": "conflict",
+        "message": "A different rating with this id is stored already; it was kept as it was.",
+        "id": rating_id,
+        "stored_submitted_at": conflict.stored_submitted_at.isoformat(),
+    }
+    return _json(body, 409)
 
 
 def rating_body(stored: StoredRating) -> dict:

@@ -18,6 +18,7 @@ from survey_app.consent import callback_consent
 from survey_app.labels import FACTOR_LABELS
 from survey_app.models import Factor, Instrument, Kiosk, Officer, utcnow
 from survey_app.queries import get_current_instrument
+from survey_app.services.kiosk_pin import pin_for_tablet
 from survey_app.services.kiosk_ratings import KIOSK_INSTRUMENT
 from survey_app.services.org_admin import photo_file
 from survey_app.services.rating_rules import rules_of
@@ -50,7 +51,7 @@ def kiosk_config(kiosk: Kiosk) -> dict:
         "closed_days": _closed_days(kiosk),
         "time_zone": current_app.config["SURVEY_TIMEZONE"],
         "default_locale": kiosk.default_locale,
-        "staff_pin": staff_pin_body(kiosk.staff_pin_hash),
+        "staff_pin": pin_for_tablet(kiosk.staff_pin_hash),
         "callback": {"consent_text": _in_each_locale(lambda: callback_consent(counter.unit))},
     }
 
@@ -121,12 +122,6 @@ def _closed_days(kiosk: Kiosk) -> list[str]:
         return []
     return [day.isoformat() for day in closed_days(CLOSED_DAYS_AHEAD)]
 
-
-def staff_pin_body(stored: str) -> dict | None:
-    if not stored:
-        return None
-    salt, _, digest = stored.partition("$")
-    return {"salt": salt, "sha256": digest}
 
 
 def _in_each_locale(text) -> dict[str, str]:

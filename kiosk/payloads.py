@@ -187,7 +187,7 @@ def device_version(header: str | None) -> str | None:
 
 def device_queue(header: str | None) -> int | None:
     """The X-Kiosk-Queue header (ratings waiting on the tablet), if it is a sane count."""
-    if header is None or not header.strip().isdigit():
+    if header is None or not header.strip().isascii() or not header.strip().isdigit():
         return None
     count = int(header.strip())
     return count if count <= MAX_QUEUE else None

@@ -71,7 +71,8 @@ KIOSK_STRINGS = {
     "pin_title": _l("Staff PIN"),
     "pin_wrong": _l("Wrong PIN."),
     "pin_none": _l("No staff PIN is set for this tablet. Set one on the tablet page."),
-    "pin_locked": _l("Too many wrong tries. Wait a minute."),
+    # The first lock lasts a minute, each next one twice as long (static/kiosk/staff.js).
+    "pin_locked": _l("Too many wrong tries. The PIN is locked for a while: try again later."),
     "unlock": _l("Unlock"),
     "cancel": _l("Cancel"),
     "staff_title": _l("Tablet settings"),

@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from survey_app import auth, history_text
-from survey_app.auth.permissions import Permission, can
+from survey_app.auth.permissions import Permission, user_can
 from survey_app.config import load_settings
 from survey_app.extensions import babel, configure_sqlite, csrf, db, migrate
 from survey_app.i18n import language_url, select_locale, select_timezone
@@ -32,6 +32,9 @@ def create_app(settings: dict | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)
     _init_extensions(app)
+    from survey_app import bounded
+
+    bounded.init_app(app)  # before the blueprints: their routes use its `int` converter
     _register_blueprints(app)
     from survey_app import code_cache, date_text, limits, security
 
@@ -67,7 +70,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _current_user_can(permission: str) -> bool:
-    return current_user.is_authenticated and can(current_user.role, Permission(permission))
+    return current_user.is_authenticated and user_can(current_user, Permission(permission))
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -30,8 +30,11 @@ DEFAULT_RATE_LIMITS = {
     # Public pages per client address, for each purpose apart (survey, complaint, tracking, QR
     # images and published figures).
     "PUBLIC_PAGES": "300/minute",
-    # Staff sign-in attempts per client address (accounts also lock themselves).
+    # Staff sign-in attempts per client address; failed ones per username and address, and per
+    # username from anywhere (survey_app/auth/sign_in_throttle.py: a known browser is exempt).
     "SIGN_IN": "30/minute",
+    "SIGN_IN_NAME_ADDRESS": "5 per 15 minutes",
+    "SIGN_IN_NAME": "20 per hour",
     # API calls per key, and per client address whatever key it shows (made-up keys included).
     "API_KEY": "600/minute",
     "API_CLIENT": "1200/minute",

@@ -23,11 +23,14 @@ def init_app(app) -> None:
     def render_http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        # The error's own headers (Allow of a 405, as RFC 9110 requires; WWW-Authenticate)
+        # are kept; its Content-Type is ours.
+        headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
         if request.path.startswith(API_PREFIX):
             # Routing errors (unknown path, wrong method) never reach the API blueprint's handlers.
             body = {"error": error.name.lower().replace(" ", "_"), "message": error.description}
-            return jsonify(body), error.code
-        return render_template("errors/error.html", error=error), error.code
+            return jsonify(body), error.code, headers
+        return render_template("errors/error.html", error=error), error.code, headers
 
     for error_class in DATABASE_DOWN:
         app.register_error_handler(error_class, database_unavailable)

@@ -80,6 +80,19 @@ def device_or_client() -> str:
     return f"device:{prefix}" if prefix else f"client:{client_address()}"
 
 
+# API endpoints anyone may call without a key or a device token.
+OPEN_API_ENDPOINTS = frozenset({"api.show_openapi", "kiosk_api.pair_device"})
+
+
+def without_credentials() -> bool:
+    """A call to the API that shows no key or token at all: it is answered 401 at once, without
+    a database query, and the documented order (401 before 429) holds even for a limited
+    address. A wrong key or token is counted, so guessing keys is still limited."""
+    if request.blueprint not in ("api", "kiosk_api") or request.endpoint in OPEN_API_ENDPOINTS:
+        return False
+    return not request.headers.get("Authorization") and not request.headers.get("X-Api-Key")
+
+
 def _setting(name: str) -> Callable[[], str]:
     return lambda: current_app.config["SURVEY_RATELIMITS"][name]
 
@@ -141,6 +154,7 @@ def init_app(app: Flask) -> None:
     )
     # Read on each request, so a test can switch the limits on for one app.
     limiter.request_filter(lambda: not current_app.config["SURVEY_RATELIMIT_ENABLED"])
+    limiter.request_filter(without_credentials)
     limiter.init_app(app)
     for rule in RULES:
         if rule.blueprint in app.blueprints:

@@ -9,6 +9,8 @@ from flask import Flask, current_app, request
 from flask import Request as FlaskRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from survey_app.json_depth import refuse_deep_json
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -45,6 +47,12 @@ class Request(FlaskRequest):
     @max_content_length.setter
     def max_content_length(self, value: int | None) -> None:
         self._max_content_length = value
+
+    def get_json(self, force=False, silent=False, cache=True):
+        """Even a caller that asked for silence gets a 400 for a body nested too deep."""
+        if force or self.is_json:
+            refuse_deep_json(self.get_data(cache=cache))
+        return super().get_json(force=force, silent=silent, cache=cache)
 
 
 def init_app(app: Flask) -> None:

@@ -43,3 +43,9 @@ def one(model, code: str):
 
 def events(action: str) -> list[AuditEvent]:
     return list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def sign_out(client):
+    """Press the sign-out button of the staff header."""
+    token = hidden_fields(parse(client.get("/quan-tri/")).select_one(".who form"))["csrf_token"]
+    return client.post("/dang-xuat", data={"csrf_token": token})

@@ -105,17 +105,6 @@ def test_a_province_administrator_sees_the_accounts_of_every_commune(client, tre
     assert usernames == {"admin-tinh", "quanly-a", "quanly-b"}
 
 
-def test_the_list_shows_a_locked_account(client, tree, admin_a):
-    user = make_user(unit=tree[1], username="bi-khoa")
-    for _ in range(5):
-        sign_in(client.application.test_client(), user, password="sai mật khẩu rồi")
-
-    page = parse(client.get("/quan-tri/nguoi-dung"))
-
-    assert page.select_one("#user-bi-khoa .locked") is not None
-    assert page.select_one("#user-admin-a .locked") is None
-
-
 def test_an_account_of_another_commune_is_not_found(client, tree, admin_a):
     other = make_user(unit=tree[2], username="quanly-b")
     for path in ("sua", "mat-khau"):
@@ -273,15 +262,6 @@ def test_after_choosing_a_new_password_the_user_works_normally(client, tree, adm
 
     assert user_client.get("/quan-tri/").status_code == 200
     assert not stored("quanly-a").must_change_password
-
-
-def test_a_reset_lifts_a_lock(client, tree, admin_a):
-    user = make_user(unit=tree[1], username="quanly-a")
-    for _ in range(5):
-        sign_in(client.application.test_client(), user, password="sai mật khẩu rồi")
-    data = {"password": TEMPORARY_PASSWORD, "confirm": TEMPORARY_PASSWORD}
-    post_form(client, "/quan-tri/nguoi-dung/quanly-a/mat-khau", data)
-    assert stored("quanly-a").locked_until is None
 
 
 def test_deactivation_ends_the_sessions_and_reactivation_lets_the_user_back(

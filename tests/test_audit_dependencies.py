@@ -77,7 +77,7 @@ def test_a_withdrawn_advisory_does_not_count(capsys):
 def test_an_older_release_is_named_as_not_audited_with_the_latest(capsys):
     fetch = pages(numpy=project("2.5.5"))
     verdict, out = run({"numpy": "2.4.6"}, [not_reached("numpy", "2.4.6")], fetch, capsys)
-    assert verdict == 0
+    assert verdict == audit_script.NOT_AUDITED
     assert "NOT AUDITED: numpy 2.4.6: not the latest release (2.5.5)" in out
     assert "0 vulnerable, 1 NOT AUDITED" in out
 
@@ -85,7 +85,8 @@ def test_an_older_release_is_named_as_not_audited_with_the_latest(capsys):
 def test_an_advisory_of_a_newer_release_says_nothing_about_the_pinned_one(capsys):
     fetch = pages(numpy=project("2.5.5", ADVISORY))
     verdict, out = run({"numpy": "2.4.6"}, [not_reached("numpy", "2.4.6")], fetch, capsys)
-    assert verdict == 0 and "VULNERABLE" not in out and "NOT AUDITED: numpy 2.4.6" in out
+    assert verdict == audit_script.NOT_AUDITED
+    assert "VULNERABLE" not in out and "NOT AUDITED: numpy 2.4.6" in out
 
 
 @pytest.mark.parametrize("fetch", [pages(numpy=project("2.5.5")), pages()])
@@ -98,7 +99,7 @@ def test_audit_required_makes_any_package_not_audited_fatal(fetch, capsys):
 
 def test_a_project_page_out_of_reach_is_said(capsys):
     verdict, out = run({"pypdf": "7.1.0"}, [not_reached("pypdf", "7.1.0")], pages(), capsys)
-    assert verdict == 0
+    assert verdict == audit_script.NOT_AUDITED
     assert "NOT AUDITED: pypdf 7.1.0: neither pip-audit nor PyPI's project page answered" in out
 
 
@@ -106,7 +107,7 @@ def test_without_any_pip_audit_report_every_pin_goes_to_the_project_pages(capsys
     pins = {"flask": "3.1.3", "python-dateutil": "2.9.0.post0"}
     fetch = pages(flask=project("3.1.3"), python_dateutil=project("4.0.0"))
     verdict, out = run(pins, None, fetch, capsys)
-    assert verdict == 0
+    assert verdict == audit_script.NOT_AUDITED
     assert "1 packages audited (0 by pip-audit, 1 by PyPI's project page)" in out
     assert "NOT AUDITED: python-dateutil 2.9.0.post0" in out
 
@@ -121,3 +122,18 @@ def test_a_package_skipped_for_another_reason_fails(capsys):
 def test_freeze_lines_are_read_by_canonical_name():
     text = "Flask==3.1.3\njsonschema_rs==0.60.3\n# a comment\nmylib @ file:///tmp/mylib\n"
     assert audit_script.parse_freeze(text) == {"flask": "3.1.3", "jsonschema-rs": "0.60.3"}
+
+
+def test_with_every_service_out_of_reach_it_says_nothing_was_audited_and_does_not_pass(capsys):
+    pins = {"flask": "3.1.3", "jinja2": "3.1.6"}
+    report = [not_reached("flask", "3.1.3"), not_reached("jinja2", "3.1.6")]
+    verdict, out = run(pins, report, pages(), capsys)
+    assert verdict == audit_script.NOT_AUDITED != 0
+    assert "NOTHING WAS AUDITED" in out and "NOT A PASS" in out
+    assert "0 packages audited" in out and "2 NOT AUDITED" in out
+
+
+def test_ci_treats_an_audit_not_done_as_a_warning_not_a_pass():
+    run_script = (SCRIPT.parent / "run").read_text()
+    assert "audit_dependencies.py || audit_status=$?" in run_script
+    assert 'if [ "$audit_status" -eq 2 ]' in run_script and "NOT done in full" in run_script

@@ -138,7 +138,10 @@ def test_demo_command_reuses_the_data_and_prints_links_that_open_the_survey(
         "SURVEY_ENV": "development",
         "FLASK_RUN_FROM_CLI": None,  # FlaskGroup sets it; CliRunner restores it afterwards
     }
-    result = CliRunner().invoke(main, ["demo", "--no-serve", "--port", "5123"], env=env)
+    # A PostgreSQL test database is refused without the flag (tests/test_demo_guard.py).
+    forced = [] if database_url.startswith("sqlite") else ["--allow-published-passwords"]
+    command = ["demo", "--no-serve", "--port", "5123", *forced]
+    result = CliRunner().invoke(main, command, env=env)
     assert result.exit_code == 0, result.output
     assert "already there" in result.output
     assert f"Responses in the demo units: {demo.responses}" in result.output

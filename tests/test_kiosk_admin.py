@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from survey_app.extensions import db
 from survey_app.models import AuditEvent, Kiosk, Role
-from survey_app.services.kiosks import add_kiosk, pin_digest
+from survey_app.services.kiosk_pin import pin_digest
+from survey_app.services.kiosks import add_kiosk
 from survey_app.services.org_admin import set_active
 from tests.api_links import PUBLIC_URL
 from tests.builders import make_counter, make_officer, make_user
@@ -130,8 +131,8 @@ def test_settings_are_saved_audited_and_reach_the_tablet(client, manager, counte
         time(11, 30),
         "en",
     )
-    salt, digest = kiosk.staff_pin_hash.split("$")
-    assert digest == pin_digest(salt, "123456")
+    _, iterations, salt, digest = kiosk.staff_pin_hash.split("$")
+    assert digest == pin_digest("123456", salt, int(iterations))
     [event] = events("kiosk.settings")
     assert event.details["fixed_officer"] == "CB-LAN" and event.details["staff_pin"] == "set"
     assert "123456" not in str(event.details)

@@ -124,8 +124,9 @@ def test_the_staff_pin_can_be_checked_offline_and_only_so(client, counter):
     kiosk, token = paired_kiosk(counter.unit, counter=counter)
     update_kiosk_settings(kiosk, settings(staff_pin="4821"), by=None)
     pin = read_config(client, token)["staff_pin"]
-    assert pin["sha256"] == hashlib.sha256((pin["salt"] + "4821").encode()).hexdigest()
-    assert pin["sha256"] != hashlib.sha256((pin["salt"] + "4822").encode()).hexdigest()
+    salt, rounds = pin["salt"].encode(), pin["iterations"]
+    assert pin["hash"] == hashlib.pbkdf2_hmac("sha256", b"4821", salt, rounds).hex()
+    assert pin["hash"] != hashlib.pbkdf2_hmac("sha256", b"4822", salt, rounds).hex()
     assert "4821" not in kiosk.staff_pin_hash
     update_kiosk_settings(kiosk, settings(clear_pin=True), by=None)
     assert read_config(client, token)["staff_pin"] is None

@@ -50,6 +50,7 @@ def rating_answers(client, counter, app, monkeypatch) -> dict:
         "201": send(client, token, body),
         "201 ticket": send(client, token, rating(answers={"CHUNG": 1}, callback=callback)),
         "200": send(client, token, body),
+        "409": send(client, token, body | {"comment": "Một nội dung khác"}),
         "400": client.post("/api/v1/responses", data="{", headers=headers),
         "401": send(client, "kt_wrong_token", body),
         "422": send(client, token, rating(answers={"TC": 9})),

@@ -243,11 +243,10 @@ def test_a_callback_sent_again_files_no_second_ticket(client, place):
 def test_two_racing_copies_of_a_callback_store_one_rating_and_one_ticket(place, monkeypatch):
     """The second copy checked before the first one committed: the unique keys decide."""
     kiosk = find_live_kiosk(place["token"])
-    first = kiosk_ratings.submit_kiosk_rating(kiosk, _rating_of(callback_rating()))
+    body = callback_rating()  # two copies of one rating: the same content
+    first = kiosk_ratings.submit_kiosk_rating(kiosk, _rating_of(body))
     monkeypatch.setattr(kiosk_ratings, "get_response_by_ref", lambda unit_id, ref: None)
-    second = kiosk_ratings.submit_kiosk_rating(
-        kiosk, _rating_of(callback_rating(id=first.response.client_ref))
-    )
+    second = kiosk_ratings.submit_kiosk_rating(kiosk, _rating_of(body))
     assert (first.created, second.created) == (True, False)
     assert second.response.id == first.response.id and second.ticket is None
     assert len(stored_tickets()) == 1 and len(stored_responses()) == 1

@@ -30,6 +30,7 @@ def test_the_wheel_carries_every_resource(tmp_path):
         "survey_app/migrations/versions/0002_load_instruments.py",
         "survey_app/data/instruments/sipas-2023.json",
         "survey_app/data/demo.json",
+        "survey_app/data/common_passwords_vi.txt",
         "survey_app/static/fonts/DejaVuSans.ttf",
         "survey_app/static/img/favicon.ico",
         "survey_app/static/js/char-count.js",

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from survey_app.extensions import db
 from survey_app.models import AuditEvent, Role, utcnow
-from survey_app.services.accounts import LOCK_MINUTES, MAX_FAILED_SIGN_INS
 from tests.builders import make_user
 from tests.staff_pages import sign_in
 from tests.survey_pages import hidden_fields, parse
@@ -38,20 +37,6 @@ def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(client)
         parse(unknown).select_one(".summary li").get_text()
         == parse(response).select_one(".summary li").get_text()
     )
-
-
-def test_repeated_failures_lock_the_account_for_a_while(client):
-    user = make_user()
-    for _ in range(MAX_FAILED_SIGN_INS):
-        sign_in(client, user, password="sai mật khẩu rồi")
-    locked = sign_in(client, user)  # even the right password is refused now
-    assert locked.status_code == 422
-    assert "Đăng nhập sai quá nhiều lần" in parse(locked).select_one(".summary").get_text()
-    db.session.refresh(user)
-    assert user.locked_until > utcnow() + timedelta(minutes=LOCK_MINUTES - 1)
-    user.locked_until = utcnow() - timedelta(seconds=1)
-    db.session.commit()
-    assert sign_in(client, user).status_code == 302
 
 
 def test_an_inactive_account_cannot_sign_in(client):

@@ -2,26 +2,42 @@
 // panel shows the queue and offers sync, leaving full screen and unpairing.
 
 import { $, renderKeys, showScreen, typeInto } from "./dom.js";
-import { device, queue } from "./store.js";
+import { device, pinLock, queue } from "./store.js";
 
 const HOLD_MS = 3000;
 const MAX_TRIES = 5;
 const LOCK_MS = 60 * 1000;
+const MAX_LOCK_MS = 60 * 60 * 1000;
 const DIGITS = [..."1234567890"];
 
 const hex = (buffer) => [...new Uint8Array(buffer)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 
-// The server sends sha256(salt + PIN); the PIN itself never leaves the office's admin page.
+// The server sends a slow PBKDF2 hash of the PIN (survey_app/services/kiosk_pin.py); the PIN
+// itself never leaves the office's admin page.
 async function pinMatches(pin, staffPin) {
   if (!globalThis.crypto?.subtle) return false;
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(staffPin.salt + pin));
-  return hex(digest) === staffPin.sha256.toLowerCase();
+  const encode = (text) => new TextEncoder().encode(text);
+  const key = await crypto.subtle.importKey("raw", encode(pin), "PBKDF2", false, ["deriveBits"]);
+  const params = { name: "PBKDF2", hash: "SHA-256", salt: encode(staffPin.salt), iterations: staffPin.iterations };
+  return hex(await crypto.subtle.deriveBits(params, key, 256)) === staffPin.hash;
+}
+
+// Wrong tries survive a reload: after MAX_TRIES the PIN is refused for a minute, and each
+// further lock lasts twice as long (up to an hour) until the right PIN is typed.
+function countWrongTry() {
+  const lock = pinLock.read();
+  lock.tries += 1;
+  if (lock.tries >= MAX_TRIES) {
+    lock.locks += 1;
+    lock.until = Date.now() + Math.min(LOCK_MS * 2 ** (lock.locks - 1), MAX_LOCK_MS);
+    lock.tries = 0;
+  }
+  pinLock.write(lock);
+  return lock.until > Date.now();
 }
 
 export function initStaff(kiosk) {
   let holdTimer = null;
-  let tries = 0;
-  let lockedUntil = 0;
   let unpairArmed = false;
   const corner = $("staff-corner");
   const cancelHold = () => clearTimeout(holdTimer);
@@ -48,18 +64,16 @@ export function initStaff(kiosk) {
     const pin = $("pin").value;
     $("pin").value = "";
     if (!staffPin) return;
-    if (Date.now() < lockedUntil) {
+    if (Date.now() < pinLock.read().until) {
       $("pin-status").textContent = kiosk.strings().pin_locked;
       return;
     }
     if (await pinMatches(pin, staffPin)) {
-      tries = 0;
+      pinLock.clear();
       openPanel();
       return;
     }
-    tries += 1;
-    if (tries >= MAX_TRIES) [tries, lockedUntil] = [0, Date.now() + LOCK_MS];
-    $("pin-status").textContent = kiosk.strings()[lockedUntil > Date.now() ? "pin_locked" : "pin_wrong"];
+    $("pin-status").textContent = kiosk.strings()[countWrongTry() ? "pin_locked" : "pin_wrong"];
   });
 
   function openPanel() {

@@ -25,6 +25,14 @@ export const device = {
   },
 };
 
+// Wrong staff PINs typed on this tablet (static/kiosk/staff.js): kept across reloads.
+const PIN_LOCK = "kiosk.pinLock";
+export const pinLock = {
+  read: () => ({ tries: 0, locks: 0, until: 0, ...JSON.parse(localStorage.getItem(PIN_LOCK) || "{}") }),
+  write: (lock) => localStorage.setItem(PIN_LOCK, JSON.stringify(lock)),
+  clear: () => localStorage.removeItem(PIN_LOCK),
+};
+
 let opening = null;
 
 function open() {

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from survey_app.auth.permissions import can
+from survey_app.auth.permissions import user_can
 from survey_app.auth.scope import current_scope
 from survey_app.extensions import db
 from survey_app.models import (
@@ -66,7 +66,7 @@ def check_staff_access():
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
     view = current_app.view_functions[request.endpoint]
     permission = getattr(view, "required_permission", None)
-    if permission is None or not can(current_user.role, permission):
+    if permission is None or not user_can(current_user, permission):
         abort(403)
     _load_url_objects(request.view_args)
     return None

@@ -38,8 +38,20 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
+# The same for the whole country: only administrators of a top unit (the province, or the
+# national level) change them; an administrator of a commune would change every unit's deadlines.
+NATIONAL_PERMISSIONS = frozenset({Permission.MANAGE_CALENDAR, Permission.MANAGE_CATALOGUE})
+
+
 def can(role: Role, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS[role]
+
+
+def user_can(user, permission: Permission) -> bool:
+    """What the user's role grants, national data only to users of a unit without a parent."""
+    if permission in NATIONAL_PERMISSIONS and user.unit.parent_id is not None:
+        return False
+    return can(user.role, permission)
 
 
 def needs(permission: Permission) -> Callable:

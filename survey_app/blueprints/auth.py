@@ -2,20 +2,18 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from forms.accounts import ChangePasswordForm
 from forms.auth import SignInForm
+from survey_app.auth import sign_in_throttle
+from survey_app.auth.sessions import start_session
+from survey_app.auth.sign_in_throttle import TooManyAttempts
 from survey_app.services import accounts
-from survey_app.services.accounts import (
-    AccountLocked,
-    InvalidAccount,
-    SignInRefused,
-    authenticate,
-)
+from survey_app.services.accounts import InvalidAccount, SignInRefused, authenticate
 
 bp = Blueprint("auth", __name__)
 
@@ -26,27 +24,33 @@ def sign_in():
         return redirect(url_for("staff.show_home"))
     form = SignInForm()
     if form.validate_on_submit():
+        username = form.username.data
         try:
-            user = authenticate(form.username.data, form.password.data)
-        except AccountLocked as locked:
+            sign_in_throttle.check_attempt(username)
+            user = authenticate(username, form.password.data)
+        except TooManyAttempts as refused:
             form.form_errors.append(
                 _(
                     "Too many failed attempts. Try again after %(time)s.",
-                    time=format_time(locked.until, "short"),
+                    time=format_time(refused.until, "short"),
                 )
             )
         except SignInRefused as refused:
+            sign_in_throttle.count_failure(username)
             form.form_errors.append(str(refused))
         else:
-            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME of inactivity
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            start_session(user)
+            response = redirect(_safe_next(request.args.get("next")))
+            sign_in_throttle.remember_browser(response, user.username)
+            return response
     status = 422 if form.is_submitted() else 200
     return render_template("auth/sign_in.html", form=form), status
 
 
 @bp.post("/dang-xuat")
 def sign_out():
+    if current_user.is_authenticated:
+        accounts.sign_out(current_user._get_current_object())
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for(".sign_in"))
@@ -84,7 +88,7 @@ def change_password():
         except InvalidAccount as problem:
             form[problem.field].errors = [*form[problem.field].errors, str(problem)]
         else:
-            login_user(user)  # this session carries the new token; the others end
+            start_session(user)  # this session carries the new token; the others end
             flash(_("Your password was changed. Other sessions were signed out."), "success")
             return redirect(url_for("staff.show_home"))
     status = 422 if form.is_submitted() else 200

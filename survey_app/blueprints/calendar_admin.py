@@ -26,7 +26,10 @@ guard_staff_blueprint(bp)
 @needs(Permission.MANAGE_CALENDAR)
 def show_calendar():
     calendar = WorkCalendar()
-    year = request.args.get("nam", type=int) or _this_year(calendar)
+    raw = request.args.get("nam", "")
+    if raw and not (raw.isascii() and raw.isdigit() and len(raw) == 4):
+        abort(404)  # 2 ** 64 included, which no date can hold
+    year = int(raw) if raw else _this_year(calendar)
     if not 1990 <= year <= 2100:
         abort(404)
     return _page(calendar, year, OverrideForm(formdata=None))

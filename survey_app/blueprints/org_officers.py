@@ -85,7 +85,9 @@ def show_officer_photo(officer):
         max_age=3600,
         etag=officer.photo_path,
     )
-    response.cache_control.private = True  # a face is not for shared caches
+    # A face is not for shared caches: send_file made it public, this makes it private only.
+    response.cache_control.public = False
+    response.cache_control.private = True
     return response
 
 

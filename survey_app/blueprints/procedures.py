@@ -17,6 +17,7 @@ from forms.procedures import (
 )
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
+from survey_app.bounded import page_number
 from survey_app.services import procedures as catalogue
 from survey_app.services.errors import DomainError
 from survey_app.services.org_admin import InvalidChange
@@ -34,7 +35,7 @@ def list_procedures():
     page = catalogue.list_procedures(
         search=search.q.data or "",
         field=search.field.data or "",
-        page=search.page.data or 1,
+        page=page_number(),
     )
     return render_template("procedures/list.html", search=search, page=page)
 

@@ -7,6 +7,7 @@ from survey_app.auth.permissions import Permission, needs
 from survey_app.blueprints.tickets import bp
 from survey_app.extensions import db
 from survey_app.models import TicketAttachment
+from survey_app.services.file_names import download_name
 from survey_app.services.ticket_files import attachment_path
 
 
@@ -23,6 +24,6 @@ def download_attachment(ticket, attachment_id: int):
         path,
         mimetype=attachment.content_type,
         as_attachment=True,  # never rendered inline: a citizen's file is not our page
-        download_name=attachment.original_name,
+        download_name=download_name(attachment.original_name, attachment.content_type),
         max_age=0,
     )

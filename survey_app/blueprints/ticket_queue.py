@@ -10,6 +10,7 @@ from forms.tickets import SEARCH_MAX_LENGTH, QueueFilterForm
 from survey_app.auth.permissions import Permission, needs
 from survey_app.auth.scope import current_scope
 from survey_app.blueprints.tickets import bp, owned_choices
+from survey_app.bounded import id_or_none
 from survey_app.labels import TICKET_STATUS_LABELS
 from survey_app.models import Counter, Officer, TicketStatus, utcnow
 from survey_app.workdays import WorkCalendar
@@ -23,8 +24,8 @@ def list_tickets():
     form.validate()  # shows what is wrong with the search; the queue still opens
     chosen = QueueFilter(
         status=_status_or_none(form.status.data),
-        counter_id=_id_or_none(form.counter.data),
-        officer_id=_id_or_none(form.officer.data),
+        counter_id=id_or_none(form.counter.data),
+        officer_id=id_or_none(form.officer.data),
         search=(form.q.data or "")[:SEARCH_MAX_LENGTH],
     )
     try:
@@ -65,6 +66,3 @@ def _offer_filters(form: QueueFilterForm) -> None:
 def _status_or_none(raw: str | None) -> TicketStatus | None:
     return TicketStatus(raw) if raw in set(TicketStatus) else None
 
-
-def _id_or_none(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None

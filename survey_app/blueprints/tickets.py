@@ -21,6 +21,7 @@ from forms.tickets import (
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, can, needs
 from survey_app.auth.scope import current_scope
+from survey_app.bounded import id_or_none
 from survey_app.collation import person_key, vi_key
 from survey_app.extensions import db
 from survey_app.models import (
@@ -86,7 +87,7 @@ def show_ticket(ticket: Ticket):
 @needs(Permission.HANDLE_COMPLAINTS)
 def assign_ticket(ticket: Ticket):
     def run(form):
-        assignee = db.session.get(User, int(form.assignee.data))
+        assignee = db.session.get(User, int(form.assignee.data))  # one of the choices
         handling.assign_ticket(ticket, assignee, actor=_me())
 
     return _act(ticket, "assign", run, _("The ticket was assigned."))
@@ -237,7 +238,7 @@ def _entry_request(form: StaffTicketForm) -> TicketRequest:
 
 def _in_scope(model, raw: str | None):
     """An id from a form is trusted only inside the user's units."""
-    found = db.session.get(model, int(raw)) if raw and raw.isdigit() else None
+    found = db.session.get(model, number) if (number := id_or_none(raw)) else None
     if found is None:
         return None
     unit_id = found.id if model is Unit else found.unit_id

@@ -18,6 +18,7 @@ from survey_app import queries
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
 from survey_app.auth.scope import current_scope
+from survey_app.bounded import page_number
 from survey_app.collation import person_key, vi_key
 from survey_app.extensions import db
 from survey_app.labels import AUDIT_DEVICE_ACTORS
@@ -130,7 +131,7 @@ def show_audit_log():
         .where(query)
         .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.unit))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=AUDIT_PAGE_SIZE,
         error_out=False,
     )
@@ -196,9 +197,12 @@ def _render_form(template: str, form, **context):
 
 
 def _visible_events() -> sa.ColumnElement[bool]:
-    """Events of units in scope; events tied to no unit (the procedures catalogue) only for
-    administrators of a top unit, who administer everything."""
-    in_scope = AuditEvent.unit_id.in_(current_scope().unit_ids)
+    """Events of units in scope, and every change the user made themself; events tied to no
+    unit (national data: the catalogue, the calendar) only for administrators of a top unit,
+    who administer everything."""
+    in_scope = AuditEvent.unit_id.in_(current_scope().unit_ids) | (
+        AuditEvent.actor_id == current_user.id
+    )
     if current_user.unit.parent_id is None:
         return in_scope | AuditEvent.unit_id.is_(None)
     return in_scope

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from survey_app.cli import demo_guard
 from survey_app.config import ConfigError
 
 HOST = "127.0.0.1"
@@ -14,7 +15,10 @@ HOST = "127.0.0.1"
 @click.command("demo")
 @click.option("--port", default=5000, show_default=True, help="Port to serve on (127.0.0.1).")
 @click.option("--no-serve", is_flag=True, help="Prepare the data and print the codes only.")
-def demo_command(port: int, no_serve: bool) -> None:
+@click.option(
+    demo_guard.ALLOW_FLAG, "allow_published_passwords", is_flag=True, help=demo_guard.ALLOW_HELP
+)
+def demo_command(port: int, no_serve: bool, allow_published_passwords: bool) -> None:
     """Load a realistic demo (one province centre, two communes) and serve it locally."""
     from flask_migrate import upgrade
     from werkzeug.serving import run_simple
@@ -26,6 +30,8 @@ def demo_command(port: int, no_serve: bool) -> None:
 
     base_url = f"http://{HOST}:{port}"
     app = _demo_app(base_url)
+    if not allow_published_passwords and (reason := demo_guard.refusal(app)):
+        raise click.ClickException(demo_guard.message(reason))
     with app.app_context():
         upgrade()
         today = datetime.now(ZoneInfo(app.config["SURVEY_TIMEZONE"])).date()

@@ -1,34 +1,26 @@
 """Staff accounts: creation, sign-in with throttling, passwords, administration."""
 
 import re
-import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from survey_app.auth.sessions import end_sessions, new_session_token
 from survey_app.extensions import db
 from survey_app.models import Officer, Role, Unit, User, utcnow
 from survey_app.services.audit import record_change
 from survey_app.services.errors import DomainError
+from survey_app.services.password_strength import weakness
 
 MIN_PASSWORD_LENGTH = 10
-MAX_FAILED_SIGN_INS = 5
-LOCK_MINUTES = 15
 # Checked when the username is unknown, so both cases take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 class SignInRefused(DomainError):
     """Wrong username or password (the message never says which)."""
-
-
-class AccountLocked(DomainError):
-    def __init__(self, until: datetime):
-        super().__init__(str(_l("Too many failed attempts. Try again later.")))
-        self.until = until
 
 
 class InvalidAccount(DomainError):
@@ -39,14 +31,11 @@ class InvalidAccount(DomainError):
         self.field = field
 
 
-def new_session_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def password_problem(password: str) -> str | None:
+def password_problem(password: str, *, username: str = "", full_name: str = "") -> str | None:
+    """Too short, too common or too guessable (services/password_strength.py), in words."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return str(_l("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))
-    return None
+    return weakness(password, username=username, full_name=full_name)
 
 
 def create_user(
@@ -64,7 +53,7 @@ def create_user(
         full_name=full_name, email=email, role=role, unit=unit, officer=officer
     )
     check_new_account(username, details)
-    if problem := password_problem(password):
+    if problem := password_problem(password, username=username, full_name=full_name):
         raise InvalidAccount("password", problem)
     user = User(
         username=username.strip().lower(),
@@ -84,27 +73,17 @@ def create_user(
 
 
 def authenticate(username: str, password: str) -> User:
-    """The user, if the password is right and the account is neither locked nor inactive."""
+    """The user, if the password is right and the account active. A password is checked in
+    every case, so an unknown name takes as long as a known one. Guessing is slowed down by
+    survey_app/auth/sign_in_throttle.py, never by locking the account: anyone could lock
+    anyone out."""
     user = db.session.scalar(sa.select(User).where(User.username == username.strip().lower()))
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+    right = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not right or not user.active:
         raise SignInRefused(str(_l("The username or password is not correct.")))
-    now = utcnow()
-    if user.locked_until and user.locked_until > now:
-        raise AccountLocked(user.locked_until)
-    if not check_password_hash(user.password_hash, password) or not user.active:
-        _count_failure(user, now)
-        raise SignInRefused(str(_l("The username or password is not correct.")))
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    user.last_login_at = utcnow()
     db.session.commit()
     return user
-
-
-def _count_failure(user: User, now: datetime) -> None:
-    user.failed_logins += 1
-    if user.failed_logins >= MAX_FAILED_SIGN_INS:
-        user.failed_logins, user.locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)
-    db.session.commit()
 
 
 # Administration: accounts opened and changed by administrators (or the command line).
@@ -159,8 +138,8 @@ def update_user(user: User, details: AccountDetails, *, by: User | None) -> User
     changes = _changes(user, details)
     if not changes:
         return user
-    if user.active and not details.active:
-        user.session_token = new_session_token()
+    if _ends_sessions(user, details):
+        end_sessions(user)
     user.full_name, user.email = details.full_name.strip(), details.email or None
     user.role, user.unit, user.officer = details.role, details.unit, details.officer
     user.active = details.active
@@ -173,26 +152,27 @@ def deactivate_user(user: User, *, by: User | None) -> None:
     """The person can no longer sign in and every open session of theirs ends."""
     if by is not None and user.id == by.id:
         raise InvalidAccount("active", _own_deactivation_message())
-    user.active, user.session_token = False, new_session_token()
+    user.active = False
+    end_sessions(user)
     record_change("user.deactivate", user)
     db.session.commit()
 
 
 def reactivate_user(user: User) -> None:
     """Sessions of before the deactivation stay ended: that changed the session token."""
-    user.active, user.failed_logins, user.locked_until = True, 0, None
+    user.active = True
     record_change("user.reactivate", user)
     db.session.commit()
 
 
 def reset_password(user: User, temporary_password: str) -> None:
-    """An administrator sets a temporary password: it ends every session of the user, lifts a
-    lock, and only opens the page where they choose their own."""
-    if problem := password_problem(temporary_password):
+    """An administrator sets a temporary password: it ends every session of the user and
+    only opens the page where they choose their own."""
+    if problem := password_problem(temporary_password, **_personal(user)):
         raise InvalidAccount("password", problem)
     user.password_hash = generate_password_hash(temporary_password)
-    user.session_token, user.must_change_password = new_session_token(), True
-    user.failed_logins, user.locked_until = 0, None
+    user.must_change_password = True
+    end_sessions(user)
     record_change("user.reset_password", user)
     db.session.commit()
 
@@ -201,15 +181,32 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     """The user's own change; every other session of theirs ends (a new session token)."""
     if not check_password_hash(user.password_hash, current_password):
         raise InvalidAccount("current_password", str(_l("Your current password is not correct.")))
-    if problem := password_problem(new_password):
+    if problem := password_problem(new_password, **_personal(user)):
         raise InvalidAccount("new_password", problem)
     if new_password == current_password:
         message = _l("Choose a password different from the current one.")
         raise InvalidAccount("new_password", str(message))
     user.password_hash = generate_password_hash(new_password)
-    user.session_token, user.must_change_password = new_session_token(), False
+    user.must_change_password = False
+    end_sessions(user)
     record_change("user.change_password", user)
     db.session.commit()
+
+
+def _personal(user: User) -> dict[str, str]:
+    return {"username": user.username, "full_name": user.full_name}
+
+
+def sign_out(user: User) -> None:
+    """Signing out ends every session of the user: a copy of the cookie is worth nothing."""
+    end_sessions(user)
+    db.session.commit()
+
+
+def _ends_sessions(user: User, details: AccountDetails) -> bool:
+    """A deactivation, or a new role or unit: what an open session may do would change."""
+    deactivated = user.active and not details.active
+    return deactivated or details.role is not user.role or details.unit is not user.unit
 
 
 def _check_officer_link(role: Role, unit: Unit, officer: Officer | None, account: User | None):

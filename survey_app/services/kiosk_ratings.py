@@ -37,6 +37,7 @@ from survey_app.services.kiosk_contact import (
     record_contact,
     stage_copy_contact,
 )
+from survey_app.services.kiosk_replay import check_true_repeat
 from survey_app.services.kiosks import WITH_PLACE
 from survey_app.services.responses import (
     Submission,
@@ -101,6 +102,8 @@ def submit_kiosk_rating(
         staged = stage_copy_contact(kiosk, contact)
         db.session.commit()
     remember_kiosk_contact(kiosk, staged)
+    if not result.created:
+        check_true_repeat(result.response, rating)
     return StoredRating(rating.client_ref, result.response, result.created)
 
 
@@ -173,12 +176,14 @@ def _submit_with_callback(
     existing = get_response_by_ref(submission.unit.id, ref)
     if existing is not None:
         db.session.commit()  # the kiosk's last contact
+        check_true_repeat(existing, rating)
         return StoredRating(ref, existing, created=False)
     response = build_response(submission)
     screen_new_response(response, submission)
     opened = open_ticket(_ticket_request(kiosk, submission, response, rating.callback))
     if not opened.created:
         record_contact(kiosk, contact)  # rolled back with the losing copy
+        check_true_repeat(opened.ticket.response, rating)
         return StoredRating(ref, opened.ticket.response, created=False)
     return StoredRating(ref, opened.ticket.response, created=True, ticket=opened.ticket)
 

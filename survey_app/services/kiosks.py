@@ -9,7 +9,6 @@ The pairing code is short enough to type on a tablet (8 characters without 0/O, 
 24 hours and works once; only its hash is stored.
 """
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import time, timedelta
@@ -30,6 +29,7 @@ from survey_app.services.api_keys import (
 )
 from survey_app.services.audit import record_change
 from survey_app.services.errors import DomainError
+from survey_app.services.kiosk_pin import hash_pin
 from survey_app.services.org import CODE_ALPHABET
 from survey_app.services.org_admin import InvalidChange
 
@@ -227,17 +227,6 @@ def _kiosk_with_prefix(prefix: str) -> Kiosk | None:
 def normalise_pairing_code(code: str) -> str:
     """What a person types: any case, with spaces or a dash in the middle."""
     return "".join(c for c in code.upper() if c not in " -")
-
-
-def hash_pin(pin: str) -> str:
-    """`<salt>$<sha256(salt + pin)>`: the tablet checks a PIN offline with the same formula.
-    A short PIN cannot resist a search either way; it only keeps citizens in the kiosk."""
-    salt = secrets.token_hex(16)
-    return f"{salt}${pin_digest(salt, pin)}"
-
-
-def pin_digest(salt: str, pin: str) -> str:
-    return hashlib.sha256((salt + pin).encode()).hexdigest()
 
 
 def _issue_pairing_code(kiosk: Kiosk) -> str:

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from survey_app.csv_cells import restore
 from survey_app.extensions import db
 from survey_app.models import OVERALL_ITEM, Channel, Counter, Instrument, Item, Officer, Unit
 from survey_app.models.response import CLIENT_REF_MAX_LENGTH, COMMENT_MAX_LENGTH
@@ -176,7 +177,7 @@ class RowReader:
             if any(cell.strip() for cell in stray):
                 errors[""] = _("This row has cells outside the named columns.")
         return {
-            name: cells[index].strip() if index < len(cells) else ""
+            name: restore(cells[index].strip()) if index < len(cells) else ""
             for name, index in self.columns.items()
         }
 

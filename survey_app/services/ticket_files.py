@@ -18,10 +18,14 @@ from pypdf import PdfReader
 from survey_app.extensions import db
 from survey_app.models import Ticket, TicketAttachment, TicketEvent, utcnow
 from survey_app.services.errors import InvalidSubmission
+from survey_app.services.file_names import clean_text
 from survey_app.services.tickets import OpenedTicket, TicketRequest, open_ticket, ticket_errors
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_FILES = 3
+# Phones save 12-16 MP photos unless set to a special high-resolution mode; 40 MP is well past
+# that and keeps a decoded image under about 160 MB of memory.
+MAX_PIXELS = 40_000_000
 IMAGE_TYPES = {
     "JPEG": ("image/jpeg", ".jpg"),
     "PNG": ("image/png", ".png"),
@@ -56,6 +60,8 @@ def check_uploads(uploads: list[Upload]) -> tuple[list[CheckedFile], str | None]
         name = _shown_name(upload.filename)
         if len(upload.data) > MAX_FILE_BYTES:
             return [], str(_l("%(name)s is larger than 5 MB.", name=name))
+        if _too_many_pixels(upload.data):
+            return [], str(_l("%(name)s has more than 40 megapixels.", name=name))
         kind = file_kind(upload.data)
         if kind is None:
             return [], str(_l("%(name)s is not a JPEG, PNG or WebP picture or a PDF.", name=name))
@@ -81,6 +87,15 @@ def _image_kind(data: bytes) -> tuple[str, str] | None:
     except Exception:  # Pillow raises many kinds for broken or foreign data
         return None
     return IMAGE_TYPES.get(image_format)
+
+
+def _too_many_pixels(data: bytes) -> bool:
+    """Read from the header only, before anything is decoded."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.width * image.height > MAX_PIXELS
+    except Exception:  # not an image: file_kind decides
+        return False
 
 
 def _parses_as_pdf(data: bytes) -> bool:
@@ -132,7 +147,7 @@ def attachment_path(attachment: TicketAttachment) -> Path:
 
 
 def _shown_name(filename: str) -> str:
-    name = Path(filename.replace("\\", "/")).name.strip() or "file"
+    name = clean_text(Path(filename.replace("\\", "/")).name) or "file"
     return name[-ORIGINAL_NAME_MAX_LENGTH:]
 
 

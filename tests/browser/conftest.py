@@ -235,8 +235,10 @@ def _officer_without_account(unit: Unit) -> Officer:
 @contextmanager
 def _running_demo(instance: Path, database_url: str):
     port = _free_port()
+    # A PostgreSQL database is refused without the flag (survey_app/cli/demo_guard.py).
+    forced = [] if database_url.startswith("sqlite") else ["--allow-published-passwords"]
     process = subprocess.Popen(
-        [*_survey_app_command(), "demo", "--port", str(port)],
+        [*_survey_app_command(), "demo", "--port", str(port), *forced],
         cwd=instance,
         env=_demo_environment(instance, database_url),
         stdin=subprocess.DEVNULL,

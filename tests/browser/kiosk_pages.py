@@ -6,6 +6,7 @@ and stands still unless a test moves it, so idle timers fire exactly when a test
 """
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -222,3 +223,16 @@ def evidence(page: Page, name: str) -> None:
     """Screenshots for docs/ only on request (SURVEY_SCREENSHOTS=1)."""
     if os.environ.get("SURVEY_SCREENSHOTS"):
         page.screenshot(path=DOCS / name)
+
+
+def long_press(page: Page, target) -> None:
+    target.hover()
+    page.mouse.down()
+    idle(page, 3)
+    page.mouse.up()
+
+
+def type_pin(page: Page, pin: str) -> None:
+    for digit in pin:
+        page.locator("#pin-keys button", has_text=re.compile(f"^{digit}$")).click()
+    page.locator("#pin-form button[type=submit]").click()

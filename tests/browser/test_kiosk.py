@@ -16,12 +16,14 @@ from tests.browser.kiosk_pages import (
     evidence,
     idle,
     leave_pairing_confirmation,
+    long_press,
     open_at,
     open_kiosk,
     rate,
     screen,
     start,
     tap_face,
+    type_pin,
     wait_for_stored,
     working_morning,
 )
@@ -359,16 +361,3 @@ def test_staff_pin_behind_a_long_press_opens_the_staff_panel(kiosk_tablet, demo,
     expect(screen(page, "staff")).to_be_visible()
     expect(page.locator("#fact-queue")).to_have_text("0")
     expect(page.locator("#fact-version")).to_have_text(re.compile(r"^\d+\.\d+\.\d+\+[0-9a-f]{10}$"))
-
-
-def long_press(page: Page, target) -> None:
-    target.hover()
-    page.mouse.down()
-    idle(page, 3)
-    page.mouse.up()
-
-
-def type_pin(page: Page, pin: str) -> None:
-    for digit in pin:
-        page.locator("#pin-keys button", has_text=re.compile(f"^{digit}$")).click()
-    page.locator("#pin-form button[type=submit]").click()
