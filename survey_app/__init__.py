@@ -72,6 +72,7 @@ def _current_user_can(permission: str) -> bool:
 
 def _register_blueprints(app: Flask) -> None:
     from survey_app.blueprints import (
+        account_links,
         api,
         api_keys,
         auth,
@@ -91,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
         staff,
         survey,
         tickets,
+        user_import,
         users,
     )
 
@@ -99,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
         survey,
         qr,
         auth,
+        account_links,
         staff,
         org,
         procedures,
@@ -107,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
         api,
         officer,
         users,
+        user_import,
         tickets,
         complaints,
         calendar_admin,

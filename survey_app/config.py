@@ -26,6 +26,9 @@ DEFAULT_RATE_LIMITS = {
     "SIGN_IN": "30/minute",
     "SIGN_IN_NAME_ADDRESS": "5 per 15 minutes",
     "SIGN_IN_NAME": "20 per hour",
+    # "Quên mật khẩu?" requests per e-mail address and per account (services/password_reset.py).
+    "RESET_ADDRESS": "5 per hour",
+    "RESET_ACCOUNT": "3 per hour",
     # API calls per key, and per client address whatever key it shows (made-up keys included).
     "API_KEY": "600/minute",
     "API_CLIENT": "1200/minute",

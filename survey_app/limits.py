@@ -96,6 +96,8 @@ RULES = (
     Rule("survey", _setting("PUBLIC_FORM"), form_session, "public-form", ("POST",)),
     Rule("complaints", _setting("PUBLIC_FORM"), form_session, "public-form", ("POST",)),
     Rule("auth", _setting("SIGN_IN"), client_address, "sign-in", ("POST",), "auth.sign_in"),
+    # "Quên mật khẩu?" and the one-time links share the sign-in budget of a client address.
+    Rule("account_links", _setting("SIGN_IN"), client_address, "sign-in", ("POST",)),
     Rule("api", _setting("API_KEY"), api_key_or_client, "api-key"),
     Rule("api", _setting("API_CLIENT"), client_address, "api-client"),
     Rule("kiosk_api", _kiosk_limit, device_or_client, "kiosk-device"),
