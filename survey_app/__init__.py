@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
         report_downloads,  # noqa: F401 (adds its routes to reports.bp)
         reports,
         responses_admin,
+        sso,
         staff,
         survey,
         tickets,
@@ -102,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
         qr,
         auth,
         account_links,
+        sso,
         staff,
         org,
         procedures,

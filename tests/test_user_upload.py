@@ -62,8 +62,8 @@ def test_rows_outside_the_importers_units_or_role_are_refused_with_their_row(
 
     assert response.status_code == 422
     found = errors_by_row(response)
-    assert any(row == "3" and column == "unit_code" for row, column, _ in found)
-    assert any(row == "4" and column == "role" for row, column, _ in found)
+    assert ("3", "unit_code", "Anh/chị chỉ được nhập vào các đơn vị mình quản lý.") in found
+    assert ("4", "role", "Anh/chị chỉ được giao vai trò thấp hơn vai trò của mình.") in found
     assert any(row == "5" and column == "username" for row, column, _ in found)
     assert any(row == "6" and column == "username" for row, column, _ in found)
     assert not any(row == "2" for row, _, _ in found)
