@@ -4,10 +4,11 @@ import pytest
 import sqlalchemy as sa
 
 from survey_app.extensions import db
-from survey_app.models import AuditEvent, Role, User
+from survey_app.models import AuditEvent, Officer, Role, User
 from tests.builders import make_officer, make_unit, make_user
-from tests.org_csv import count, users_csv
+from tests.org_csv import count, csv_text, users_csv
 from tests.smtp_server import body_of, mail_server
+from tests.staff_pages import post_form, sign_in
 
 
 @pytest.fixture
@@ -172,3 +173,31 @@ def test_officers_with_an_email_and_no_account_get_one(app, invoke, province):
     assert account.unit is commune and account.email == "binh@lamdong.gov.vn"
     assert len(box.to("binh@lamdong.gov.vn")) == 1
     assert box.to("co@lamdong.gov.vn") == []
+
+
+def test_the_organisation_csv_and_the_officer_page_carry_an_officers_email(
+    client, invoke, tmp_path, province
+):
+    columns = ["kind", "code", "name", "parent_code", "email"]
+    rows = [
+        {"kind": "officer", "code": "DT-CB01", "name": "Trần Văn Bình", "parent_code": "LD-DT",
+         "email": "binh@lamdong.gov.vn"},
+        {"kind": "unit", "code": "LD-XX", "name": "Xã X", "parent_code": "LD", "email": "x@y.vn"},
+    ]  # fmt: skip
+    path = tmp_path / "to-chuc.csv"
+    path.write_text(csv_text(rows, columns), encoding="utf-8")
+    refused = invoke("import-org", str(path))
+    path.write_text(csv_text(rows[:1], columns), encoding="utf-8")
+    imported = invoke("import-org", str(path))
+
+    assert "row 3, column email" in refused.output
+    assert imported.exit_code == 0, imported.output
+    officer = db.session.scalar(sa.select(Officer).where(Officer.code == "DT-CB01"))
+    assert officer.email == "binh@lamdong.gov.vn"
+
+    sign_in(client, make_user(role=Role.ADMINISTRATOR, unit=province[0]))
+    page = "/quan-tri/cong-chuc/DT-CB01"
+    saved = post_form(client, page, {"full_name": "Trần Văn Bình", "email": "binh2@lamdong.gov.vn"})
+    assert saved.status_code == 303
+    db.session.expire_all()
+    assert officer.email == "binh2@lamdong.gov.vn"
