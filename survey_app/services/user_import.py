@@ -210,6 +210,7 @@ def _apply(account: AccountRow, user: User | None, result: UserImportResult) -> 
             username=account.username,
             password_hash=None,  # set by the person, from the activation link
             session_token=new_session_token(),
+            unit_id=account.unit.id,  # named now: the audit event needs no flush per row
             **_values(account),
         )
         db.session.add(user)
