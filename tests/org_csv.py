@@ -42,7 +42,7 @@ def with_row(code: str, **cells) -> list[dict]:
 
 
 # Accounts in bulk (survey-app import-users, the users page).
-USER_COLUMNS = ["username", "full_name", "email", "role", "unit_code", "officer_code"]
+USER_COLUMNS = ["username", "full_name", "email", "role", "unit_code", "officer_code", "sso_only"]
 
 
 def users_csv(rows: list[dict], *, bom: bool = False) -> str:

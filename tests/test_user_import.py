@@ -201,3 +201,19 @@ def test_the_organisation_csv_and_the_officer_page_carry_an_officers_email(
     assert saved.status_code == 303
     db.session.expire_all()
     assert officer.email == "binh2@lamdong.gov.vn"
+
+
+def test_an_sso_only_account_gets_no_activation_link(app, invoke, write, province):
+    rows = [{"username": "lan.nt", "full_name": "Nguyễn Thị Lan", "email": "lan@lamdong.gov.vn",
+             "role": "manager", "unit_code": "LD-DT", "sso_only": "true"},
+            {"username": "sai", "full_name": "Sai", "role": "manager", "unit_code": "LD-DT",
+             "sso_only": "có"}]  # fmt: skip
+    refused = invoke("import-users", write(rows))
+    with mail_server(app) as box:
+        result = invoke("import-users", write(rows[:1]))
+
+    assert "row 3, column sso_only" in refused.output
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(sa.select(User).where(User.username == "lan.nt"))
+    assert user.sso_only and user.password_hash is None
+    assert box.messages == []

@@ -51,4 +51,6 @@ def _import(form: UserImportForm) -> list[UserImportResult]:
 
 
 def _send_links(results: list[UserImportResult]):
-    return [(user, send_link(user, ACTIVATION)) for result in results for user in result.created]
+    return [
+        (user, send_link(user, ACTIVATION)) for result in results for user in result.to_activate
+    ]

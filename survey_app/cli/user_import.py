@@ -37,13 +37,13 @@ def import_users_command(file: Path | None, unit_code: str | None) -> None:
         raise click.UsageError(_("Give a CSV file, --officers-of UNIT, or both."))
     created = []
     if file is not None:
-        created += _run(lambda: import_users(file)).created
+        created += _run(lambda: import_users(file)).to_activate
     if unit_code is not None:
         unit = get_unit_by_code(unit_code)
         if unit is None:
             message = _("No unit has the code %(code)s.", code=unit_code)
             raise click.BadParameter(message, param_hint="'--officers-of'")
-        created += _run(lambda: apply_accounts(officer_account_rows(unit, None), None)).created
+        created += _run(lambda: apply_accounts(officer_account_rows(unit, None), None)).to_activate
     _send_links(created)
 
 

@@ -1,13 +1,15 @@
 """Staff accounts in bulk from a CSV file (docs/user-import.md): a province goes live in a day.
 
-Columns: username, full_name, role, unit_code (required); email, officer_code (optional).
+Columns: username, full_name, role, unit_code (required); email, officer_code, sso_only
+(optional: `true` for an account that signs in only through the province's single sign-on).
 UTF-8 with or without a byte-order mark; rows numbered as in a spreadsheet (the header is 1).
 
 Rules:
 - idempotent by username: a stored username updates that account (name, e-mail, role, unit,
   officer), never its password or whether it is active; an unchanged row changes nothing;
 - a new account has no password: its activation link goes by e-mail (services/account_links.py)
-  once everything is stored; nobody types or hands over a password;
+  once everything is stored; nobody types or hands over a password (an SSO-only account gets no
+  link: it signs in at the provider);
 - with an acting user (the upload page), every row stays within the user's units and gives a
   role below the user's own, and an account stored outside them is not touched;
 - errors are reported by row and column; with any error nothing is stored.
@@ -39,7 +41,8 @@ from survey_app.services.csv_tables import (
 )
 from survey_app.services.response_rows import RowError
 
-COLUMNS = ("username", "full_name", "email", "role", "unit_code", "officer_code")
+COLUMNS = ("username", "full_name", "email", "role", "unit_code", "officer_code", "sso_only")
+SSO_ONLY_VALUES = {"true": True, "false": False, "": False}
 REQUIRED_COLUMNS = ("username", "full_name", "role", "unit_code")
 OUTCOMES = ("created", "updated", "unchanged")
 # An importer gives only roles below their own (officer and complaint handler are peers).
@@ -51,7 +54,8 @@ EMAIL_MAX_LENGTH = 254
 class UserImportResult:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
     errors: list[RowError] = field(default_factory=list)
-    created: list[User] = field(default_factory=list)
+    # New accounts that get an activation link (not the SSO-only ones).
+    to_activate: list[User] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class AccountRow:
     role: Role
     unit: Unit
     officer: Officer | None
+    sso_only: bool = False
 
 
 def import_users(source: str | os.PathLike | TextIO, *, actor: User | None = None):
@@ -125,9 +130,12 @@ class _UserRows:
         if stored is not None and not self._may_change(stored):
             row.error("username", _("This account belongs outside your units or above your role."))
         officer = self._officer(row, role, unit, stored)
+        sso_only = SSO_ONLY_VALUES.get(row["sso_only"].lower())
+        if sso_only is None:
+            row.error("sso_only", _("Write true or false."))
         if row.errors:
             return None
-        return AccountRow(username, row["full_name"], email, role, unit, officer)
+        return AccountRow(username, row["full_name"], email, role, unit, officer, sso_only)
 
     def _username(self, row: Row) -> str:
         username = row["username"].lower()
@@ -215,7 +223,8 @@ def _apply(account: AccountRow, user: User | None, result: UserImportResult) -> 
         )
         db.session.add(user)
         record_change("user.create", user, {"via": "import", "role": account.role.value})
-        result.created.append(user)
+        if not user.sso_only:  # the others get an activation link
+            result.to_activate.append(user)
         result.counts["created"] += 1
         return
     changes = _changes(user, account)
@@ -237,12 +246,14 @@ def _values(account: AccountRow) -> dict:
         "role": account.role,
         "unit": account.unit,
         "officer": account.officer,
+        "sso_only": account.sso_only,
     }
 
 
 def _changes(user: User, account: AccountRow) -> dict[str, list]:
     before = _described(user.full_name, user.email, user.role, user.unit, user.officer)
-    after = _described(*_values(account).values())
+    before["sso_only"] = user.sso_only
+    after = _described(*list(_values(account).values())[:5]) | {"sso_only": account.sso_only}
     return {name: [before[name], after[name]] for name in before if before[name] != after[name]}
 
 

@@ -53,7 +53,7 @@ def test_a_new_officer_activates_their_account_and_sees_their_page(service, tabl
         officer = make_officer(unit=commune, code="DT-CB01", full_name="Trần Văn Bình")
         officer.email = "binh@ductrong.gov.vn"
         db.session.commit()
-        (user,) = apply_accounts(officer_account_rows(commune, None), None).created
+        (user,) = apply_accounts(officer_account_rows(commune, None), None).to_activate
         assert send_link(user, ACTIVATION).sent
         (mail,) = box.to("binh@ductrong.gov.vn")
         link = next(word for word in body_of(mail).split() if "/tai-khoan/kich-hoat/" in word)
