@@ -12,7 +12,7 @@ from survey_app.models import Role, User
 from tests.builders import make_officer, make_user
 from tests.org_csv import users_csv
 from tests.smtp_server import mail_server
-from tests.staff_pages import sign_in
+from tests.staff_pages import post_form, sign_in
 from tests.survey_pages import parse
 
 PAGE = "/quan-tri/nguoi-dung/nhap"
@@ -117,3 +117,27 @@ def test_an_empty_upload_says_what_to_choose(client, commune_admin):
 
     assert response.status_code == 422
     assert parse(response).select_one(".summary")
+
+
+def new_account(username: str, email: str) -> dict:
+    return {"username": username, "full_name": "Lê Thị Cúc", "email": email,
+            "role": "manager", "unit": "XA-A", "officer": ""}  # fmt: skip
+
+
+def test_a_new_account_without_a_typed_password_gets_an_activation_email(
+    app, client, commune_admin
+):
+    with mail_server(app) as box:
+        response = post_form(client, "/quan-tri/nguoi-dung/moi", new_account("cuc.lt", "cuc@a.vn"))
+
+    assert response.status_code == 302
+    assert len(box.to("cuc@a.vn")) == 1
+    user = db.session.scalar(sa.select(User).where(User.username == "cuc.lt"))
+    assert user.password_hash is None and not user.must_change_password
+
+
+def test_without_a_mail_server_the_new_accounts_link_is_shown_once(client, commune_admin):
+    response = post_form(client, "/quan-tri/nguoi-dung/moi", new_account("cuc.lt", "cuc@a.vn"))
+
+    shown = parse(response).select_one("#unsent-links").get_text()
+    assert "/tai-khoan/kich-hoat/" in shown and "SURVEY_SMTP_HOST" in shown

@@ -6,7 +6,8 @@ nowhere, and the page says why it was not sent.
 
 import io
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from forms.user_import import UserImportForm
@@ -54,3 +55,17 @@ def _send_links(results: list[UserImportResult]):
     return [
         (user, send_link(user, ACTIVATION)) for result in results for user in result.to_activate
     ]
+
+
+def activation_sent(user):
+    """After a new account on the users page: the link went by e-mail, or is shown once."""
+    delivery = send_link(user, ACTIVATION)
+    if delivery.sent:
+        message = _(
+            "Account %(username)s created. The activation link was sent to %(email)s.",
+            username=user.username,
+            email=user.email,
+        )
+        flash(message, "success")
+        return redirect(url_for("users.list_users"))
+    return render_template("users/activation_link.html", account=user, delivery=delivery)

@@ -17,11 +17,16 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.security import generate_password_hash
 
-from survey_app.auth.sessions import end_sessions
+from survey_app.auth.sessions import end_sessions, new_session_token
 from survey_app.extensions import db
 from survey_app.mail import Mail, send_mail
 from survey_app.models import User
-from survey_app.services.accounts import InvalidAccount, password_problem
+from survey_app.services.accounts import (
+    AccountDetails,
+    InvalidAccount,
+    check_new_account,
+    password_problem,
+)
 from survey_app.services.audit import record_change
 from survey_app.services.errors import DomainError
 from survey_app.services.ticket_mail import render_mail
@@ -75,6 +80,25 @@ def user_for_link(purpose: str, token: str) -> User:
         raise InvalidLink(_invalid_message()) from None
     if user is None or not user.active or user.sso_only or fingerprint != _fingerprint(user):
         raise InvalidLink(_invalid_message())
+    return user
+
+
+def open_account_for_activation(username: str, details: AccountDetails) -> User:
+    """A new account without a password: its owner sets one from the activation link."""
+    check_new_account(username, details)
+    user = User(
+        username=username.strip().lower(),
+        full_name=details.full_name.strip(),
+        email=details.email or None,
+        password_hash=None,
+        role=details.role,
+        unit=details.unit,
+        officer=details.officer,
+        session_token=new_session_token(),
+    )
+    db.session.add(user)
+    record_change("user.create", user, {"role": details.role.value, "unit": details.unit.code})
+    db.session.commit()
     return user
 
 
