@@ -34,8 +34,16 @@ def forgot_password():
     return render_template("auth/forgot_password.html", form=form), status
 
 
-@bp.route(f"{LINK_PATHS[ACTIVATION]}<token>", methods=METHODS, defaults={"purpose": ACTIVATION})
-@bp.route(f"{LINK_PATHS[RESET]}<token>", methods=METHODS, defaults={"purpose": RESET})
+@bp.route(f"{LINK_PATHS[ACTIVATION]}<token>", methods=METHODS)
+def activate(token: str):
+    return set_password(ACTIVATION, token)
+
+
+@bp.route(f"{LINK_PATHS[RESET]}<token>", methods=METHODS)
+def reset(token: str):
+    return set_password(RESET, token)
+
+
 def set_password(purpose: str, token: str):
     try:
         user = user_for_link(purpose, token)
