@@ -141,3 +141,11 @@ def test_without_a_mail_server_the_new_accounts_link_is_shown_once(client, commu
 
     shown = parse(response).select_one("#unsent-links").get_text()
     assert "/tai-khoan/kich-hoat/" in shown and "SURVEY_SMTP_HOST" in shown
+
+
+def test_the_users_list_tells_accounts_awaiting_activation(client, commune_admin):
+    post_form(client, "/quan-tri/nguoi-dung/moi", new_account("cuc.lt", "cuc@a.vn"))
+
+    row = parse(client.get("/quan-tri/nguoi-dung")).select_one("#user-cuc\\.lt .status")
+
+    assert "Chờ kích hoạt" in row.get_text()
