@@ -171,3 +171,16 @@ def test_an_account_never_activated_gets_its_activation_link_again(app, client, 
 
     assert "/tai-khoan/kich-hoat/" in link_path_in(box.messages[0])
     assert db.session.scalar(sa.select(User.password_hash).where(User.id == user.id)) is None
+
+
+def test_requests_are_throttled_per_address(app, box, known, throttled, monkeypatch):
+    limits = app.config["SURVEY_RATELIMITS"] | {"RESET_ADDRESS": "2 per hour"}
+    monkeypatch.setitem(app.config, "SURVEY_RATELIMITS", limits)
+    answers = []
+    for number in range(3):
+        browser = app.test_client()
+        browser.environ_base["REMOTE_ADDR"] = f"198.51.100.{number}"
+        answers.append(main_text(ask_reset(browser, known.email.upper())))
+
+    assert len(box.to(known.email)) == 2
+    assert len(set(answers)) == 1  # the refused request reads like the others
