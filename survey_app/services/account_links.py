@@ -69,13 +69,16 @@ def link_url(user: User, purpose: str) -> str:
     return public_url + LINK_PATHS[purpose] + link_token(user, purpose)
 
 
-def user_for_link(purpose: str, token: str) -> User:
-    """The account the link was made for, if it is still valid."""
+def user_for_link(purpose: str, token: str, *, lock: bool = False) -> User:
+    """The account the link was made for, if it is still valid; `lock` holds its row until the
+    commit, so two tabs sending the same link at once cannot both use it."""
     if purpose not in PURPOSES:
         raise InvalidLink(_invalid_message())
     try:
         user_id, fingerprint = _serializer(purpose).loads(token, max_age=LINK_HOURS * 3600)
-        user = db.session.get(User, int(user_id))
+        user = db.session.get(
+            User, int(user_id), with_for_update=lock or None, populate_existing=lock
+        )
     except (BadSignature, TypeError, ValueError):
         raise InvalidLink(_invalid_message()) from None
     if user is None or not user.active or user.sso_only or fingerprint != _fingerprint(user):
@@ -104,8 +107,9 @@ def open_account_for_activation(username: str, details: AccountDetails) -> User:
 
 def set_password_from_link(purpose: str, token: str, password: str) -> User:
     """The person's own password; the link, every other link, and every session end."""
-    user = user_for_link(purpose, token)
+    user = user_for_link(purpose, token, lock=True)
     if problem := password_problem(password, username=user.username, full_name=user.full_name):
+        db.session.rollback()  # lets go of the row
         raise InvalidAccount("password", problem)
     user.password_hash = generate_password_hash(password)
     user.must_change_password = False
