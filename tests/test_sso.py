@@ -143,3 +143,16 @@ def test_sign_out_ends_the_local_session_and_offers_the_providers(client, sso, t
 def test_without_a_provider_there_is_no_sso(client, tree):
     assert client.get("/dang-nhap/sso").status_code == 404
     assert parse(client.get("/dang-nhap")).select_one("#sso") is None
+
+
+def test_a_provider_that_cannot_be_reached_gets_a_message_not_an_error(app, client, monkeypatch):
+    from tests.smtp_server import free_port
+
+    issuer = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    monkeypatch.setitem(app.config, "SURVEY_OIDC_ISSUER", issuer)
+    monkeypatch.setitem(app.config, "SURVEY_OIDC_CLIENT_ID", "survey-app")
+    monkeypatch.setitem(app.config, "SURVEY_OIDC_CLIENT_SECRET", "x" * 32)
+
+    response = client.get("/dang-nhap/sso")
+
+    assert response.status_code == 302 and response.headers["Location"].endswith("/dang-nhap")

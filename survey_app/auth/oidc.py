@@ -10,10 +10,13 @@ of officials allowed to use the service), never a grant.
 
 from urllib.parse import urlencode
 
+import requests
 from authlib.integrations.flask_client import OAuth
 from flask import current_app
 
 EXTENSION_KEY = "survey_oidc"
+# The provider down or answering nonsense: its metadata, keys or token cannot be fetched.
+UNREACHABLE = (requests.RequestException, ValueError)
 CLIENT_NAME = "province"
 
 
@@ -45,8 +48,10 @@ def discovery_url(issuer: str) -> str:
 
 def end_session_url(id_token: str, after: str) -> str | None:
     """The provider's end-session page for this sign-in, when the provider has one."""
-    client = provider_client()
-    endpoint = client.load_server_metadata().get("end_session_endpoint")
+    try:
+        endpoint = provider_client().load_server_metadata().get("end_session_endpoint")
+    except UNREACHABLE:
+        return None  # signed out here all the same; the provider's page is not offered
     if not endpoint:
         return None
     query = urlencode(

@@ -31,7 +31,10 @@ def only_when_configured():
 
 @bp.get("/dang-nhap/sso")
 def start():
-    return oidc.provider_client().authorize_redirect(callback_url())
+    try:
+        return oidc.provider_client().authorize_redirect(callback_url())
+    except oidc.UNREACHABLE as error:
+        return _failed(error)
 
 
 @bp.get(CALLBACK_PATH)
@@ -39,10 +42,8 @@ def callback():
     try:
         token = oidc.provider_client().authorize_access_token()
         user = account_for_claims(token.get("userinfo") or {})
-    except OAuthError as error:
-        logger.warning("Single sign-on failed: %s", error)
-        flash(_("The sign-in through the central account did not succeed. Try again."), "error")
-        return redirect(url_for("auth.sign_in"))
+    except (OAuthError, *oidc.UNREACHABLE) as error:
+        return _failed(error)
     except SsoRefused as refused:
         flash(str(refused), "error")
         return redirect(url_for("auth.sign_in"))
@@ -51,6 +52,12 @@ def callback():
     response = redirect(url_for("staff.show_home"))
     sign_in_throttle.remember_browser(response, user.username)
     return response
+
+
+def _failed(error: Exception):
+    logger.warning("Single sign-on failed: %r", error)
+    flash(_("The sign-in through the central account did not succeed. Try again."), "error")
+    return redirect(url_for("auth.sign_in"))
 
 
 def callback_url() -> str:
