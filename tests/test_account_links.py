@@ -184,3 +184,15 @@ def test_requests_are_throttled_per_address(app, box, known, throttled, monkeypa
 
     assert len(box.to(known.email)) == 2
     assert len(set(answers)) == 1  # the refused request reads like the others
+
+
+def test_an_account_awaiting_activation_cannot_sign_in_with_any_password(client, tree):
+    user = User(username="moi.tao", full_name="Người Mới", role=Role.MANAGER, unit=tree[1],
+                session_token="u" * 40)  # fmt: skip
+    db.session.add(user)
+    db.session.commit()
+
+    response = sign_in(client, user, password="không có mật khẩu nào")
+
+    assert response.status_code == 422
+    assert client.get("/quan-tri/").status_code == 302

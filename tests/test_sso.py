@@ -120,7 +120,7 @@ def test_an_sso_only_account_has_no_password_to_sign_in_with(client, sso, tree):
     db.session.add(user)
     db.session.commit()
 
-    assert sign_in(client, user, password="").status_code == 422  # nothing to type
+    assert sign_in(client, user, password="bất kỳ mật khẩu nào").status_code == 422
     sso_sign_in(client, "lan.nt")
     assert client.get("/quan-tri/").status_code == 200
 
