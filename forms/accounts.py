@@ -100,8 +100,17 @@ class NewAccountForm(AccountForm):
         filters=[strip, lower],
         validators=[InputRequired(_l("Enter a username.")), Length(max=80)],
     )
-    password = _new_password(_l("Initial password"))
-    confirm = _repeated("password")
+    # Left empty (the usual way): the person sets their own from an activation link.
+    password = PasswordField(
+        _l("Initial password (optional)"),
+        validators=[Optional(), Length(max=200)],
+        render_kw=NEW_PASSWORD_INPUT,
+    )
+    confirm = PasswordField(
+        _l("The same password again"),
+        validators=[EqualTo("password", _l("The two passwords are not the same."))],
+        render_kw=NEW_PASSWORD_INPUT,
+    )
     active = None  # a new account is active
 
 

@@ -8,9 +8,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import AnyOf, DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from survey_app.patterns import EMAIL_PATTERN
 from survey_app.services.org_admin import CODE_MAX_LENGTH, NAME_MAX_LENGTH
 
 
@@ -66,6 +67,16 @@ class NewCounterForm(CounterForm):
 
 class OfficerForm(FlaskForm):
     full_name = name_field(_l("Full name"))
+    # Where the activation link of the officer's account goes (accounts in bulk).
+    email = StringField(
+        _l("E-mail (optional)"),
+        filters=[strip_text],
+        validators=[
+            Optional(),
+            Length(max=254),
+            Regexp(EMAIL_PATTERN, message=_l("Enter an address such as name@example.gov.vn.")),
+        ],
+    )
     # Counter codes; the service refuses a counter of another unit with a message.
     counters = SelectMultipleField(
         _l("Counters"),

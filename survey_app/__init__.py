@@ -75,6 +75,7 @@ def _current_user_can(permission: str) -> bool:
 
 def _register_blueprints(app: Flask) -> None:
     from survey_app.blueprints import (
+        account_links,
         api,
         api_keys,
         auth,
@@ -93,9 +94,11 @@ def _register_blueprints(app: Flask) -> None:
         report_downloads,  # noqa: F401 (adds its routes to reports.bp)
         reports,
         responses_admin,
+        sso,
         staff,
         survey,
         tickets,
+        user_import,
         users,
     )
 
@@ -104,6 +107,8 @@ def _register_blueprints(app: Flask) -> None:
         survey,
         qr,
         auth,
+        account_links,
+        sso,
         staff,
         org,
         procedures,
@@ -112,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
         api,
         officer,
         users,
+        user_import,
         tickets,
         complaints,
         calendar_admin,

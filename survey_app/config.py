@@ -35,6 +35,9 @@ DEFAULT_RATE_LIMITS = {
     "SIGN_IN": "30/minute",
     "SIGN_IN_NAME_ADDRESS": "5 per 15 minutes",
     "SIGN_IN_NAME": "20 per hour",
+    # "Quên mật khẩu?" requests per e-mail address and per account (services/password_reset.py).
+    "RESET_ADDRESS": "5 per hour",
+    "RESET_ACCOUNT": "3 per hour",
     # API calls per key, and per client address whatever key it shows (made-up keys included).
     "API_KEY": "600/minute",
     "API_CLIENT": "1200/minute",
@@ -79,6 +82,17 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "SURVEY_SMTP_PASSWORD": os.environ.get("SURVEY_SMTP_PASSWORD"),
         "SURVEY_SMTP_STARTTLS": _flag("SURVEY_SMTP_STARTTLS", False),
         "SURVEY_MAIL_FROM": os.environ.get("SURVEY_MAIL_FROM", "khao-sat@localhost"),
+        # Single sign-on through the province's OpenID Connect provider (off without an issuer).
+        # The provider proves who signs in; roles and units stay the service's (docs/deploy.md).
+        "SURVEY_OIDC_ISSUER": os.environ.get("SURVEY_OIDC_ISSUER"),
+        "SURVEY_OIDC_CLIENT_ID": os.environ.get("SURVEY_OIDC_CLIENT_ID"),
+        "SURVEY_OIDC_CLIENT_SECRET": os.environ.get("SURVEY_OIDC_CLIENT_SECRET"),
+        "SURVEY_OIDC_USERNAME_CLAIM": os.environ.get(
+            "SURVEY_OIDC_USERNAME_CLAIM", "preferred_username"
+        ),
+        "SURVEY_OIDC_GROUPS_CLAIM": os.environ.get("SURVEY_OIDC_GROUPS_CLAIM", "groups"),
+        "SURVEY_OIDC_REQUIRED_GROUP": os.environ.get("SURVEY_OIDC_REQUIRED_GROUP"),
+        "SURVEY_OIDC_SCOPES": os.environ.get("SURVEY_OIDC_SCOPES", "openid email profile"),
         # The place written before the report's date ("Đà Lạt, ngày ..."); default: from the unit.
         "SURVEY_REPORT_PLACE": os.environ.get("SURVEY_REPORT_PLACE"),
         # Built report files (XLSX, PDF, CSV); default: reports/ beside the uploads.

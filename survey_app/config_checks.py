@@ -31,6 +31,12 @@ def settings_problems(settings: dict) -> list[str]:
             )
     if settings["SURVEY_TRUSTED_PROXIES"] < 0:
         problems.append("SURVEY_TRUSTED_PROXIES must be 0 or more (1 behind one nginx).")
+    if settings.get("SURVEY_OIDC_ISSUER"):
+        problems += [
+            f"SURVEY_OIDC_ISSUER is set but {name} is not: copy it from the provider's client."
+            for name in ("SURVEY_OIDC_CLIENT_ID", "SURVEY_OIDC_CLIENT_SECRET")
+            if not settings.get(name)
+        ]
     return problems
 
 

@@ -36,8 +36,8 @@ from survey_app.errors import API_PREFIX
 
 EXTENSION_KEY = "survey_limiter"
 PHONE_COOKIE = "sipas_phone"  # survey_app/phone_cookie.py
-COMPLAINT_FORM = ("complaints.file_form", "complaints.filed")
-TRACKING = ("complaints.show_status",)
+COMPLAINT_FORM = ("complaints.file_form", "complaints.filed", "complaints.find_unit_to_complain_to")
+TRACKING = ("complaints.show_status", "complaints.find_ticket")
 DEFAULT_RETRY_SECONDS = 60
 
 
@@ -134,6 +134,8 @@ RULES = (
     Rule("public", PAGES, client_address, "public-pages", GET),
     # Staff sign-in.
     Rule("auth", _setting("SIGN_IN"), client_address, "sign-in", POST, ("auth.sign_in",)),
+    # "Quên mật khẩu?" and the one-time links share the sign-in budget of a client address.
+    Rule("account_links", _setting("SIGN_IN"), client_address, "sign-in", POST),
     # The API.
     Rule("api", _setting("API_KEY"), api_key_or_client, "api-key"),
     Rule("api", _setting("API_CLIENT"), client_address, "api-client"),

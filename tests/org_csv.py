@@ -39,3 +39,11 @@ def count(model) -> int:
 
 def with_row(code: str, **cells) -> list[dict]:
     return [row | cells if row["code"] == code else row for row in PROVINCE]
+
+
+# Accounts in bulk (survey-app import-users, the users page).
+USER_COLUMNS = ["username", "full_name", "email", "role", "unit_code", "officer_code", "sso_only"]
+
+
+def users_csv(rows: list[dict], *, bom: bool = False) -> str:
+    return ("\ufeff" if bom else "") + csv_text(rows, USER_COLUMNS)

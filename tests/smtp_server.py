@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from urllib.parse import urlsplit
 
 from aiosmtpd.controller import Controller
 from flask_babel import force_locale
@@ -62,3 +63,9 @@ def run_tickets_command(runner, *args):
     """`survey-app tickets ...` in English on the test app."""
     with force_locale("en"):
         return runner.invoke(tickets_group, [str(arg) for arg in args])
+
+
+def link_path_in(message: EmailMessage, marker: str = "/tai-khoan/") -> str:
+    """The path of the one link of the mail that contains `marker` (for the test client)."""
+    (url,) = [word for word in body_of(message).split() if marker in word]
+    return urlsplit(url).path

@@ -49,6 +49,12 @@ PUBLIC = {
     "qr.download_svg",
     "auth.sign_in",
     "auth.sign_out",
+    # "Quên mật khẩu?" and the one-time links; single sign-on (404 without a provider).
+    "account_links.forgot_password",
+    "account_links.activate",
+    "account_links.reset",
+    "sso.start",
+    "sso.callback",
     "api.show_openapi",
     "complaints.file_form",
     "complaints.filed",
@@ -106,6 +112,7 @@ STAFF = {
     "codes.download_posters": {ADMIN, MANAGER},
     "users.list_users": {ADMIN},
     "users.new_user": {ADMIN},
+    "user_import.import_users_page": {ADMIN},
     "users.edit_user": {ADMIN},
     "users.reset_password": {ADMIN},
     "users.deactivate_user": {ADMIN},
@@ -234,6 +241,7 @@ def url_arguments(rule: Rule, place: dict, world: "World") -> dict:
         "day": place.get(
             "override_day", "2026-06-01"
         ),  # never a seeded day  # the catalogue is national: no outside
+        "token": "not-a-valid-link",  # a one-time link's token: refused as no longer valid
     }
     return {name: values[name] for name in rule.arguments}
 

@@ -2,16 +2,26 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from forms.accounts import ChangePasswordForm
 from forms.auth import SignInForm
-from survey_app.auth import sign_in_throttle
+from survey_app.auth import oidc, sign_in_throttle
 from survey_app.auth.sessions import start_session
 from survey_app.auth.sign_in_throttle import TooManyAttempts
+from survey_app.blueprints import sso
 from survey_app.services import accounts
 from survey_app.services.accounts import InvalidAccount, SignInRefused, authenticate
 
@@ -44,14 +54,20 @@ def sign_in():
             sign_in_throttle.remember_browser(response, user.username)
             return response
     status = 422 if form.is_submitted() else 200
-    return render_template("auth/sign_in.html", form=form), status
+    return render_template("auth/sign_in.html", form=form, sso=oidc.configured()), status
 
 
 @bp.post("/dang-xuat")
 def sign_out():
+    id_token = session.pop(sso.ID_TOKEN_KEY, None)
     if current_user.is_authenticated:
         accounts.sign_out(current_user._get_current_object())
     logout_user()
+    if id_token and oidc.configured():
+        # Signed in through the province: its own session stays open unless ended there too.
+        after = current_app.config["SURVEY_PUBLIC_URL"].rstrip("/") + url_for(".sign_in")
+        provider_url = oidc.end_session_url(id_token, after)
+        return render_template("auth/signed_out.html", provider_url=provider_url)
     flash(_("You have signed out."), "info")
     return redirect(url_for(".sign_in"))
 

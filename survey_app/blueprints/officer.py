@@ -2,7 +2,7 @@
 
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, session
 from flask_login import current_user
 
 from analytics.comments import list_comments
@@ -25,6 +25,7 @@ bp = Blueprint("officer", __name__, url_prefix="/cong-chuc")
 guard_staff_blueprint(bp)
 
 MONTH_PARAMETER = "thang"
+FIRST_VISIT_KEY = "first_visit"  # set by blueprints/account_links.py
 TREND_MONTHS = 12
 
 
@@ -37,7 +38,9 @@ def show_my_feedback():
     zone = survey_zone()
     today = current_month(zone)
     typed = request.args.get(MONTH_PARAMETER, "").strip()
-    page = {"officer": officer, "today": today, "typed": typed}
+    # Once, right after the account's activation (blueprints/account_links.py).
+    first_visit = session.pop(FIRST_VISIT_KEY, False)
+    page = {"officer": officer, "today": today, "typed": typed, "first_visit": first_visit}
     try:
         month = (
             Month.parse(typed) if typed else month_to_open(ResponseFilter(officer_id=officer.id))

@@ -32,6 +32,7 @@ def create_officer(unit):
                 code=form.code.data,
                 full_name=form.full_name.data,
                 counter_codes=form.counters.data,
+                email=form.email.data,
             )
         except InvalidChange as error:
             attach_error(form, error)
@@ -44,7 +45,11 @@ def create_officer(unit):
 @bp.get("/cong-chuc/<officer_code>")
 @needs(MANAGE_ORGANISATION)
 def show_officer(officer):
-    form = OfficerForm(full_name=officer.full_name, counters=[c.code for c in officer.counters])
+    form = OfficerForm(
+        full_name=officer.full_name,
+        email=officer.email or "",
+        counters=[c.code for c in officer.counters],
+    )
     return _officer_page(officer, with_counters(form, officer.unit))
 
 
@@ -55,7 +60,10 @@ def update_officer(officer):
     if form.validate_on_submit():
         try:
             org_admin.update_officer(
-                officer, full_name=form.full_name.data, counter_codes=form.counters.data
+                officer,
+                full_name=form.full_name.data,
+                counter_codes=form.counters.data,
+                email=form.email.data,
             )
         except InvalidChange as error:
             attach_error(form, error)

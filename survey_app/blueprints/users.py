@@ -18,12 +18,14 @@ from survey_app import queries
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
 from survey_app.auth.scope import current_scope
+from survey_app.blueprints.user_import import activation_sent
 from survey_app.bounded import page_number
 from survey_app.collation import person_key, vi_key
 from survey_app.extensions import db
 from survey_app.labels import AUDIT_DEVICE_ACTORS
 from survey_app.models import AuditEvent, Officer, Role, User, utcnow
 from survey_app.services import accounts
+from survey_app.services.account_links import open_account_for_activation
 from survey_app.services.accounts import MIN_PASSWORD_LENGTH, AccountDetails, InvalidAccount
 
 bp = Blueprint("users", __name__, url_prefix="/quan-tri")
@@ -52,11 +54,15 @@ def new_user():
     form = NewAccountForm(role=Role.MANAGER.value)  # the most common; administrators are few
     choices = _offer_choices(form)
     if form.validate_on_submit():
+        details = _details(form, choices, active=True)
         try:
+            if not form.password.data:
+                user = open_account_for_activation(form.username.data, details)
+                return activation_sent(user)
             user = accounts.open_account(
                 form.username.data,
                 form.password.data,
-                _details(form, choices, active=True),
+                details,
                 must_change_password=True,  # the administrator knows this password
             )
         except InvalidAccount as problem:

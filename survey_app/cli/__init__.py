@@ -40,6 +40,7 @@ def _register_commands() -> None:
         report,
         responses,
         tickets,
+        user_import,
         users,
     )
 
@@ -49,6 +50,7 @@ def _register_commands() -> None:
     main.add_command(responses.export_command)
     main.add_command(responses.import_command)
     main.add_command(users.create_user_command)
+    main.add_command(user_import.import_users_command)
     main.add_command(org.import_org_command)
     main.add_command(calendar.calendar_group)
     main.add_command(tickets.tickets_group)

@@ -66,6 +66,8 @@ class Officer(db.Model):
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
     full_name: Mapped[str] = mapped_column(sa.String(200))
+    # Where their account's activation link goes (import-users --officers-with-email).
+    email: Mapped[str | None] = mapped_column(sa.String(254))
     active: Mapped[bool] = mapped_column(default=True)
     # File name under the instance folder's uploads/officers/; shown on the kiosk.
     photo_path: Mapped[str | None] = mapped_column(sa.String(200))

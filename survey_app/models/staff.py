@@ -28,7 +28,8 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(sa.String(80), unique=True)
     full_name: Mapped[str] = mapped_column(sa.String(200))
     email: Mapped[str | None] = mapped_column(sa.String(254))
-    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    # None: no local password yet (awaiting activation by e-mail) or ever (sso_only).
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     role: Mapped[Role] = mapped_column(value_enum(Role, 20))
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
     officer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("officers.id"), unique=True)
@@ -37,6 +38,8 @@ class User(UserMixin, db.Model):
     # (password changed or reset, account deactivated).
     session_token: Mapped[str] = mapped_column(sa.String(64), unique=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
+    # Signs in only through the province's OpenID Connect provider: no password, no reset link.
+    sso_only: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -78,7 +78,9 @@ def authenticate(username: str, password: str) -> User:
     survey_app/auth/sign_in_throttle.py, never by locking the account: anyone could lock
     anyone out."""
     user = db.session.scalar(sa.select(User).where(User.username == username.strip().lower()))
-    right = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    # No local password (awaiting activation, or SSO only): the dummy is checked, and refused.
+    stored = user.password_hash if user is not None and user.password_hash else None
+    right = check_password_hash(stored or _DUMMY_HASH, password) and stored is not None
     if user is None or not right or not user.active:
         raise SignInRefused(str(_l("The username or password is not correct.")))
     user.last_login_at = utcnow()
@@ -179,7 +181,7 @@ def reset_password(user: User, temporary_password: str) -> None:
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """The user's own change; every other session of theirs ends (a new session token)."""
-    if not check_password_hash(user.password_hash, current_password):
+    if not user.password_hash or not check_password_hash(user.password_hash, current_password):
         raise InvalidAccount("current_password", str(_l("Your current password is not correct.")))
     if problem := password_problem(new_password, **_personal(user)):
         raise InvalidAccount("new_password", problem)

@@ -43,17 +43,24 @@ def record_change(action: str, target, details: dict | None = None) -> AuditEven
         # The log shows every action in words: a new one needs its label first.
         raise ValueError(f"audit action without a label in survey_app.labels: {action}")
     target_type, key_attribute = TARGETS[type(target)]
-    db.session.flush()  # a new target gets its id and unit before it is named
+    if getattr(target, key_attribute) is None or _unit_id(target) is None:
+        # A new target gets its id and unit before it is named. (A bulk import names both
+        # beforehand and saves one flush per row.)
+        db.session.flush()
     event = AuditEvent(
         actor=_acting_user(),
         action=action,
         target_type=target_type,
         target_key=str(getattr(target, key_attribute)),
-        unit_id=target.id if isinstance(target, Unit) else getattr(target, "unit_id", None),
+        unit_id=_unit_id(target),
         details=details or {},
     )
     db.session.add(event)
     return event
+
+
+def _unit_id(target) -> int | None:
+    return target.id if isinstance(target, Unit) else getattr(target, "unit_id", None)
 
 
 def _acting_user() -> User | None:

@@ -169,19 +169,25 @@ def update_counter(counter: Counter, *, name: str, field: str) -> None:
     _commit_changes("counter.update", counter, apply_changes(counter, name=name, field=field))
 
 
-def create_officer(*, unit: Unit, code: str, full_name: str, counter_codes: list[str]) -> Officer:
+def create_officer(
+    *, unit: Unit, code: str, full_name: str, counter_codes: list[str], email: str | None = None
+) -> Officer:
     _check_new_code(Officer, code)
     counters = counters_of_unit(unit, counter_codes)
     officer = add_officer(unit=unit, code=code, full_name=full_name, counters=counters)
+    officer.email = email or None
     details = {"full_name": full_name, "counters": [c.code for c in counters]}
     record_change("officer.create", officer, details)
     db.session.commit()
     return officer
 
 
-def update_officer(officer: Officer, *, full_name: str, counter_codes: list[str]) -> None:
+def update_officer(
+    officer: Officer, *, full_name: str, counter_codes: list[str], email: str | None = None
+) -> None:
+    """`email` None (or empty) removes the address: the officer page always sends it."""
     counters = counters_of_unit(officer.unit, counter_codes)
-    changes = apply_changes(officer, full_name=full_name)
+    changes = apply_changes(officer, full_name=full_name, email=email or None)
     changes |= set_officer_counters(officer, counters)
     _commit_changes("officer.update", officer, changes)
 

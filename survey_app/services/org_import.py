@@ -2,7 +2,7 @@
 
 UTF-8 (with or without a byte-order mark), a header row, one row per unit, counter or officer,
 parents before children. Columns: kind, code, name, parent_code (required); field, counters,
-active (optional).
+active, email (optional; an officer's address, where their account's activation link goes).
 
 Rules:
 - every row is checked and its errors reported by row number (the header is row 1) and column;
@@ -36,6 +36,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from survey_app.extensions import db
 from survey_app.models import Counter, Officer, SurveyCode, Unit, User
+from survey_app.patterns import EMAIL_PATTERN
 from survey_app.queries import list_unit_subtree_ids
 from survey_app.services.audit import record_change
 from survey_app.services.csv_tables import (
@@ -55,7 +56,7 @@ from survey_app.services.org_admin import (
 )
 from survey_app.services.response_rows import RowError
 
-COLUMNS = ("kind", "code", "name", "parent_code", "field", "counters", "active")
+COLUMNS = ("kind", "code", "name", "parent_code", "field", "counters", "active", "email")
 REQUIRED_COLUMNS = ("kind", "code", "name", "parent_code")
 KINDS = ("unit", "counter", "officer")
 OUTCOMES = ("created", "updated", "unchanged")
@@ -145,6 +146,10 @@ class _OrgImport:
             row.error("field", _("Use at most %(count)d characters.", count=NAME_MAX_LENGTH))
         if row["counters"] and kind != "officer":
             row.error("counters", _("Only an officer has counters."))
+        if row["email"] and (kind != "officer" or not EMAIL_PATTERN.match(row["email"])):
+            row.error(
+                "email", _("Only an officer has an e-mail address, such as name@example.gov.vn.")
+            )
         return kind
 
     def _check_repeated(self, row: Row, kind: str) -> None:
@@ -233,9 +238,11 @@ class _OrgImport:
                 unit=unit, code=row["code"], full_name=row["name"], counters=counters or []
             )
             officer.active = _active(row).get("active", True)
+            officer.email = row["email"] or None
             self._record("officer", officer, {"via": "import"}, created=True)
             return
-        changes = apply_changes(officer, full_name=row["name"], **_active(row))
+        email = {"email": row["email"] or None} if row.has("email") else {}
+        changes = apply_changes(officer, full_name=row["name"], **_active(row), **email)
         if officer.unit is not unit:
             changes["unit"] = [officer.unit.code, unit.code]
             _move(officer, unit, SurveyCode.officer_id)
