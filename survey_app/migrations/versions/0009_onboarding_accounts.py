@@ -3,7 +3,7 @@ local password (awaiting activation by e-mail, or signing in only through the pr
 single sign-on)
 
 Revision ID: 0007_onboarding
-Revises: 0006
+Revises: 0007_integrity
 Create Date: 2026-12-06 15:50:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0007_onboarding"
-down_revision = "0006"
+down_revision = "0007_integrity"
 branch_labels = None
 depends_on = None
 
