@@ -95,6 +95,8 @@ AUDIT_ACTION_LABELS = {
     "user.reactivate": _l("Account reactivated"),
     "user.reset_password": _l("Temporary password set"),
     "user.change_password": _l("Password changed by its owner"),
+    "user.activation": _l("Account activated from an e-mailed link"),
+    "user.reset": _l("Password set again from an e-mailed link"),
     "api_key.create": _l("API key created"),
     "api_key.revoke": _l("API key revoked"),
     "calendar_override.create": _l("Working day or day off set"),
@@ -106,6 +108,9 @@ AUDIT_ACTION_LABELS = {
     "kiosk.revoke": _l("Kiosk revoked"),
     "kiosk.settings": _l("Kiosk settings changed"),
     "month.close": _l("Month closed"),
+    "unit.rating_rules": _l("Rules for holding ratings changed"),
+    "rating_burst.accept": _l("Held ratings accepted"),
+    "rating_burst.reject": _l("Held ratings rejected as spam"),
 }
 
 # Who acts when no one is signed in: the command line, except for what only a device does.
@@ -125,6 +130,7 @@ AUDIT_TARGET_LABELS = {
     "api_key": _l("API key"),
     "calendar_override": _l("Day"),
     "kiosk": _l("Kiosk"),
+    "rating_decision": _l("Decision on held ratings"),
 }
 
 # The names of the values an audit event or a ticket step records with it.
