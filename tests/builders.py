@@ -124,7 +124,11 @@ def make_rated_ticket(*, unit, rating: int, rated_at: datetime, officer=None, co
         received_at=rated_at,
     )
     ticket = open_ticket(request).ticket
-    ticket.status, ticket.answer, ticket.answered_at = TicketStatus.ANSWERED, "Đã trả lời.", rated_at
+    ticket.status, ticket.answer, ticket.answered_at = (
+        TicketStatus.ANSWERED,
+        "Đã trả lời.",
+        rated_at,
+    )
     ticket.handling_rating, ticket.rated_at = rating, rated_at
     db.session.commit()
     return ticket
