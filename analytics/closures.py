@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 import sqlalchemy as sa
 
 from analytics.breakdowns import figures_by_channel, month_cube
-from analytics.evaluation import evaluate_officers, officer_frame
+from analytics.evaluation import evaluate_officers, officer_frame, reference_record
 from analytics.figures import Figures, ItemFigure, build_figures
 from analytics.indices import (
     ResponseFilter,
@@ -109,7 +109,12 @@ def build_snapshot(unit: Unit, month: Month) -> dict:
             {"instrument": instrument, "factor": factor.value, "responses": count}
             for (instrument, factor), count in (figures.weights or {}).items()
         ],
-        "officers": officer_frame(sheet).to_dict(orient="records"),
+        "officers": [
+            record | reference_record(row)
+            for record, row in zip(
+                officer_frame(sheet).to_dict(orient="records"), sheet.officers, strict=True
+            )
+        ],
         "channels": {
             str(channel): found.responses
             for channel, found in figures_by_channel(unit, month, cube)

@@ -152,10 +152,12 @@ def _officers(pdf: ReportPDF, report: MonthlyReport) -> None:
             t.number(unit.factors[Factor.OFFICERS].index),
             t.count(unit.flagged),
             "",
+            "",
         ]
     )
-    widths = [46, 18, 22, 18, 16, 22, 28]
-    table(pdf, [*map(str, headers), str(t.BELOW_AVERAGE)], rows, widths)
+    widths = [42, 16, 20, 16, 14, 18, 26, 18]
+    headers = [*map(str, headers), str(t.BELOW_AVERAGE), str(t.REFERENCE_SIPAS)]
+    table(pdf, headers, rows, widths)
 
 
 def _officer_row(row: OfficerEvaluation) -> list[str]:
@@ -167,6 +169,7 @@ def _officer_row(row: OfficerEvaluation) -> list[str]:
         t.number(row.factors[Factor.OFFICERS.value]),
         t.count(row.flagged),
         t.below_average(row),
+        t.number(row.reference_sipas),
     ]
 
 

@@ -78,6 +78,9 @@ YES = _l("Yes")
 NO = _l("No")
 NOT_ENOUGH = _l("not enough responses")
 WHOLE_UNIT = _l("Whole unit")
+# The SIPAS index each officer was compared with: the officer's own unit and the units below.
+REFERENCE_SIPAS = _l("Reference SIPAS")
+REFERENCE_UNIT = _l("Compared with")
 
 SUBMITTED = _l("Submitted")
 UNIT = _l("Unit")
