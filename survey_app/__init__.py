@@ -113,6 +113,9 @@ def _register_blueprints(app: Flask) -> None:
         responses_admin,
     ):
         app.register_blueprint(module.bp)
+    from survey_app.blueprints import contact_rights
+
+    app.register_blueprint(contact_rights.bp)
     from kiosk import admin as kiosk_admin
     from kiosk import api as kiosk_api
     from kiosk import pages as kiosk_pages

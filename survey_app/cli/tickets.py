@@ -11,6 +11,7 @@ from flask_babel import ngettext
 
 from survey_app.models import utcnow
 from survey_app.services.contact_retention import purge_contacts
+from survey_app.services.ticket_auto_close import close_idle_tickets
 from survey_app.services.ticket_reminders import send_reminders
 
 tickets_group = AppGroup("tickets", help="Complaint tickets: reminders and contact retention.")
@@ -39,8 +40,18 @@ def remind_command(now_text: str | None) -> None:
 @tickets_group.command("purge-contacts")
 @click.option("--now", "now_text", help=NOW_HELP)
 def purge_contacts_command(now_text: str | None) -> None:
-    """Erase the contact data of tickets closed longer ago than the retention period."""
-    count = purge_contacts(_now(now_text))
+    """Close answered tickets the citizen left silent for the unit's working days, then erase
+    the contact data of tickets whose handling ended longer ago than the retention period."""
+    now = _now(now_text)
+    closed = close_idle_tickets(now)
+    click.echo(
+        ngettext(
+            "Closed %(num)d answered ticket without reply.",
+            "Closed %(num)d answered tickets without reply.",
+            closed,
+        )
+    )
+    count = purge_contacts(now)
     click.echo(
         ngettext(
             "Contact data erased from %(num)d ticket.",

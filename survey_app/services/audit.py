@@ -15,6 +15,7 @@ from survey_app.models import (
     Procedure,
     SurveyCode,
     SurveyResponse,
+    Ticket,
     Unit,
     User,
 )
@@ -31,6 +32,7 @@ TARGETS = {
     CalendarOverride: ("calendar_override", "day"),
     Kiosk: ("kiosk", "token_prefix"),
     SurveyResponse: ("survey_response", "client_ref"),
+    Ticket: ("ticket", "code"),
 }
 
 
