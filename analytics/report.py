@@ -21,6 +21,7 @@ from analytics.dashboard import item_texts
 from analytics.evaluation import OfficerSheet, evaluate_officers
 from analytics.figures import Figures, ItemFigure
 from analytics.flagged import FlaggedResponse, iter_flagged_responses
+from analytics.follow_ups import FollowUpCounts, count_follow_ups
 from analytics.indices import (
     TICKET_RATING_SOURCE,
     ResponseFilter,
@@ -85,6 +86,7 @@ class MonthlyReport:
     complaints: TicketFigures
     trend: list[tuple[Month, Figures]]
     closed: ClosedMonth | None
+    follow_ups: FollowUpCounts | None = None  # of the flagged responses, as of the report's day
 
     def flagged(self, limit: int | None = None) -> Iterator[FlaggedResponse]:
         """The month's flagged responses, newest first, comments masked; read on demand, all
@@ -119,6 +121,7 @@ def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None)
         complaints=closed.complaints if closed else ticket_figures(unit_ids, month),
         trend=_trend(unit_ids, month, figures),
         closed=closed,
+        follow_ups=count_follow_ups(unit, month, utcnow()),
     )
 
 

@@ -193,6 +193,8 @@ def _flagged(pdf: ReportPDF, report: MonthlyReport) -> None:
     table(pdf, headers, rows, [22, 44, 38, 66], size=ITEM_SIZE, align=["L"] * 4)
     if count > len(rows):
         paragraph(pdf, str(t.FLAGGED_CAPPED) % {"shown": len(rows), "count": count}, SMALL_SIZE)
+    if report.follow_ups is not None:
+        paragraph(pdf, t.follow_up_line(report.follow_ups))
 
 
 def _complaints(pdf: ReportPDF, report: MonthlyReport) -> None:

@@ -113,9 +113,10 @@ def _register_blueprints(app: Flask) -> None:
         responses_admin,
     ):
         app.register_blueprint(module.bp)
-    from survey_app.blueprints import contact_rights
+    from survey_app.blueprints import contact_rights, follow_ups
 
     app.register_blueprint(contact_rights.bp)
+    app.register_blueprint(follow_ups.bp)
     from kiosk import admin as kiosk_admin
     from kiosk import api as kiosk_api
     from kiosk import pages as kiosk_pages

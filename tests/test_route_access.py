@@ -110,6 +110,8 @@ STAFF = {
     "users.reactivate_user": {ADMIN},
     "users.show_audit_log": {ADMIN},
     "tickets.list_tickets": {ADMIN, MANAGER, HANDLER},
+    "follow_ups.list_unit_follow_ups": {ADMIN, MANAGER, HANDLER},
+    "follow_ups.update_unit_follow_ups": {ADMIN, MANAGER, HANDLER},
     "tickets.new_ticket": {ADMIN, MANAGER, HANDLER},
     "tickets.show_ticket": {ADMIN, MANAGER, HANDLER},
     "tickets.assign_ticket": {ADMIN, MANAGER, HANDLER},

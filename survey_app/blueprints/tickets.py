@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from analytics.follow_ups import list_due_follow_ups
 from analytics.tickets import QueueFilter, list_queue, urgency
 from forms.tickets import (
     AnswerForm,
@@ -74,7 +75,9 @@ def list_tickets():
     now = utcnow()
     calendar = WorkCalendar()
     rows = [(ticket, urgency(ticket, now, calendar)) for ticket in tickets]
-    return render_template("tickets/list.html", form=form, rows=rows)
+    # Beside the tickets: follow-ups of flagged responses due soon or overdue.
+    due = list_due_follow_ups(current_scope().unit_ids, now)
+    return render_template("tickets/list.html", form=form, rows=rows, follow_ups_due=due)
 
 
 @bp.route("/moi", methods=["GET", "POST"])

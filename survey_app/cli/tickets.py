@@ -11,6 +11,7 @@ from flask_babel import ngettext
 
 from survey_app.models import utcnow
 from survey_app.services.contact_retention import purge_contacts
+from survey_app.services.follow_up_reminders import send_follow_up_reminders
 from survey_app.services.ticket_auto_close import close_idle_tickets
 from survey_app.services.ticket_reminders import send_reminders
 
@@ -23,7 +24,8 @@ NOW_HELP = "Act as if it were this time (ISO 8601; without an offset: the config
 @click.option("--now", "now_text", help=NOW_HELP)
 def remind_command(now_text: str | None) -> None:
     """E-mail assignees about tickets due within one working day and managers about overdue
-    ones, once per ticket and stage; nothing on a day off."""
+    ones, once per ticket and stage; the same for the follow-ups of low ratings; nothing on a
+    day off."""
     run = send_reminders(_now(now_text))
     if not run.working_day:
         click.echo(_("Not a working day: no reminders sent."))
@@ -33,6 +35,14 @@ def remind_command(now_text: str | None) -> None:
             "Reminders sent: %(due_soon)d due soon, %(overdue)d overdue.",
             due_soon=run.due_soon_sent,
             overdue=run.overdue_sent,
+        )
+    )
+    follow_ups = send_follow_up_reminders(_now(now_text))
+    click.echo(
+        _(
+            "Follow-ups of low ratings reminded: %(due_soon)d due soon, %(overdue)d overdue.",
+            due_soon=follow_ups.due_soon_sent,
+            overdue=follow_ups.overdue_sent,
         )
     )
 
