@@ -4,7 +4,7 @@ question; linked to the citizen's complaint or an internal review; counts; the q
 reminders."""
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from analytics.follow_ups import count_follow_ups, list_due_follow_ups, list_follow_ups
 from analytics.months import Month
 from survey_app.extensions import db
-from survey_app.models import AuditEvent, FollowUp, FollowUpState, Role, TicketChannel
+from survey_app.models import AuditEvent, FollowUp, FollowUpState, Role, TicketChannel, utcnow
 from survey_app.services.errors import InvalidSubmission
 from survey_app.services.follow_ups import FollowUpChange, update_follow_ups
 from survey_app.services.tickets import TicketRequest, open_ticket
@@ -187,3 +187,48 @@ def test_a_forged_token_changes_nothing(client, unit, manager):
 def test_officers_never_reach_the_follow_ups(client, unit):
     sign_in(client, make_user(role=Role.OFFICER, unit=unit))
     assert client.get(f"/quan-tri/theo-doi/{unit.code}/2026-03").status_code == 403
+
+
+def test_reminders_go_with_the_tickets_run_once_per_stage(app, unit, manager, runner):
+    from tests.smtp_server import body_of, mail_server, run_tickets_command
+
+    manager.email = "lanh.dao@anbinh.gov.vn"
+    db.session.commit()
+    received_at(flagged(unit), MONDAY)
+    with mail_server(app) as mailbox:
+        # Wednesday 4/3 9:00: due Thursday 17:00, within one working day.
+        first = run_tickets_command(runner, "remind", "--now", "2026-03-04T09:00:00+07:00")
+        again = run_tickets_command(runner, "remind", "--now", "2026-03-04T10:00:00+07:00")
+        late = run_tickets_command(runner, "remind", "--now", "2026-03-06T09:00:00+07:00")
+
+        assert "Follow-ups of low ratings reminded: 1 due soon, 0 overdue." in first.output
+        assert "Follow-ups of low ratings reminded: 0 due soon, 0 overdue." in again.output
+        assert "Follow-ups of low ratings reminded: 0 due soon, 1 overdue." in late.output
+        soon, overdue = mailbox.to("lanh.dao@anbinh.gov.vn")
+    assert soon["Subject"] == "Phiếu đánh giá sắp đến hạn xử lý"
+    assert overdue["Subject"] == "Phiếu đánh giá quá hạn xử lý"
+    body = body_of(soon)
+    assert "UBND xã An Bình" in body and "hạn 17:00 ngày 05/03/2026" in body
+    assert f"/quan-tri/theo-doi/{unit.code}/2026-03?mo=1" in body
+
+
+def test_the_ticket_queue_lists_the_follow_ups_due(client, unit, manager):
+    ten_days_ago = utcnow() - timedelta(days=10)
+    received_at(flagged(unit, at=ten_days_ago), ten_days_ago)
+    sign_in(client, manager)
+    page = parse(client.get("/quan-tri/phan-anh/"))
+    item = page.select_one("#follow-ups-due li.overdue")
+    assert "UBND xã An Bình" in item.get_text() and "Quá hạn" in item.get_text()
+    month = Month.containing(ten_days_ago, HANOI)
+    assert item.a["href"] == f"/quan-tri/theo-doi/{unit.code}/{month}?mo=1"
+
+
+def test_the_dashboard_counts_the_follow_ups(client, unit, manager):
+    received_at(flagged(unit), MONDAY)
+    sign_in(client, manager)
+    page = parse(client.get(f"/reports/{unit.code}/2026-03"))
+    counts = {
+        dd["data-count"]: dd.get_text(" ", strip=True) for dd in page.select("#follow-up-counts dd")
+    }
+    assert counts["flagged"] == "1" and counts["on_time"] == "0"
+    assert counts["open"].startswith("1")
