@@ -172,9 +172,7 @@ def list_due_follow_ups(unit_ids: Iterable[int], now: datetime) -> list[DueFollo
             unit = units.get(unit_id) or units.setdefault(unit_id, db.session.get(Unit, unit_id))
             month = Month.containing(submitted_at, zone)
             token = response_token(response_id)
-            found.append(
-                DueFollowUp(token, unit, received_at, due, now > due, response_id, month)
-            )
+            found.append(DueFollowUp(token, unit, received_at, due, now > due, response_id, month))
     return sorted(found, key=lambda due: (due.due_at, due.response_id))
 
 

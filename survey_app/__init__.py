@@ -60,7 +60,15 @@ def _init_extensions(app: Flask) -> None:
         channel_label=lambda channel: TICKET_CHANNEL_LABELS[channel],
         ticket_status_label=lambda status: TICKET_STATUS_LABELS[status],
         event_label=lambda kind: TICKET_EVENT_LABELS.get(kind, kind),
+        # A deadline counted through a year without a confirmed schedule says "tạm tính".
+        provisional_between=_provisional_between,
     )
+
+
+def _provisional_between(start, end) -> bool:
+    from survey_app.workdays import WorkCalendar  # reads the database: only once a page asks
+
+    return WorkCalendar().is_provisional_between(start, end)
 
 
 def _current_user_can(permission: str) -> bool:

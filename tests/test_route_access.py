@@ -123,6 +123,7 @@ STAFF = {
     "tickets.download_attachment": {ADMIN, MANAGER, HANDLER},
     "calendar_admin.show_calendar": {ADMIN},
     "calendar_admin.add_override": {ADMIN},
+    "calendar_admin.confirm_year": {ADMIN},
     "calendar_admin.remove_override": {ADMIN},
     "kiosks.list_kiosks": {ADMIN, MANAGER},
     "kiosks.create_kiosk": {ADMIN, MANAGER},
@@ -222,6 +223,7 @@ def url_arguments(rule: Rule, place: dict, world: "World") -> dict:
         "ref": place["response"].client_ref,
         "client_ref": place["response"].client_ref,
         "month": "2026-10",  # a past month: closing it is allowed
+        "year": 2027,
         "format": "xlsx",
         "filename": "css/survey.css",
         "procedure_code": world.procedure.code,

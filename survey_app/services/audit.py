@@ -9,6 +9,7 @@ from survey_app.models import (
     ApiKey,
     AuditEvent,
     CalendarOverride,
+    CalendarYear,
     Counter,
     Kiosk,
     Officer,
@@ -30,6 +31,7 @@ TARGETS = {
     User: ("user", "username"),
     ApiKey: ("api_key", "prefix"),
     CalendarOverride: ("calendar_override", "day"),
+    CalendarYear: ("calendar_year", "year"),
     Kiosk: ("kiosk", "token_prefix"),
     SurveyResponse: ("survey_response", "client_ref"),
     Ticket: ("ticket", "code"),
@@ -41,7 +43,7 @@ def record_change(action: str, target, details: dict | None = None) -> AuditEven
     target_type, key_attribute = TARGETS[type(target)]
     db.session.flush()  # a new target gets its id and unit before it is named
     event = AuditEvent(
-        actor=_acting_user(),
+        actor=acting_user(),
         action=action,
         target_type=target_type,
         target_key=str(getattr(target, key_attribute)),
@@ -52,7 +54,7 @@ def record_change(action: str, target, details: dict | None = None) -> AuditEven
     return event
 
 
-def _acting_user() -> User | None:
+def acting_user() -> User | None:
     """The signed-in user; None for the command line (the event then says so)."""
     if has_request_context() and current_user.is_authenticated:
         return current_user._get_current_object()
