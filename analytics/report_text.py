@@ -81,6 +81,8 @@ WHOLE_UNIT = _l("Whole unit")
 # The SIPAS index each officer was compared with: the officer's own unit and the units below.
 REFERENCE_SIPAS = _l("Reference SIPAS")
 REFERENCE_UNIT = _l("Compared with")
+# A questionnaire named with the versions the month's responses answered.
+VERSIONED_NAME = _l("%(name)s, version %(versions)s")
 FOLLOW_UP_LINE = _l(
     "Follow-up of the %(flagged)d responses rated average or below: %(on_time)d followed up on "
     "time, %(late)d late, %(open)d still open (%(overdue)d overdue)."

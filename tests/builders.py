@@ -15,7 +15,7 @@ from survey_app.models import (
     TicketStatus,
     Unit,
 )
-from survey_app.queries import get_current_instrument
+from survey_app.queries import get_current_instrument, get_unit_instrument
 from survey_app.services.accounts import create_user
 from survey_app.services.org import add_counter, add_officer, add_unit
 from survey_app.services.responses import Submission, submit_response
@@ -79,7 +79,9 @@ def make_response(
     instrument_code=None,
 ):
     unit = unit or (counter or officer).unit if (counter or officer) else unit or make_unit()
-    instrument = get_current_instrument(instrument_code or unit.instrument_code)
+    instrument = (
+        get_current_instrument(instrument_code) if instrument_code else get_unit_instrument(unit)
+    )
     submission = Submission(
         client_ref=client_ref or uuid.uuid4().hex,
         unit=unit,
