@@ -3,6 +3,7 @@ factor index of several instruments in one month is weighted by their responses 
 revised); the same from the tallies and from the responses alone."""
 
 import io
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -69,7 +70,12 @@ def test_three_complaint_ratings_naming_an_officer_leave_the_officer_unchanged(m
     after = with_and_without_tallies(monkeypatch, lambda: officer_view(unit, lan))
 
     row, csv_line, own, unit_pa = after
-    assert (row, csv_line, own) == before[:3]  # the sheet's row, its CSV line, her own page
+    # The sheet's row (but for its reference: the unit's figure moved), its CSV line, her page.
+    assert (replace(row, reference_sipas=None), csv_line, own) == (
+        replace(before[0], reference_sipas=None),
+        *before[1:3],
+    )
+    assert row.reference_sipas < before[0].reference_sipas
     assert own.responses == 9 and own.factors[Factor.FEEDBACK].index == approx(800 / 9)
     assert "PA-XL" not in {item.code for item in own.items}
     # The unit's PA: 9 responses at 88.89 and 3 ratings at 0: (9 × 88.89 + 3 × 0) / 12 = 66.67.
