@@ -35,10 +35,12 @@ from survey_app.queries import list_unit_subtree_ids
 # Who gave the service, and where it was given (complaints have no channel). Two groupings
 # rather than one by all four: a province's month has a few hundred cells in each, against
 # thousands for every (officer, counter, channel) met.
-BY_PERSON = Grouping((counting.UNIT, counting.OFFICER), (Ticket.unit_id, Ticket.officer_id))
+# A complaint's rating counts for its unit's PA, never for the officer or the counter named in
+# the complaint: it goes to the unit's cell without officer, counter and channel.
+BY_PERSON = Grouping((counting.UNIT, counting.OFFICER), (Ticket.unit_id, sa.null()))
 BY_PLACE = Grouping(
     (counting.UNIT, counting.COUNTER, counting.CHANNEL),
-    (Ticket.unit_id, Ticket.counter_id, sa.null()),
+    (Ticket.unit_id, sa.null(), sa.null()),
 )
 UNIT, OFFICER, COUNTER, CHANNEL = "unit", "officer", "counter", "channel"
 # Which grouping's cells, and which position of their key, give each breakdown.

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 import sqlalchemy as sa
 
 from analytics.breakdowns import figures_by_channel, month_cube
-from analytics.evaluation import evaluate_officers, officer_frame
+from analytics.evaluation import evaluate_officers, officer_frame, reference_record
 from analytics.figures import Figures, ItemFigure, build_figures
 from analytics.indices import (
     ResponseFilter,
@@ -26,8 +26,9 @@ from survey_app.models import Factor, MonthClosure, Unit
 from survey_app.models import SurveyResponse as Response
 from survey_app.queries import list_unit_subtree_ids
 
-# 2: answers per level of each question ("levels") are frozen too.
-SNAPSHOT_VERSION = 2
+# 2: answers per level of each question ("levels") are frozen too. 3: the responses of each
+# instrument per factor ("weights"): factors of several instruments are weighted means.
+SNAPSHOT_VERSION = 3
 HEADLINE_FIELDS = (
     "responses",
     "flagged",
@@ -104,7 +105,16 @@ def build_snapshot(unit: Unit, month: Month) -> dict:
         "headline": headline(figures),
         "factors": {factor.value: asdict(figure) for factor, figure in figures.factors.items()},
         "items": [_item_record(item) for item in figures.items],
-        "officers": officer_frame(sheet).to_dict(orient="records"),
+        "weights": [
+            {"instrument": instrument, "factor": factor.value, "responses": count}
+            for (instrument, factor), count in (figures.weights or {}).items()
+        ],
+        "officers": [
+            record | reference_record(row)
+            for record, row in zip(
+                officer_frame(sheet).to_dict(orient="records"), sheet.officers, strict=True
+            )
+        ],
         "channels": {
             str(channel): found.responses
             for channel, found in figures_by_channel(unit, month, cube)
@@ -133,7 +143,14 @@ def frozen_figures(closure: MonthClosure) -> Figures:
         for record in ({name: item[name] for name in ITEM_COUNTS} for item in snapshot["items"])
     ]
     head = snapshot["headline"]
-    return build_figures(head["responses"], head["flagged"], items)
+    return build_figures(head["responses"], head["flagged"], items, _frozen_weights(snapshot))
+
+
+def _frozen_weights(snapshot: dict) -> dict[tuple[str, Factor], int] | None:
+    """None in a snapshot closed before the weighted rule: it is rebuilt as published."""
+    if "weights" not in snapshot:
+        return None
+    return {(w["instrument"], Factor(w["factor"])): w["responses"] for w in snapshot["weights"]}
 
 
 def amendment(unit: Unit, month: Month, current: Figures | None = None) -> Amendment | None:

@@ -5,6 +5,7 @@ Three row sources, keyed by the same dimensions and additive:
   response_rows  key…, responses, flagged
   item_rows      key…, item_id, answers, satisfied, total
   level_rows     key…, item_id, value, answers
+  factor_rows    key…, instrument_id, factor, responses (with an answer in the factor)
 Callers sum them by whatever key they need. The tallies keep unit, officer, counter, channel
 and month; a dimension they do not keep (a procedure's field), a condition on the time of
 receipt (a closed month's figures), or tallies made in another time zone mean the responses
@@ -22,13 +23,21 @@ from sqlalchemy.orm import aliased
 
 from analytics.months import Month
 from survey_app.extensions import db
-from survey_app.models import SATISFIED_FROM, Answer, AnswerTally, ResponseTally, TallyState
+from survey_app.models import (
+    SATISFIED_FROM,
+    Answer,
+    AnswerTally,
+    FactorTally,
+    Item,
+    ResponseTally,
+    TallyState,
+)
 from survey_app.models import SurveyResponse as Response
 from survey_app.models.response import counted, not_tallied
 from survey_app.models.tallies import NOBODY
 from survey_app.queries import list_unit_subtree_ids
 
-TallyTable = type[ResponseTally] | type[AnswerTally]
+TallyTable = type[ResponseTally] | type[AnswerTally] | type[FactorTally]
 ITEM_COUNTS = ("answers", "satisfied", "total")
 
 
@@ -155,6 +164,23 @@ def level_rows(selection: Selection, dimensions: Sequence[Dimension]) -> sa.Subq
     return _rows(selection, dimensions, raw, counted, AnswerTally, tallied, per_answer=True)
 
 
+def factor_rows(selection: Selection, dimensions: Sequence[Dimension]) -> sa.Subquery:
+    """key0…, instrument_id, factor, responses: the responses of each instrument with at least
+    one answer in each factor (the weights of the mixed-instrument factor index)."""
+
+    def counted(rows: sa.Subquery) -> tuple[list, list]:
+        responses = sa.func.count(sa.distinct(rows.c.response_id)).label("responses")
+        return [rows.c.instrument_id, rows.c.factor], [responses]
+
+    tallied = [FactorTally.instrument_id, FactorTally.factor, FactorTally.responses]
+    raw = [
+        Response.instrument_id.label("instrument_id"),
+        Item.factor.label("factor"),
+        Response.id.label("response_id"),
+    ]
+    return _rows(selection, dimensions, raw, counted, FactorTally, tallied, per_answer=True)
+
+
 def _rows(
     selection: Selection,
     dimensions: Sequence[Dimension],
@@ -220,6 +246,8 @@ def _raw(
     query = sa.select(*keys, *columns).select_from(Response)
     if per_answer:
         query = query.join(Answer, Answer.response_id == Response.id)
+    if any(getattr(column, "table", None) is Item.__table__ for column in _bare(columns)):
+        query = query.join(Item, Item.id == Answer.item_id).where(Item.factor.is_not(None))
     for target, condition in dict.fromkeys(join for d in dimensions for join in d.joins):
         query = query.outerjoin(target, condition)
     start, end = min(b[0] for b in selection.bounds), max(b[1] for b in selection.bounds)
@@ -232,6 +260,10 @@ def _raw(
     groups, counts = counted(keyed)
     groups = [*key_columns(keyed, len(dimensions)), *groups]
     return sa.select(*groups, *counts).group_by(*groups)
+
+
+def _bare(columns: list[sa.ColumnElement]) -> list[sa.ColumnElement]:
+    return [getattr(column, "element", column) for column in columns]
 
 
 def _labelled(columns: list[sa.ColumnElement], names: Sequence[str]) -> list[sa.Label]:

@@ -18,10 +18,11 @@ from analytics.comments import DEFAULT_MASKS, Masks, RecentComment, list_recent_
 from analytics.evaluation import OfficerSheet, evaluate_officers
 from analytics.figures import Figures
 from analytics.flagged import FlaggedResponse, list_flagged_responses
+from analytics.follow_ups import FollowUpCounts, count_follow_ups
 from analytics.indices import ResponseFilter, min_sample
 from analytics.months import Month
 from survey_app.extensions import db
-from survey_app.models import Channel, Counter, Instrument, Item, MonthClosure, Unit
+from survey_app.models import Channel, Counter, Instrument, Item, MonthClosure, Unit, utcnow
 
 TREND_MONTHS = 12
 RECENT_COMMENTS = 10
@@ -49,6 +50,7 @@ class Dashboard:
     amendment: Amendment | None
     has_children: bool
     item_texts: dict[tuple[str, str], str]  # (instrument, code) → wording
+    follow_ups: FollowUpCounts  # of the month's flagged responses, as of now
 
     @property
     def heat(self) -> list[list[int]]:
@@ -85,6 +87,7 @@ def build_dashboard(
         amendment=amendment(unit, month, sheet.unit_figures),
         has_children=bool(unit.children),
         item_texts=item_texts(sheet.unit_figures, locale),
+        follow_ups=count_follow_ups(unit, month, utcnow()),
     )
 
 

@@ -7,6 +7,7 @@ from typing import TextIO
 
 import pandas as pd
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from analytics.breakdowns import OFFICER, MonthCube, figures_by_subtree, month_cube
 from analytics.figures import EMPTY_FIGURES, Figures, is_below_average
@@ -48,6 +49,10 @@ class OfficerEvaluation:
     flagged_pct: float | None
     below_unit_average: bool  # never true without a sufficient sample
     sample_sufficient: bool
+    # What the officer was compared with: the officer's own unit with the units below it (a
+    # sub-unit's officer is compared with the sub-unit, not the whole report's unit).
+    reference_unit: str = ""
+    reference_sipas: float | None = None
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,10 @@ def evaluate_officers(unit: Unit, month: Month, cube: MonthCube | None = None) -
     minimum = min_sample()
     rows = [
         _evaluate(
-            officer, by_officer.get(officer.id, EMPTY_FIGURES), by_unit[officer.unit_id], minimum
+            officer,
+            by_officer.get(officer.id, EMPTY_FIGURES),
+            by_unit.get(officer.unit_id, EMPTY_FIGURES),
+            minimum,
         )
         for officer in _sheet_officers(unit_ids, [key for key in by_officer if key is not None])
     ]
@@ -88,8 +96,14 @@ def write_officer_csv(frame: pd.DataFrame, stream: TextIO) -> None:
 
 
 def _sheet_officers(unit_ids: list[int], rated_ids: list[int]) -> list[Officer]:
-    query = sa.select(Officer).where(
-        sa.or_(sa.and_(Officer.unit_id.in_(unit_ids), Officer.active), Officer.id.in_(rated_ids))
+    query = (
+        sa.select(Officer)
+        .where(
+            sa.or_(
+                sa.and_(Officer.unit_id.in_(unit_ids), Officer.active), Officer.id.in_(rated_ids)
+            )
+        )
+        .options(selectinload(Officer.unit))  # the reference's name, in one query
     )
     officers = db.session.scalars(query)
     return sorted(officers, key=lambda officer: (person_key(officer.full_name), officer.code))
@@ -108,7 +122,14 @@ def _evaluate(officer: Officer, own: Figures, unit: Figures, minimum: int) -> Of
         flagged_pct=own.flagged_pct,
         below_unit_average=is_below_average(own, unit, minimum) is True,
         sample_sufficient=own.has_sample(minimum),
+        reference_unit=officer.unit.name,
+        reference_sipas=unit.sipas_index,
     )
+
+
+def reference_record(row: OfficerEvaluation) -> dict:
+    """The reference of a row, kept beside its CSV record in a closed month's snapshot."""
+    return {"reference_unit": row.reference_unit, "reference_sipas": _rounded(row.reference_sipas)}
 
 
 def _record(row: OfficerEvaluation) -> dict:

@@ -1,12 +1,14 @@
 """The figures of domain.md §2 "Formulas", built from counts: item, factor and SIPAS indices,
 overall satisfaction, mean scores and flagged responses.
 
-Everything here is derived from additive counts (responses, flagged, and per item: answers,
-satisfied answers, sum of values), so the figures of a whole are the figures of the summed
-counts of its parts (`sum_figures`): a province is the sum of its communes.
+Everything here is derived from additive counts (responses, flagged, per item: answers,
+satisfied answers, sum of values, and per instrument and factor: the responses with an answer in
+the factor), so the figures of a whole are the figures of the summed counts of its parts
+(`sum_figures`): a province is the sum of its communes.
 """
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from survey_app.models import OVERALL_ITEM, Factor
@@ -52,6 +54,9 @@ class Figures:
     sipas_mean: float | None
     factors: dict[Factor, FactorFigure]
     items: tuple[ItemFigure, ...]
+    # (instrument, factor) → responses of that instrument with an answer in the factor; None:
+    # figures frozen before the weighted rule, whose factors are plain means of their items.
+    weights: Mapping[tuple[str, Factor], int] | None = None
 
     def has_sample(self, minimum: int) -> bool:
         return self.responses >= minimum
@@ -61,10 +66,17 @@ class Figures:
         return _ratio(100 * self.flagged, self.responses)
 
 
-def build_figures(responses: int, flagged: int, items: Iterable[ItemFigure]) -> Figures:
+def build_figures(
+    responses: int,
+    flagged: int,
+    items: Iterable[ItemFigure],
+    weights: Mapping[tuple[str, Factor], int] | None = None,
+) -> Figures:
+    """`weights`: see Figures.weights; None keeps the old rule (a snapshot frozen before)."""
     items = tuple(items)
     factors = {
-        factor: _factor_figure(item for item in items if item.factor is factor) for factor in Factor
+        factor: _factor_figure([item for item in items if item.factor is factor], weights)
+        for factor in Factor
     }
     with_data = [figure for figure in factors.values() if figure.index is not None]
     overall = [item for item in items if item.code == OVERALL_ITEM]
@@ -77,6 +89,7 @@ def build_figures(responses: int, flagged: int, items: Iterable[ItemFigure]) -> 
         sipas_mean=_mean([figure.mean for figure in with_data]),
         factors=factors,
         items=items,
+        weights=None if weights is None else dict(weights),
     )
 
 
@@ -84,9 +97,11 @@ def sum_figures(parts: Iterable[Figures]) -> Figures:
     """The figures of the union of disjoint sets of responses, from their counts."""
     responses = flagged = 0
     items: dict[tuple, list[int]] = {}
+    weights: dict[tuple[str, Factor], int] | None = defaultdict(int)
     for part in parts:
         responses += part.responses
         flagged += part.flagged
+        weights = _add_weights(weights, part.weights)
         for item in part.items:
             key = (item.instrument, item.code, item.factor)
             found = items.setdefault(key, [0, 0, 0, item.position])
@@ -96,7 +111,17 @@ def sum_figures(parts: Iterable[Figures]) -> Figures:
             found[3] = min(found[3], item.position)
     merged = [ItemFigure(*key, *counts) for key, counts in items.items()]
     merged.sort(key=lambda item: (item.instrument, item.position, item.code))
-    return build_figures(responses, flagged, merged)
+    return build_figures(responses, flagged, merged, weights)
+
+
+def _add_weights(
+    total: dict[tuple[str, Factor], int] | None, part: Mapping[tuple[str, Factor], int] | None
+) -> dict[tuple[str, Factor], int] | None:
+    if total is None or part is None:  # a part frozen under the old rule: the old rule
+        return None
+    for key, count in part.items():
+        total[key] += count
+    return total
 
 
 def is_below_average(own: Figures, reference: Figures, minimum: int) -> bool | None:
@@ -108,14 +133,41 @@ def is_below_average(own: Figures, reference: Figures, minimum: int) -> bool | N
     return round(own.sipas_index, 9) < round(reference.sipas_index, 9)
 
 
-def _factor_figure(items: Iterable[ItemFigure]) -> FactorFigure:
-    """The mean of the item indices (and of the item means) of the items that were answered."""
+def _factor_figure(
+    items: list[ItemFigure], weights: Mapping[tuple[str, Factor], int] | None
+) -> FactorFigure:
+    """Per instrument, the mean of the item indices (and of the item means) of the items that
+    were answered; across instruments, the mean of those weighted by each instrument's
+    responses with an answer in the factor (domain.md §2, revised). With one instrument, or
+    the old rule (`weights` None), the plain mean of the items."""
     answered = [item for item in items if item.answers]
+    answers = sum(item.answers for item in answered)
+    by_instrument = defaultdict(list)
+    for item in answered:
+        by_instrument[item.instrument].append(item)
+    if weights is None or len(by_instrument) < 2:
+        index, mean = _mean([i.index for i in answered]), _mean([i.mean for i in answered])
+        return FactorFigure(index=index, mean=mean, answers=answers)
+    parts = [
+        (_weight(weights, instrument, found), found) for instrument, found in by_instrument.items()
+    ]
     return FactorFigure(
-        index=_mean([item.index for item in answered]),
-        mean=_mean([item.mean for item in answered]),
-        answers=sum(item.answers for item in answered),
+        index=_weighted([(w, _mean([i.index for i in found])) for w, found in parts]),
+        mean=_weighted([(w, _mean([i.mean for i in found])) for w, found in parts]),
+        answers=answers,
     )
+
+
+def _weight(
+    weights: Mapping[tuple[str, Factor], int], instrument: str, items: list[ItemFigure]
+) -> int:
+    """The instrument's responses with an answer in the factor; for a source without
+    questionnaire responses (complaint ratings: one rating each), its most answered item."""
+    return weights.get((instrument, items[0].factor)) or max(item.answers for item in items)
+
+
+def _weighted(pairs: list[tuple[int, float]]) -> float:
+    return sum(weight * value for weight, value in pairs) / sum(weight for weight, _ in pairs)
 
 
 def _mean(values: list[float]) -> float | None:
@@ -127,4 +179,4 @@ def _ratio(part: float, whole: float) -> float | None:
 
 
 # Built last: it needs the helpers above.
-EMPTY_FIGURES = build_figures(0, 0, ())
+EMPTY_FIGURES = build_figures(0, 0, (), {})

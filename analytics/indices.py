@@ -3,7 +3,9 @@ grouping (per month, officer, counter, channel, unit, ...).
 
 The counts come from analytics.counting (the tallies and the responses not tallied yet), summed
 in SQL per group and per item whatever the number of groups; rated complaints add one item to
-the PA factor. Turning the counts into indices happens in Python.
+the PA factor of their unit, never of an officer or a counter (domain.md §2: an officer's figures
+use only the responses attributed to that officer). Turning the counts into indices happens in
+Python.
 """
 
 from collections import defaultdict
@@ -19,6 +21,7 @@ from analytics.counting import (
     Dimension,
     ResponseFilter,
     Selection,
+    factor_rows,
     item_rows,
     key_columns,
     position_in,
@@ -73,8 +76,9 @@ def min_sample() -> int:
 class Grouping:
     """How to split responses into groups: the dimensions giving each response its group's key,
     and the same for rated complaints as SQL on tickets. Without a `ticket_key` complaint
-    ratings are left out (a channel has no complaints). With several dimensions the groups are
-    keyed by tuples."""
+    ratings are left out (a channel has no complaints); a key of NULL where responses have an
+    officer or a counter keeps the ratings out of those (they go to the unit's cell without
+    one). With several dimensions the groups are keyed by tuples."""
 
     dimensions: tuple[Dimension, ...]
     ticket_key: tuple[sa.ColumnElement, ...] | None = None
@@ -132,13 +136,35 @@ def figures_by_group(
 def _grouped_figures(selection: Selection, grouping: Grouping) -> dict[Hashable, Figures]:
     responses = _response_counts(selection, grouping)
     items = _item_counts(selection, grouping)
-    if grouping.ticket_key is not None:
+    weights = _factor_weights(selection, grouping)
+    if grouping.ticket_key is not None and _counts_complaints(selection.response_filter):
         for key, figure in _ticket_ratings(selection, grouping).items():
             items[key].append(figure)
     return {
-        key: build_figures(*responses.get(key, (0, 0)), items.get(key, []))
+        key: build_figures(*responses.get(key, (0, 0)), items.get(key, []), weights.get(key, {}))
         for key in responses.keys() | items.keys()
     }
+
+
+def _counts_complaints(response_filter: ResponseFilter) -> bool:
+    """Complaint ratings belong to a unit's PA only: not to one officer's or counter's figures."""
+    return response_filter.officer_id is None and response_filter.counter_id is None
+
+
+def _factor_weights(selection: Selection, grouping: Grouping) -> dict[Hashable, dict]:
+    """Per group, (instrument code, factor) → responses with an answer in the factor; the
+    versions of one instrument added up, as their items are."""
+    rows = factor_rows(selection, grouping.dimensions)
+    keys = key_columns(rows, grouping.width)
+    groups = [*keys, rows.c.instrument_id, rows.c.factor]
+    query = sa.select(*groups, sa.func.sum(rows.c.responses)).group_by(*groups)
+    codes = dict(db.session.execute(sa.select(Instrument.id, Instrument.code)).all())
+    found: dict[Hashable, dict] = defaultdict(lambda: defaultdict(int))
+    for row in db.session.execute(query):
+        key, (instrument_id, factor, responses) = _split(row, grouping.width)
+        if responses:
+            found[key][(codes[instrument_id], Factor(factor))] += int(responses)
+    return found
 
 
 def _ticket_ratings(selection: Selection, grouping: Grouping) -> dict[Hashable, ItemFigure]:

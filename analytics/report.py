@@ -21,19 +21,22 @@ from analytics.dashboard import item_texts
 from analytics.evaluation import OfficerSheet, evaluate_officers
 from analytics.figures import Figures, ItemFigure
 from analytics.flagged import FlaggedResponse, iter_flagged_responses
+from analytics.follow_ups import FollowUpCounts, count_follow_ups
 from analytics.indices import (
     TICKET_RATING_SOURCE,
     ResponseFilter,
     monthly_trend,
+    response_conditions,
 )
 from analytics.integrity import IntegrityCounts, integrity_counts
 from analytics.months import Month, survey_zone
 from analytics.report_closure import ClosedMonth, closed_month
 from analytics.report_counts import AnswerLevels, count_answer_levels, count_dossier_links
-from analytics.report_text import COMPLAINT_RATING, COMPLAINT_RATINGS
+from analytics.report_text import COMPLAINT_RATING, COMPLAINT_RATINGS, VERSIONED_NAME
 from analytics.tickets import TicketFigures, ticket_figures
 from survey_app.extensions import db
 from survey_app.models import SCALE, Channel, Instrument, MonthClosure, Unit, utcnow
+from survey_app.models import SurveyResponse as Response
 from survey_app.queries import list_unit_subtree_ids
 
 TREND_MONTHS = 12
@@ -88,6 +91,7 @@ class MonthlyReport:
     complaints: TicketFigures
     trend: list[tuple[Month, Figures]]
     closed: ClosedMonth | None
+    follow_ups: FollowUpCounts | None = None  # of the flagged responses, as of the report's day
 
     def flagged(self, limit: int | None = None) -> Iterator[FlaggedResponse]:
         """The month's flagged responses, newest first, comments masked; read on demand, all
@@ -116,7 +120,7 @@ def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None)
         title=_title_block(unit, _local_day(closure.closed_at) if closure else today),
         figures=figures,
         items=_item_rows(figures, levels.by_item),
-        instruments=_instrument_names(figures),
+        instruments=_instrument_names(figures, unit_ids, month),
         participation=Participation(
             channels,
             *count_dossier_links(unit_ids, month),
@@ -126,6 +130,7 @@ def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None)
         complaints=closed.complaints if closed else ticket_figures(unit_ids, month),
         trend=_trend(unit_ids, month, figures),
         closed=closed,
+        follow_ups=count_follow_ups(unit, month, utcnow()),
     )
 
 
@@ -173,20 +178,50 @@ def _item_row(item: ItemFigure, texts: dict, levels: dict) -> ItemRow:
     return ItemRow(figure=item, text=texts.get(key, ""), levels=tuple(levels.get(key, NO_LEVELS)))
 
 
-def _instrument_names(figures: Figures) -> dict[str, str]:
-    """Each instrument of the month by code, named in the report's language (newest version);
-    complaint ratings, which count in the PA factor, are no questionnaire."""
+def _instrument_names(figures: Figures, unit_ids: list[int], month: Month) -> dict[str, str]:
+    """Each instrument of the month by code, named in the report's language (newest version
+    answered) with the versions the month's responses answered; complaint ratings, which
+    count in the PA factor, are no questionnaire."""
     codes = sorted({item.instrument for item in figures.items})
+    answered = _answered_versions(unit_ids, month)
     rows = db.session.execute(
-        sa.select(Instrument.code, Instrument.name_vi, Instrument.name_en)
+        sa.select(Instrument.code, Instrument.version, Instrument.name_vi, Instrument.name_en)
         .where(Instrument.code.in_(codes))
         .order_by(Instrument.version)
     )
     english = _locale() == "en"
-    names = {code: name_en if english else name_vi for code, name_vi, name_en in rows}
+    names = {
+        code: name_en if english else name_vi
+        for code, version, name_vi, name_en in rows
+        if version in answered.get(code, {version})
+    }
+    names = {
+        code: str(VERSIONED_NAME) % {"name": name, "versions": _versions(answered.get(code))}
+        if answered.get(code)
+        else name
+        for code, name in names.items()
+    }
     return names | (
         {TICKET_RATING_SOURCE: str(COMPLAINT_RATINGS)} if TICKET_RATING_SOURCE in codes else {}
     )
+
+
+def _answered_versions(unit_ids: list[int], month: Month) -> dict[str, set[int]]:
+    """The questionnaire versions the month's responses answered, by instrument code."""
+    bounds = month.bounds(survey_zone())
+    conditions = response_conditions(ResponseFilter(unit_ids=frozenset(unit_ids)), *bounds)
+    used = sa.select(Response.instrument_id).where(conditions).distinct().subquery()
+    rows = db.session.execute(
+        sa.select(Instrument.code, Instrument.version).where(Instrument.id.in_(sa.select(used)))
+    )
+    found: dict[str, set[int]] = {}
+    for code, version in rows:
+        found.setdefault(code, set()).add(version)
+    return found
+
+
+def _versions(versions: set[int] | None) -> str:
+    return ", ".join(str(version) for version in sorted(versions or ()))
 
 
 def _locale() -> str:

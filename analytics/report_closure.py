@@ -53,6 +53,8 @@ def _officer(record: dict) -> OfficerEvaluation:
         flagged_pct=record["flagged_pct"],
         below_unit_average=record["below_unit_average"] == "true",
         sample_sufficient=record["sample_sufficient"] == "true",
+        reference_unit=record.get("reference_unit", ""),  # closed before it was kept: none
+        reference_sipas=record.get("reference_sipas"),
     )
 
 

@@ -153,10 +153,12 @@ def _officers(pdf: ReportPDF, report: MonthlyReport) -> None:
             t.number(unit.factors[Factor.OFFICERS].index),
             t.count(unit.flagged),
             "",
+            "",
         ]
     )
-    widths = [46, 18, 22, 18, 16, 22, 28]
-    table(pdf, [*map(str, headers), str(t.BELOW_AVERAGE)], rows, widths)
+    widths = [42, 16, 20, 16, 14, 18, 26, 18]
+    headers = [*map(str, headers), str(t.BELOW_AVERAGE), str(t.REFERENCE_SIPAS)]
+    table(pdf, headers, rows, widths)
 
 
 def _officer_row(row: OfficerEvaluation) -> list[str]:
@@ -168,6 +170,7 @@ def _officer_row(row: OfficerEvaluation) -> list[str]:
         t.number(row.factors[Factor.OFFICERS.value]),
         t.count(row.flagged),
         t.below_average(row),
+        t.number(row.reference_sipas),
     ]
 
 
@@ -191,6 +194,8 @@ def _flagged(pdf: ReportPDF, report: MonthlyReport) -> None:
     table(pdf, headers, rows, [22, 44, 38, 66], size=ITEM_SIZE, align=["L"] * 4)
     if count > len(rows):
         paragraph(pdf, str(t.FLAGGED_CAPPED) % {"shown": len(rows), "count": count}, SMALL_SIZE)
+    if report.follow_ups is not None:
+        paragraph(pdf, t.follow_up_line(report.follow_ups))
 
 
 def _complaints(pdf: ReportPDF, report: MonthlyReport) -> None:

@@ -82,6 +82,15 @@ YES = _l("Yes")
 NO = _l("No")
 NOT_ENOUGH = _l("not enough responses")
 WHOLE_UNIT = _l("Whole unit")
+# The SIPAS index each officer was compared with: the officer's own unit and the units below.
+REFERENCE_SIPAS = _l("Reference SIPAS")
+REFERENCE_UNIT = _l("Compared with")
+# A questionnaire named with the versions the month's responses answered.
+VERSIONED_NAME = _l("%(name)s, version %(versions)s")
+FOLLOW_UP_LINE = _l(
+    "Follow-up of the %(flagged)d responses rated average or below: %(on_time)d followed up on "
+    "time, %(late)d late, %(open)d still open (%(overdue)d overdue)."
+)
 
 SUBMITTED = _l("Submitted")
 UNIT = _l("Unit")
@@ -150,6 +159,17 @@ def number(value: float | None, pattern: str = "0.00") -> str:
 
 def count(value: int) -> str:
     return format_decimal(value, "#,##0")
+
+
+def follow_up_line(counts) -> str:
+    """The follow-up of the flagged responses in one sentence (PDF and workbook)."""
+    return str(FOLLOW_UP_LINE) % {
+        "flagged": counts.flagged,
+        "on_time": counts.on_time,
+        "late": counts.late,
+        "open": counts.open,
+        "overdue": counts.overdue,
+    }
 
 
 def below_average(row: OfficerEvaluation) -> str:

@@ -136,6 +136,8 @@ def _officers_sheet(sheet: Worksheet, report: MonthlyReport) -> None:
         t.FLAGGED_SHORT,
         t.FLAGGED_SHORT_PCT,
         t.BELOW_AVERAGE,
+        t.REFERENCE_SIPAS,
+        t.REFERENCE_UNIT,
     ]
     rows = [
         [
@@ -149,6 +151,8 @@ def _officers_sheet(sheet: Worksheet, report: MonthlyReport) -> None:
             row.flagged,
             row.flagged_pct,
             t.below_average(row),
+            row.reference_sipas,
+            row.reference_unit,
         ]
         for row in report.officers.officers
     ]
@@ -165,9 +169,11 @@ def _officers_sheet(sheet: Worksheet, report: MonthlyReport) -> None:
             unit.flagged,
             unit.flagged_pct,
             None,
+            None,
+            None,
         ]
     )
-    formats = {column: DECIMAL for column in (4, 5, 6, 7, 8, 9, 10, 11, 13)}
+    formats = {column: DECIMAL for column in (4, 5, 6, 7, 8, 9, 10, 11, 13, 15)}
     table(sheet, headers, rows, formats | {3: INTEGER, 12: INTEGER}, frozen="C2")
     for cell in sheet[sheet.max_row]:
         cell.font = HEADER_FONT

@@ -21,6 +21,9 @@ def write_summary(sheet: Worksheet, report: MonthlyReport) -> None:
     _title_block(sheet, report)
     row = _participation(sheet, report, 9)
     row = _satisfaction(sheet, report.figures, row + 1)
+    if report.follow_ups is not None:
+        sheet.cell(row=row, column=1, value=t.follow_up_line(report.follow_ups))
+        row += 1
     row = _levels(sheet, report, row + 1)
     if report.closed is not None:
         _closure(sheet, report, row + 1)

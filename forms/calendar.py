@@ -42,3 +42,14 @@ class OverrideForm(FlaskForm):
 
 class RemoveOverrideForm(FlaskForm):
     """Only the CSRF token: the day is in the URL."""
+
+
+class ConfirmYearForm(FlaskForm):
+    document = StringField(
+        _l("Deciding document"),
+        filters=[strip_text],
+        validators=[
+            DataRequired(_l("Name the document that published the year's schedule.")),
+            Length(max=SOURCE_MAX_LENGTH, message=TOO_LONG),
+        ],
+    )

@@ -7,8 +7,8 @@ business rules checked by survey_app.services.org_admin, which names the field a
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
+from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey_app.patterns import EMAIL_PATTERN
@@ -45,6 +45,17 @@ class UnitForm(FlaskForm):
     name = name_field(_l("Name"))
     # The loaded questionnaires are the choices; the service refuses any other code.
     instrument_code = SelectField(_l("Questionnaire"), validate_choice=False)
+    # Left out of a post: the unit keeps its version (a new unit takes the newest).
+    instrument_version = SelectField(
+        _l("Questionnaire version"), coerce=int, validate_choice=False, validators=[Optional()]
+    )
+    auto_close_days = IntegerField(
+        _l("Working days an answered complaint waits for the citizen before it closes"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=60, message=_l("Give a number from %(min)d to %(max)d.")),
+        ],
+    )
 
 
 class NewUnitForm(UnitForm):

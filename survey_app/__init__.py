@@ -66,7 +66,15 @@ def _init_extensions(app: Flask) -> None:
         ticket_status_label=lambda status: TICKET_STATUS_LABELS[status],
         event_label=lambda kind: TICKET_EVENT_LABELS.get(kind, kind),
         **history_text.TEMPLATE_FUNCTIONS,
+        # A deadline counted through a year without a confirmed schedule says "tạm tính".
+        provisional_between=_provisional_between,
     )
+
+
+def _provisional_between(start, end) -> bool:
+    from survey_app.workdays import WorkCalendar  # reads the database: only once a page asks
+
+    return WorkCalendar().is_provisional_between(start, end)
 
 
 def _current_user_can(permission: str) -> bool:
@@ -127,6 +135,10 @@ def _register_blueprints(app: Flask) -> None:
         responses_admin,
     ):
         app.register_blueprint(module.bp)
+    from survey_app.blueprints import contact_rights, follow_ups
+
+    app.register_blueprint(contact_rights.bp)
+    app.register_blueprint(follow_ups.bp)
     from kiosk import admin as kiosk_admin
     from kiosk import api as kiosk_api
     from kiosk import pages as kiosk_pages

@@ -45,6 +45,7 @@ class UnitCopy:
     code: str
     name: str
     instrument_code: str
+    instrument_version: int = 1
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def _counter_copy(counter: Counter) -> CounterCopy:
 
 
 def _unit_copy(unit: Unit) -> UnitCopy:
-    return UnitCopy(unit.id, unit.code, unit.name, unit.instrument_code)
+    return UnitCopy(unit.id, unit.code, unit.name, unit.instrument_code, unit.instrument_version)
 
 
 def _officer_copy(officer: Officer | None) -> OfficerCopy | None:

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from survey_app.labels import (
     AUDIT_ACTION_LABELS,
@@ -38,10 +39,15 @@ def audit_target_label(target_type: str) -> str:
     return str(AUDIT_TARGET_LABELS.get(target_type, target_type))
 
 
+CITIZEN_ACTOR_LABEL = _l("The citizen (tracking code)")
+
+
 def audit_actor_label(event: AuditEvent) -> str:
     """The signed-in person; without one, the device that acted alone, else the command line."""
     if event.actor is not None:
         return f"{event.actor.full_name} ({event.actor.username})"
+    if (event.details or {}).get("by") == "citizen":  # a right used from the tracking page
+        return str(CITIZEN_ACTOR_LABEL)
     return str(AUDIT_DEVICE_ACTORS.get(event.action, COMMAND_LINE_LABEL))
 
 

@@ -36,4 +36,5 @@ def decoy_ticket(unit) -> SimpleNamespace:
     """What the complaint's "received" page reads from a ticket; the code leads nowhere."""
     now = datetime.now(UTC)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(TRACKING_CODE_LENGTH))
-    return SimpleNamespace(unit=unit, code=code, effective_due_at=answer_due(now, unit.answer_days))
+    due = answer_due(now, unit.answer_days)
+    return SimpleNamespace(unit=unit, code=code, received_at=now, effective_due_at=due)

@@ -141,13 +141,23 @@ class InstrumentCopy:
         return self.name_en if locale == "en" else self.name_vi
 
 
-def get_cached_instrument(code: str) -> InstrumentCopy | None:
-    """get_current_instrument without its two queries on every survey page and rating."""
+def get_unit_instrument(unit) -> Instrument | None:
+    """The version of its questionnaire the unit chose (a unit or its copy); the newest when
+    that version is not loaded."""
+    chosen = get_instrument(unit.instrument_code, unit.instrument_version)
+    return chosen or get_current_instrument(unit.instrument_code)
+
+
+def get_cached_instrument(code: str, version: int | None = None) -> InstrumentCopy | None:
+    """get_current_instrument (or a unit's chosen `version`) without its two queries on every
+    survey page and rating."""
     cache = current_app.extensions.setdefault(INSTRUMENT_CACHE_KEY, {})
-    cached = cache.get(code)
+    cached = cache.get((code, version))
     if cached is not None and time.monotonic() - cached[1] < INSTRUMENT_CACHE_SECONDS:
         return cached[0]
-    instrument = get_current_instrument(code)
+    instrument = (get_instrument(code, version) if version else None) or get_current_instrument(
+        code
+    )
     if instrument is None:
         return None
     copy = InstrumentCopy(
@@ -161,7 +171,7 @@ def get_cached_instrument(code: str) -> InstrumentCopy | None:
             for item in instrument.items
         ),
     )
-    cache[code] = (copy, time.monotonic())
+    cache[(code, version)] = (copy, time.monotonic())
     return copy
 
 

@@ -17,6 +17,10 @@ same way (received Saturday → N working days after Saturday).
 
 Each public function reads the overrides once per calendar year it touches; code that works
 through many tickets builds one WorkCalendar and reuses it.
+
+A year after PUBLISHED_THROUGH without a confirmation (survey_app.models.CalendarYear) is
+provisional ("tạm tính"): its days off are the package's rules, not the Government's published
+schedule, and a deadline counted through one of its days says so.
 """
 
 from dataclasses import dataclass
@@ -29,12 +33,15 @@ import sqlalchemy as sa
 from flask import current_app
 
 from survey_app.extensions import db
-from survey_app.models import CalendarOverride
+from survey_app.models import CalendarOverride, CalendarYear
 
 OFFICE_CLOSES = time(17, 0)
 CULTURE_DAY_NAME = "Ngày Văn hóa Việt Nam"
 MAKE_UP_DAY_NAME = "Ngày làm việc bù"
 PACKAGE_SOURCE = f"holidays {holidays.__version__} (VN)"
+# The last year whose published schedule (days off, swaps, make-up days) was checked into the
+# package and the overrides when this version was released; later years need a confirmation.
+PUBLISHED_THROUGH = 2026
 # A deadline search never needs more days than this; a longer search means a broken table.
 MAX_SEARCH_DAYS = 3 * 366
 
@@ -50,6 +57,13 @@ class CalendarDay:
     from_override: bool = False
 
 
+@dataclass(frozen=True)
+class YearStatus:
+    year: int
+    provisional: bool
+    document: str | None  # the deciding document, once an administrator confirmed the year
+
+
 class WorkCalendar:
     """The calendar of one computation: the override rows of a year are read once."""
 
@@ -59,6 +73,20 @@ class WorkCalendar:
         self.culture_day_off = culture_day_off
         self.zone = ZoneInfo(current_app.config["SURVEY_TIMEZONE"])
         self._years: dict[int, dict[date, CalendarDay]] = {}
+        self._statuses: dict[int, YearStatus] = {}
+
+    def year_status(self, year: int) -> YearStatus:
+        if year not in self._statuses:
+            confirmed = db.session.get(CalendarYear, year)
+            document = confirmed.document if confirmed is not None else None
+            provisional = confirmed is None and year > PUBLISHED_THROUGH
+            self._statuses[year] = YearStatus(year, provisional, document)
+        return self._statuses[year]
+
+    def is_provisional_between(self, start: datetime, end: datetime) -> bool:
+        """Whether a deadline counted from `start` to `end` goes through a provisional year."""
+        first, last = self.local_day(start).year, self.local_day(end).year
+        return any(self.year_status(year).provisional for year in range(first, last + 1))
 
     def special_days(self, year: int) -> dict[date, CalendarDay]:
         """Package days of the year, then the overrides on top (an override wins)."""

@@ -5,12 +5,22 @@ import uuid
 from datetime import datetime
 
 from survey_app.extensions import db
-from survey_app.models import Channel, Counter, Officer, Role, SurveyCode, Unit
-from survey_app.queries import get_current_instrument
+from survey_app.models import (
+    Channel,
+    Counter,
+    Officer,
+    Role,
+    SurveyCode,
+    TicketChannel,
+    TicketStatus,
+    Unit,
+)
+from survey_app.queries import get_current_instrument, get_unit_instrument
 from survey_app.services.accounts import create_user
 from survey_app.services.org import add_counter, add_officer, add_unit
 from survey_app.services.rating_rules import RatingSource
 from survey_app.services.responses import Submission, submit_response
+from survey_app.services.tickets import TicketRequest, open_ticket
 
 _sequence = itertools.count(1)
 
@@ -68,9 +78,12 @@ def make_response(
     submitted_at: datetime | None = None,
     client_ref=None,
     source: RatingSource | None = None,
+    instrument_code=None,
 ):
     unit = unit or (counter or officer).unit if (counter or officer) else unit or make_unit()
-    instrument = get_current_instrument(unit.instrument_code)
+    instrument = (
+        get_current_instrument(instrument_code) if instrument_code else get_unit_instrument(unit)
+    )
     submission = Submission(
         client_ref=client_ref or uuid.uuid4().hex,
         unit=unit,
@@ -78,7 +91,7 @@ def make_response(
         officer=officer,
         instrument=instrument,
         channel=channel,
-        answers=answers if answers is not None else full_answers(unit.instrument_code),
+        answers=answers if answers is not None else full_answers(instrument.code),
         comment=comment,
         submitted_at=submitted_at,
         source=source,
@@ -102,3 +115,25 @@ def make_user(*, role=Role.MANAGER, unit=None, officer=None, username=None, pass
         unit=unit,
         officer=officer,
     )
+
+
+def make_rated_ticket(*, unit, rating: int, rated_at: datetime, officer=None, counter=None):
+    """An answered complaint the citizen rated `rating` (1–5) at `rated_at`."""
+    request = TicketRequest(
+        client_ref=uuid.uuid4().hex,
+        unit=unit,
+        officer=officer,
+        counter=counter,
+        content="Phải chờ quá lâu ở quầy.",
+        channel=TicketChannel.WEB,
+        received_at=rated_at,
+    )
+    ticket = open_ticket(request).ticket
+    ticket.status, ticket.answer, ticket.answered_at = (
+        TicketStatus.ANSWERED,
+        "Đã trả lời.",
+        rated_at,
+    )
+    ticket.handling_rating, ticket.rated_at = rating, rated_at
+    db.session.commit()
+    return ticket

@@ -8,8 +8,8 @@ import pytest
 
 from survey_app.labels import AUDIT_ACTION_LABELS
 from survey_app.services import org_admin, org_import
-from survey_app.services.audit import record_change
 from survey_app.services.account_links import PURPOSES
+from survey_app.services.audit import record_change
 from survey_app.services.rating_review import DECISION_ACTIONS
 from survey_app.services.spam import SPAM_ACTIONS
 from tests.builders import make_unit

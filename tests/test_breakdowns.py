@@ -161,16 +161,16 @@ def rated_ticket(unit, rating: int, at: datetime, **owners) -> None:
     db.session.commit()
 
 
-def test_complaint_ratings_count_for_their_officer_and_counter_not_a_channel(commune):
+def test_complaint_ratings_count_for_the_unit_not_its_officer_counter_or_channel(commune):
     q1 = db.session.scalar(sa.select(Counter).where(Counter.code == "Q1"))
     lan = make_officer(unit=commune, code="CB-LAN")
     make_response(officer=lan, counter=q1, answers={"PA1": 5, "CHUNG": 5}, submitted_at=local(5))
     rated_ticket(commune, 2, local(6), officer=lan, counter=q1)
-    # Lan: PA1 5 → 100 and the complaint rated 2 → 0: PA = 50, as on the officer's own page.
-    lan_row = {row.officer_code: row for row in evaluate_officers(commune, MARCH).officers}[
-        "CB-LAN"
-    ]
-    assert lan_row.factors["PA"] == approx(50)
+    # Lan: PA1 5 → 100; the complaint naming her, rated 2, is the unit's alone (domain.md §2).
+    sheet = evaluate_officers(commune, MARCH)
+    lan_row = {row.officer_code: row for row in sheet.officers}["CB-LAN"]
+    assert lan_row.factors["PA"] == approx(100)
+    assert "PA-XL" in {item.code for item in sheet.unit_figures.items}
     own = compute_figures(ResponseFilter(officer_id=lan.id), MARCH)
     assert lan_row.sipas_index == own.sipas_index
     counter = dict((c.code, f) for c, f in figures_by_counter(commune, MARCH))["Q1"]

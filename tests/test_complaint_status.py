@@ -193,8 +193,9 @@ def test_handling_ratings_count_as_one_more_pa_item_of_the_month(tree):
     # PA1 5 → 100, mean 5 · PA2 3 → 0, mean 3 · PA-XL 4, 2 → 1 of 2 → 50, mean 3
     assert items["PA-XL"] == (2, approx(50), approx(3))
     pa = figures.factors[Factor.FEEDBACK]
-    # PA = mean(100, 0, 50) = 50, mean (5 + 3 + 3) / 3 = 11/3, answers 1 + 1 + 2
-    assert (pa.index, pa.mean, pa.answers) == (approx(50), approx(11 / 3), 4)
+    # The questionnaire's PA: mean(100, 0) = 50, mean 4, from 1 response; the complaints' PA:
+    # 50, mean 3, from 2 ratings. PA = (1 × 50 + 2 × 50) / 3 = 50, mean (1 × 4 + 2 × 3) / 3.
+    assert (pa.index, pa.mean, pa.answers) == (approx(50), approx(10 / 3), 4)
     assert figures.responses == 1  # ratings of complaints are not survey responses
 
 

@@ -18,7 +18,7 @@ from tests.test_complaint_status import new_ticket
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 API_PREFIX = "/api/"
 # Blueprints that check the token in their own forms (see self_checked_posts below).
-SELF_CHECKED_BLUEPRINTS = {"survey", "complaints"}
+SELF_CHECKED_BLUEPRINTS = {"survey", "complaints", "contact_rights"}
 TOO_LONG = "The page was open for too long"
 
 
@@ -110,4 +110,16 @@ def test_every_browser_post_is_covered_by_these_tests(app):
         "survey.answer_survey",
         "complaints.file_form",
         "complaints.show_status",
+        "contact_rights.correct_my_data",
+        "contact_rights.withdraw_my_consent",
     }
+
+
+def test_a_withdrawal_or_correction_posted_without_its_token_changes_nothing(citizen, tree):
+    ticket = new_ticket(tree[1], contact_phone="0912 345 678", consent_text="Tôi đồng ý.")
+    withdrawn = citizen.post(f"/t/{ticket.code}/du-lieu/rut-lai")
+    corrected = citizen.post(f"/t/{ticket.code}/du-lieu", data={"contact_phone": "0987 654 321"})
+    assert (withdrawn.status_code, corrected.status_code) == (422, 422)
+    assert TOO_LONG in corrected.get_data(as_text=True)
+    db.session.refresh(ticket)
+    assert ticket.contact_phone == "0912 345 678"

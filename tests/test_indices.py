@@ -138,11 +138,11 @@ def test_items_of_two_instruments_are_kept_apart():
     both = ResponseFilter(unit_ids=frozenset({new_form.id, old_form.id}))
     figures = compute_figures(both, MARCH)
     cc1 = {item.instrument: item.index for item in figures.items if item.code == "CC1"}
-    # CC1 of sipas-2023: 2 of 2 → 100; CC1 of sipas-2017: 0 of 1 → 0. CC = mean(100, 0) = 50
-    # (pooling them would give 2 of 3 = 66.67). SIPAS = CC alone = 50. Overall: 2 of 3 ≥ 4.
+    # CC1 of sipas-2023: 2 of 2 → 100; CC1 of sipas-2017: 0 of 1 → 0. CC = each instrument's
+    # CC weighted by its responses with a CC answer: (2 × 100 + 1 × 0) / 3 = 66.67.
     assert cc1 == {"sipas-2023": approx(100), "sipas-2017": approx(0)}
-    assert figures.factors[Factor.OFFICERS].index == approx(50)
-    assert figures.sipas_index == approx(50)
+    assert figures.factors[Factor.OFFICERS].index == approx(200 / 3)
+    assert figures.sipas_index == approx(200 / 3)  # CC alone
     assert figures.overall_pct == approx(200 / 3)
 
 

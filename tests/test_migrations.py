@@ -43,13 +43,15 @@ def test_upgrade_loads_the_shipped_instruments(empty_app):
     rows = db.session.execute(
         sa.text(
             "SELECT i.code, i.version, COUNT(items.id) FROM instruments i "
-            "JOIN items ON items.instrument_id = i.id GROUP BY i.code, i.version ORDER BY i.code"
+            "JOIN items ON items.instrument_id = i.id GROUP BY i.code, i.version "
+            "ORDER BY i.code, i.version"
         )
     ).all()
     assert [tuple(row) for row in rows] == [
         ("kiosk-5", 1, 6),
         ("sipas-2017", 1, 23),
         ("sipas-2023", 1, 20),
+        ("sipas-2023", 2, 20),
     ]
 
 

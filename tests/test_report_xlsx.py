@@ -125,10 +125,13 @@ def test_officer_sheet_judges_only_sufficient_samples(workbook):
     an, binh = table["Nguyễn Văn An"], table["Trần Thị Bình"]
     assert an[:5] == ("CB-AN", "Nguyễn Văn An", 5, 100, pytest.approx(99.2))
     assert an[7] == pytest.approx(96)  # CC
-    assert an[-4:] == (pytest.approx(4.8), 1, 20, "Có")
+    assert an[-6:-2] == (pytest.approx(4.8), 1, 20, "Có")
     assert binh[2:5] == (2, 50, 100)
-    assert binh[-1] == "chưa đủ mẫu"
+    assert binh[-3] == "chưa đủ mẫu"
     assert table["Toàn đơn vị"][2] == 8
+    # Each officer's reference: the SIPAS index of the officer's own unit, named.
+    assert an[-2:] == (pytest.approx(table["Toàn đơn vị"][4]), "UBND xã An Bình")
+    assert [cell.value for cell in sheet[1]][-2:] == ["SIPAS so sánh", "So sánh với"]
     assert sheet["E2"].number_format == "0.00"
 
 

@@ -131,7 +131,8 @@ def test_each_row_carries_attribution_answers_and_comment(export):
         "counter_code": "XA-Q1",
         "officer_code": "XA-CB1",
         "channel": "kiosk",
-        "instrument": "sipas-2023",
+        # The unit answers version 1; version 2 is loaded, so the version is named.
+        "instrument": "sipas-2023@1",
     }
     assert (kiosk["TC1"], kiosk["TC2"], kiosk["CC1"], kiosk["CHUNG"]) == ("4", "", "2", "4")
     assert kiosk["comment"] == comment

@@ -10,7 +10,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from forms.calendar import OverrideForm, RemoveOverrideForm
+from forms.calendar import ConfirmYearForm, OverrideForm, RemoveOverrideForm
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
 from survey_app.models import utcnow
@@ -57,6 +57,23 @@ def add_override():
     return _page(calendar, year or _this_year(calendar), form), 422
 
 
+@bp.post("/nam/<int:year>/xac-nhan")
+@needs(Permission.MANAGE_CALENDAR)
+def confirm_year(year: int):
+    if not 1990 <= year <= 2100:
+        abort(404)
+    form = ConfirmYearForm()
+    if form.validate_on_submit():
+        try:
+            calendar_service.confirm_year(year, form.document.data)
+        except InvalidChange as error:
+            getattr(form, error.field).errors.append(str(error))
+        else:
+            flash(_("The schedule of %(year)d is confirmed.", year=year), "success")
+            return redirect(url_for(".show_calendar", nam=year), code=303)
+    return _page(WorkCalendar(), year, OverrideForm(formdata=None), form), 422
+
+
 @bp.post("/<day>/xoa")
 @needs(Permission.MANAGE_CALENDAR)
 def remove_override(day: str):
@@ -70,13 +87,17 @@ def remove_override(day: str):
     return redirect(url_for(".show_calendar", nam=override.day.year), code=303)
 
 
-def _page(calendar: WorkCalendar, year: int, form: OverrideForm) -> str:
+def _page(
+    calendar: WorkCalendar, year: int, form: OverrideForm, confirm: ConfirmYearForm | None = None
+) -> str:
     return render_template(
         "calendar/show.html",
         year=year,
         entries=calendar.year_entries(year),
         culture_day_off=calendar.culture_day_off,
         form=form,
+        status=calendar.year_status(year),
+        confirm_form=confirm or ConfirmYearForm(formdata=None),
     )
 
 

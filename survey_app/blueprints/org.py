@@ -31,7 +31,7 @@ from survey_app.blueprints.org_common import (
 )
 from survey_app.collation import person_key, sorted_vi
 from survey_app.models import Counter, SurveyResponse
-from survey_app.queries import get_current_instrument
+from survey_app.queries import get_unit_instrument
 from survey_app.services import org_admin
 from survey_app.services.errors import DomainError
 from survey_app.services.org_admin import InvalidChange
@@ -62,7 +62,7 @@ def show_unit(unit):
     officers = sorted(
         unit.officers, key=lambda officer: (person_key(officer.full_name), officer.code)
     )
-    instrument = get_current_instrument(unit.instrument_code)
+    instrument = get_unit_instrument(unit)
     return render_template(
         "org/unit.html",
         unit=unit,
@@ -90,6 +90,8 @@ def create_unit(unit):
                 code=form.code.data,
                 name=form.name.data,
                 instrument_code=form.instrument_code.data,
+                instrument_version=form.instrument_version.data,
+                auto_close_days=form.auto_close_days.data,
             )
         except InvalidChange as error:
             attach_error(form, error)
@@ -106,7 +108,11 @@ def edit_unit(unit):
     if form.validate_on_submit():
         try:
             org_admin.update_unit(
-                unit, name=form.name.data, instrument_code=form.instrument_code.data
+                unit,
+                name=form.name.data,
+                instrument_code=form.instrument_code.data,
+                instrument_version=form.instrument_version.data,
+                auto_close_days=form.auto_close_days.data,
             )
         except InvalidChange as error:
             attach_error(form, error)

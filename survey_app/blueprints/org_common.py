@@ -3,6 +3,7 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from forms.org import StatusForm
 from survey_app.models import Counter, Officer, SurveyResponse
@@ -32,6 +33,9 @@ def with_instruments(form):
     form.instrument_code.choices = [
         (instrument.code, f"{instrument.code} · {instrument.name(str(get_locale()))}")
         for instrument in org_admin.list_current_instruments()
+    ]
+    form.instrument_version.choices = [
+        SelectChoice(version, label) for version, label in org_admin.list_instrument_versions()
     ]
     return form
 

@@ -36,7 +36,7 @@ from survey_app.queries import (
     is_link_answered,
 )
 from survey_app.services.errors import InvalidSubmission
-from survey_app.services.instruments import read_instrument_files
+from survey_app.services.instruments import instrument_headings, read_instrument_files
 from survey_app.services.responses import DossierAlreadyRated, Submission, submit_response
 
 bp = Blueprint("survey", __name__)
@@ -57,7 +57,8 @@ def answer_survey(code: str):
         return _drop_bot_submission(survey_code)
     if survey_code.single_use and is_link_answered(survey_code):
         return _show_answered(survey_code)
-    instrument = get_cached_instrument(survey_code.unit.instrument_code)
+    unit = survey_code.unit
+    instrument = get_cached_instrument(unit.instrument_code, unit.instrument_version)
     form = build_survey_form(instrument)
     sent_before = _recently_sent(survey_code.code) if request.method == "GET" else None
     if sent_before:
@@ -222,4 +223,5 @@ def _render_form(
         scale_labels={level: str(label) for level, label in SCALE_LABELS.items()},
         no_opinion_label=str(NO_OPINION_LABEL),
         locale=str(get_locale()),
+        heading_notes=instrument_headings(instrument.code, instrument.version),
     )

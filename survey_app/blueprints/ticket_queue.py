@@ -4,6 +4,7 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
+from analytics.follow_ups import list_due_follow_ups
 from analytics.ticket_search import MAX_PAGE, NoSuchPage, paginate_queue, snippet
 from analytics.tickets import QueueFilter, queue_query, urgency
 from forms.tickets import SEARCH_MAX_LENGTH, QueueFilterForm
@@ -34,8 +35,16 @@ def list_tickets():
         abort(404)
     now, calendar = utcnow(), WorkCalendar()  # one calendar for the page's rows
     rows = [(ticket, urgency(ticket, now, calendar)) for ticket in page.tickets]
+    # Beside the tickets: follow-ups of flagged responses due soon or overdue.
+    due = list_due_follow_ups(current_scope().unit_ids, now)
     return render_template(
-        "tickets/list.html", form=form, rows=rows, page=page, snippet=snippet, chosen=chosen
+        "tickets/list.html",
+        form=form,
+        rows=rows,
+        page=page,
+        snippet=snippet,
+        chosen=chosen,
+        follow_ups_due=due,
     )
 
 

@@ -7,7 +7,7 @@ import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
-from survey_app.workdays import WorkCalendar
+from survey_app.workdays import WorkCalendar, YearStatus
 
 calendar_group = AppGroup("calendar", help="The working-day calendar and answer deadlines.")
 
@@ -23,16 +23,34 @@ calendar_group = AppGroup("calendar", help="The working-day calendar and answer 
 def due_command(received: str, days: int) -> None:
     """Print the answer deadline (ISO 8601, local time) of a complaint."""
     calendar = WorkCalendar()
-    due = calendar.answer_due(_parse_moment(received, calendar.zone), days)
+    start = _parse_moment(received, calendar.zone)
+    due = calendar.answer_due(start, days)
     click.echo(due.astimezone(calendar.zone).isoformat())
+    if calendar.is_provisional_between(start, due):
+        click.echo(_("provisional: counted through a year whose schedule is not confirmed yet"))
 
 
 @calendar_group.command("days-off")
 @click.argument("year", type=click.IntRange(min=1990, max=2100))
 def days_off_command(year: int) -> None:
-    """List the days off of YEAR with their names and where each comes from."""
-    for entry in WorkCalendar().days_off(year):
+    """List the days off of YEAR with their names and where each comes from; first, whether
+    the year follows a confirmed schedule or is provisional."""
+    calendar = WorkCalendar()
+    click.echo(year_status_line(calendar.year_status(year)))
+    for entry in calendar.days_off(year):
         click.echo(f"{entry.day.isoformat()}  {entry.name}  [{entry.source}]")
+
+
+def year_status_line(status: YearStatus) -> str:
+    if status.provisional:
+        return _(
+            "%(year)d: provisional – the holidays package's rules, not a published schedule; "
+            "swaps and make-up days may be missing.",
+            year=status.year,
+        )
+    if status.document:
+        return _("%(year)d: confirmed by %(document)s.", year=status.year, document=status.document)
+    return _("%(year)d: the published schedule, as shipped.", year=status.year)
 
 
 def _parse_moment(text: str, zone: ZoneInfo) -> datetime:

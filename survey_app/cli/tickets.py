@@ -11,6 +11,8 @@ from flask_babel import ngettext
 
 from survey_app.models import utcnow
 from survey_app.services.contact_retention import purge_contacts
+from survey_app.services.follow_up_reminders import send_follow_up_reminders
+from survey_app.services.ticket_auto_close import close_idle_tickets
 from survey_app.services.ticket_reminders import send_reminders
 
 tickets_group = AppGroup("tickets", help="Complaint tickets: reminders and contact retention.")
@@ -22,7 +24,8 @@ NOW_HELP = "Act as if it were this time (ISO 8601; without an offset: the config
 @click.option("--now", "now_text", help=NOW_HELP)
 def remind_command(now_text: str | None) -> None:
     """E-mail assignees about tickets due within one working day and managers about overdue
-    ones, once per ticket and stage; nothing on a day off."""
+    ones, once per ticket and stage; the same for the follow-ups of low ratings; nothing on a
+    day off."""
     run = send_reminders(_now(now_text))
     if not run.working_day:
         click.echo(_("Not a working day: no reminders sent."))
@@ -34,13 +37,31 @@ def remind_command(now_text: str | None) -> None:
             overdue=run.overdue_sent,
         )
     )
+    follow_ups = send_follow_up_reminders(_now(now_text))
+    click.echo(
+        _(
+            "Follow-ups of low ratings reminded: %(due_soon)d due soon, %(overdue)d overdue.",
+            due_soon=follow_ups.due_soon_sent,
+            overdue=follow_ups.overdue_sent,
+        )
+    )
 
 
 @tickets_group.command("purge-contacts")
 @click.option("--now", "now_text", help=NOW_HELP)
 def purge_contacts_command(now_text: str | None) -> None:
-    """Erase the contact data of tickets closed longer ago than the retention period."""
-    count = purge_contacts(_now(now_text))
+    """Close answered tickets the citizen left silent for the unit's working days, then erase
+    the contact data of tickets whose handling ended longer ago than the retention period."""
+    now = _now(now_text)
+    closed = close_idle_tickets(now)
+    click.echo(
+        ngettext(
+            "Closed %(num)d answered ticket without reply.",
+            "Closed %(num)d answered tickets without reply.",
+            closed,
+        )
+    )
+    count = purge_contacts(now)
     click.echo(
         ngettext(
             "Contact data erased from %(num)d ticket.",

@@ -1,5 +1,12 @@
 """All models, importable from one place (and registered on the metadata for migrations)."""
 
+from survey_app.models.calendar_years import CalendarYear
+from survey_app.models.follow_ups import (
+    FINISHED_STATES,
+    FOLLOW_UP_DAYS,
+    FollowUp,
+    FollowUpState,
+)
 from survey_app.models.instrument import (
     FLAG_AT_OR_BELOW,
     OVERALL_ITEM,
@@ -23,7 +30,7 @@ from survey_app.models.org import (
 from survey_app.models.reports import MonthClosure
 from survey_app.models.response import Answer, Channel, SurveyResponse
 from survey_app.models.staff import ApiKey, AuditEvent, Role, User
-from survey_app.models.tallies import AnswerTally, ResponseTally, TallyState
+from survey_app.models.tallies import AnswerTally, FactorTally, ResponseTally, TallyState
 from survey_app.models.tickets import (
     CONTENT_MAX_LENGTH,
     CalendarOverride,
@@ -36,6 +43,11 @@ from survey_app.models.tickets import (
 from survey_app.models.types import UTCDateTime, utcnow
 
 __all__ = [
+    "FINISHED_STATES",
+    "FOLLOW_UP_DAYS",
+    "CalendarYear",
+    "FollowUp",
+    "FollowUpState",
     "CONTENT_MAX_LENGTH",
     "CalendarOverride",
     "Ticket",
@@ -59,6 +71,7 @@ __all__ = [
     "Channel",
     "Counter",
     "Factor",
+    "FactorTally",
     "Instrument",
     "Item",
     "Kiosk",

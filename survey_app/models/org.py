@@ -32,6 +32,12 @@ class Unit(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Working days a complaint must be answered in (the unit's own standard; 3 by default).
     answer_days: Mapped[int] = mapped_column(default=3, server_default="3")
+    # Working days an answered complaint waits for the citizen before it closes by itself (its
+    # contact data's retention runs from then on).
+    auto_close_days: Mapped[int] = mapped_column(default=10, server_default="10")
+    # The version of its questionnaire the unit uses: a new version is taken up when the unit
+    # chooses (on the unit's page), not when it is shipped.
+    instrument_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Unit"]] = relationship(back_populates="parent")

@@ -15,12 +15,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey_app.extensions import db
+from survey_app.models.instrument import Factor
 from survey_app.models.response import Channel
 from survey_app.models.types import UTCDateTime, value_enum
 
 NOBODY = 0  # officer_id / counter_id of responses given without one
 RESPONSE_KEY = ("month", "unit_id", "officer_id", "counter_id", "channel")
 ANSWER_KEY = (*RESPONSE_KEY, "item_id", "value")
+FACTOR_KEY = (*RESPONSE_KEY, "instrument_id", "factor")
 
 
 class _TallyKey:
@@ -52,6 +54,18 @@ class AnswerTally(_TallyKey, db.Model):
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"))
     value: Mapped[int] = mapped_column(sa.SmallInteger)
     answers: Mapped[int]
+
+
+class FactorTally(_TallyKey, db.Model):
+    """Responses of one instrument with at least one answer in one factor: the weight of that
+    instrument's factor index when several instruments share a month (domain.md §2)."""
+
+    __tablename__ = "factor_tallies"
+    __table_args__ = (sa.UniqueConstraint(*FACTOR_KEY, name="uq_factor_tallies_key"),)
+
+    instrument_id: Mapped[int] = mapped_column(sa.ForeignKey("instruments.id"))
+    factor: Mapped[Factor] = mapped_column(value_enum(Factor, 2))
+    responses: Mapped[int]
 
 
 class TallyState(db.Model):

@@ -10,6 +10,7 @@ from survey_app.models import (
     ApiKey,
     AuditEvent,
     CalendarOverride,
+    CalendarYear,
     Counter,
     Kiosk,
     Officer,
@@ -17,6 +18,7 @@ from survey_app.models import (
     RatingDecision,
     SurveyCode,
     SurveyResponse,
+    Ticket,
     Unit,
     User,
 )
@@ -31,9 +33,11 @@ TARGETS = {
     User: ("user", "username"),
     ApiKey: ("api_key", "prefix"),
     CalendarOverride: ("calendar_override", "day"),
+    CalendarYear: ("calendar_year", "year"),
     Kiosk: ("kiosk", "token_prefix"),
     SurveyResponse: ("survey_response", "client_ref"),
     RatingDecision: ("rating_decision", "id"),
+    Ticket: ("ticket", "code"),
 }
 
 
@@ -48,7 +52,7 @@ def record_change(action: str, target, details: dict | None = None) -> AuditEven
         # beforehand and saves one flush per row.)
         db.session.flush()
     event = AuditEvent(
-        actor=_acting_user(),
+        actor=acting_user(),
         action=action,
         target_type=target_type,
         target_key=str(getattr(target, key_attribute)),
@@ -63,7 +67,7 @@ def _unit_id(target) -> int | None:
     return target.id if isinstance(target, Unit) else getattr(target, "unit_id", None)
 
 
-def _acting_user() -> User | None:
+def acting_user() -> User | None:
     """The signed-in user; None for the command line (the event then says so)."""
     if has_request_context() and current_user.is_authenticated:
         return current_user._get_current_object()

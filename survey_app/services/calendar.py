@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from survey_app.extensions import db
-from survey_app.models import CalendarOverride
-from survey_app.services.audit import record_change
+from survey_app.models import CalendarOverride, CalendarYear, utcnow
+from survey_app.services.audit import acting_user, record_change
 from survey_app.services.org_admin import InvalidChange
 
 NAME_MAX_LENGTH = 200
@@ -56,3 +56,22 @@ def _details(override: CalendarOverride) -> dict:
         "name": override.name,
         "source": override.source,
     }
+
+
+def confirm_year(year: int, document: str) -> CalendarYear:
+    """The year's days off, swaps and make-up days now follow the Government's published
+    schedule, decided by `document` (its overrides entered first): the year is no longer
+    provisional. Confirming again replaces the document; audited either way."""
+    _check_text("document", document, SOURCE_MAX_LENGTH)
+    confirmed = db.session.get(CalendarYear, year)
+    previous = confirmed.document if confirmed is not None else None
+    if confirmed is None:
+        confirmed = CalendarYear(year=year, document=document.strip())
+        db.session.add(confirmed)
+    confirmed.document, confirmed.confirmed_at = document.strip(), utcnow()
+    confirmed.confirmed_by = acting_user()
+    record_change(
+        "calendar_year.confirm", confirmed, {"document": document.strip(), "previous": previous}
+    )
+    db.session.commit()
+    return confirmed

@@ -32,7 +32,12 @@ from survey_app.models import (
     utcnow,
 )
 from survey_app.paths import PACKAGE_DIR
-from survey_app.queries import get_current_instrument, get_unit_by_code, list_unit_subtree_ids
+from survey_app.queries import (
+    get_current_instrument,
+    get_unit_by_code,
+    get_unit_instrument,
+    list_unit_subtree_ids,
+)
 from survey_app.services.demo_accounts import add_demo_accounts
 from survey_app.services.demo_kiosks import DemoKiosk, add_demo_kiosks, issue_demo_pairing_codes
 from survey_app.services.demo_tickets import add_demo_tickets
@@ -227,8 +232,11 @@ class _ResponseGenerator:
         return share * (self.low_factors.get(officer.code, 1.0) if officer else 1.0)
 
     def _instrument(self, code: str | None, place: _StagedUnit) -> Instrument:
-        code = code or place.unit.instrument_code
-        if code not in self.instruments:
+        if code is None:  # the unit's own questionnaire, in the version it chose
+            code = f"{place.unit.instrument_code}@{place.unit.instrument_version}"
+            if code not in self.instruments:
+                self.instruments[code] = get_unit_instrument(place.unit)
+        elif code not in self.instruments:
             self.instruments[code] = get_current_instrument(code)
         return self.instruments[code]
 

@@ -5,6 +5,7 @@ database keeps working when the models grow later.
 """
 
 import json
+from functools import cache
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -42,6 +43,16 @@ def read_instrument_files(directory: Path = INSTRUMENTS_DIR) -> list[dict]:
         _check_document(document, path.name)
         documents.append(document)
     return documents
+
+
+@cache
+def instrument_headings(code: str, version: int) -> dict[str, dict[str, str]]:
+    """Notes under a factor's heading (factor code → {"vi": …, "en": …}) as the shipped file
+    of that version gives them: sipas-2023 v2 explains what a KQ "result" may be."""
+    for document in read_instrument_files():
+        if document["code"] == code and document["version"] == version:
+            return document.get("headings", {})
+    return {}
 
 
 def _check_document(document: dict, name: str) -> None:

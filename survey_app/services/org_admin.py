@@ -21,7 +21,7 @@ from PIL import Image, ImageOps
 from survey_app.collation import sorted_vi
 from survey_app.extensions import db
 from survey_app.models import Counter, Instrument, Officer, SurveyResponse, Unit
-from survey_app.queries import get_current_instrument, unit_subtree_ids_query
+from survey_app.queries import get_current_instrument, get_instrument, unit_subtree_ids_query
 from survey_app.services.audit import record_change
 from survey_app.services.errors import DomainError
 from survey_app.services.org import add_counter, add_officer, add_unit
@@ -119,6 +119,17 @@ def list_current_instruments() -> list[Instrument]:
     return [get_current_instrument(code) for code in list_instrument_codes()]
 
 
+def list_instrument_versions() -> list[tuple[int, str]]:
+    """(version, "sipas-2023 v2, v1") for the unit form: the codes having each version."""
+    rows = db.session.execute(
+        sa.select(Instrument.version, Instrument.code).order_by(Instrument.version, Instrument.code)
+    )
+    codes: dict[int, list[str]] = {}
+    for version, code in rows:
+        codes.setdefault(version, []).append(code)
+    return [(version, f"v{version} ({', '.join(found)})") for version, found in codes.items()]
+
+
 def apply_changes(target, **values) -> dict[str, list]:
     """Set the attributes that differ; return them as {name: [old, new]} for the audit log."""
     changes = {}
@@ -130,21 +141,42 @@ def apply_changes(target, **values) -> dict[str, list]:
     return changes
 
 
-def create_unit(*, parent: Unit, code: str, name: str, instrument_code: str) -> Unit:
+def create_unit(
+    *, parent: Unit, code: str, name: str, instrument_code: str,
+    instrument_version: int | None = None, auto_close_days: int | None = None,
+) -> Unit:  # fmt: skip
+    """A new unit takes the newest version of its questionnaire unless one is chosen."""
     _check_new_code(Unit, code)
     _check_instrument(instrument_code)
+    version = instrument_version or get_current_instrument(instrument_code).version
+    _check_version(instrument_code, version)
     unit = add_unit(code=code, name=name, parent=parent, instrument_code=instrument_code)
+    unit.instrument_version = version
+    unit.auto_close_days = auto_close_days or unit.auto_close_days or 10
     details = {"name": name, "parent": parent.code, "instrument": instrument_code}
+    details |= {"instrument_version": version, "auto_close_days": unit.auto_close_days}
     record_change("unit.create", unit, details)
     db.session.commit()
     return unit
 
 
-def update_unit(unit: Unit, *, name: str, instrument_code: str) -> None:
+def update_unit(
+    unit: Unit, *, name: str, instrument_code: str, instrument_version: int | None = None,
+    auto_close_days: int | None = None,
+) -> None:  # fmt: skip
+    """`instrument_version`, `auto_close_days`: None keeps the unit's (a new questionnaire
+    version is taken up only when the unit chooses it)."""
     _check_instrument(instrument_code)
-    _commit_changes(
-        "unit.update", unit, apply_changes(unit, name=name, instrument_code=instrument_code)
+    version = instrument_version or unit.instrument_version
+    _check_version(instrument_code, version)
+    changes = apply_changes(
+        unit,
+        name=name,
+        instrument_code=instrument_code,
+        instrument_version=version,
+        auto_close_days=auto_close_days or unit.auto_close_days,
     )
+    _commit_changes("unit.update", unit, changes)
 
 
 def set_active(target: Member, active: bool) -> None:
@@ -233,6 +265,13 @@ def _check_new_code(model: type[Member], code: str) -> None:
 def _check_instrument(code: str) -> None:
     if code not in list_instrument_codes():
         raise InvalidChange("instrument_code", _("Choose one of the questionnaires."))
+
+
+def _check_version(code: str, version: int) -> None:
+    if get_instrument(code, version) is None:
+        raise InvalidChange(
+            "instrument_version", _("This questionnaire has no such version; choose another.")
+        )
 
 
 # Officer photos ---------------------------------------------------------------------------

@@ -257,7 +257,11 @@ class RowReader:
     def _instrument(self, name: str, unit: Unit | None, errors) -> Instrument | None:
         if not name and unit is None:
             return None
-        instrument = self.catalogue.instrument(name or unit.instrument_code)
+        # The unit's questionnaire, named by its code or not at all: the version it chose.
+        chosen = name
+        if unit is not None and name in ("", unit.instrument_code):
+            chosen = f"{unit.instrument_code}{VERSION_SEPARATOR}{unit.instrument_version}"
+        instrument = self.catalogue.instrument(chosen)
         if instrument is None:
             errors["instrument"] = (
                 _("No instrument has this code (write e.g. sipas-2023 or sipas-2023@1).")

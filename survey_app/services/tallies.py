@@ -21,13 +21,26 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from analytics.counting import tallied_zone
 from analytics.months import Month, survey_zone
 from survey_app.extensions import db
-from survey_app.models import Answer, AnswerTally, ResponseTally, TallyState, utcnow
+from survey_app.models import (
+    Answer,
+    AnswerTally,
+    FactorTally,
+    Item,
+    ResponseTally,
+    TallyState,
+    utcnow,
+)
 from survey_app.models import SurveyResponse as Response
 from survey_app.models.response import counted, not_tallied
-from survey_app.models.tallies import ANSWER_KEY, NOBODY, RESPONSE_KEY
+from survey_app.models.tallies import ANSWER_KEY, FACTOR_KEY, NOBODY, RESPONSE_KEY
 
 ATTEMPTS = 5
-TallyModel = type[ResponseTally] | type[AnswerTally]
+TallyModel = type[ResponseTally] | type[AnswerTally] | type[FactorTally]
+TALLY_COUNTS = {
+    ResponseTally: (RESPONSE_KEY, ("responses", "flagged")),
+    AnswerTally: (ANSWER_KEY, ("answers",)),
+    FactorTally: (FACTOR_KEY, ("responses",)),
+}
 # SQLSTATE of a REPEATABLE READ transaction that met a concurrent change: run it again.
 SERIALIZATION_FAILURE = "40001"
 
@@ -84,6 +97,13 @@ def _subtract(response: Response, zone: ZoneInfo) -> None:
         key | {"item_id": a.item_id, "value": a.value, "answers": -1} for a in response.answers
     ]
     _add_counts(connection, AnswerTally, answers)  # a response always has its CHUNG answer
+    factors = {a.item.factor for a in response.answers if a.item.factor is not None}
+    weights = [
+        key | {"instrument_id": response.instrument_id, "factor": f, "responses": -1}
+        for f in sorted(factors)
+    ]
+    if weights:
+        _add_counts(connection, FactorTally, weights)
 
 
 def _run(connection: Connection, zone: ZoneInfo) -> TallyRun:
@@ -103,6 +123,7 @@ def _start_over(connection: Connection, zone: ZoneInfo) -> None:
     """Tallies of another zone have other months: count everything again in this one."""
     connection.execute(sa.delete(ResponseTally))
     connection.execute(sa.delete(AnswerTally))
+    connection.execute(sa.delete(FactorTally))
     connection.execute(sa.update(Response).where(Response.tallied).values(tallied=False))
     connection.execute(sa.update(TallyState).values(zone=zone.key))
 
@@ -144,14 +165,26 @@ def _tally_month(connection: Connection, month: Month, zone: ZoneInfo) -> int:
     )
     _add_counts(connection, ResponseTally, responses)
     _add_counts(connection, AnswerTally, answers)
+    _add_counts(connection, FactorTally, _factor_counts(keys, counted))
     return connection.execute(sa.update(Response).where(new).values(tallied=True)).rowcount
+
+
+def _factor_counts(keys: list, counted: sa.ColumnElement[bool]) -> sa.Select:
+    """Per key, instrument and factor: the responses with at least one answer in the factor."""
+    factor_keys = [*keys, Response.instrument_id, Item.factor]
+    return (
+        sa.select(*factor_keys, sa.func.count(sa.distinct(Response.id)))
+        .join(Answer, Answer.response_id == Response.id)
+        .join(Item, Item.id == Answer.item_id)
+        .where(counted, Item.factor.is_not(None))
+        .group_by(*factor_keys[1:])
+    )
 
 
 def _add_counts(connection: Connection, model: TallyModel, rows: sa.Select | list[dict]) -> None:
     """Add `rows` (a SELECT giving the key's columns then the counts, or dicts) to the tallies:
     a row already there with the same key gets the counts added to its own."""
-    key = RESPONSE_KEY if model is ResponseTally else ANSWER_KEY
-    counts = ("responses", "flagged") if model is ResponseTally else ("answers",)
+    key, counts = TALLY_COUNTS[model]
     table = model.__table__
     insert = (postgresql if connection.dialect.name == "postgresql" else sqlite).insert(table)
     if isinstance(rows, sa.Select):
