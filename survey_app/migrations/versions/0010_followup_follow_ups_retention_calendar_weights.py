@@ -3,7 +3,7 @@ index) with every tally counted again; units' auto-close days and questionnaire 
 confirmed calendar years; the closer sipas-2023 wording (v2) loaded
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0007_onboarding
 Create Date: 2026-12-06
 
 The tallies are emptied and every response marked untallied: the next `survey-app report tally`
@@ -18,7 +18,7 @@ from survey_app.services.instruments import sync_instruments
 
 # revision identifiers, used by Alembic.
 revision = "0007"
-down_revision = "0006"
+down_revision = "0007_onboarding"
 branch_labels = None
 depends_on = None
 
