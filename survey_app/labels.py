@@ -111,6 +111,11 @@ AUDIT_ACTION_LABELS = {
     "unit.rating_rules": _l("Rules for holding ratings changed"),
     "rating_burst.accept": _l("Held ratings accepted"),
     "rating_burst.reject": _l("Held ratings rejected as spam"),
+    "calendar_year.confirm": _l("Year's schedule of days off confirmed"),
+    "follow_up.update": _l("Follow-up of a low rating recorded"),
+    "ticket.contact_viewed": _l("Citizen viewed their contact data"),
+    "ticket.contact_corrected": _l("Citizen corrected their contact data"),
+    "ticket.consent_withdrawn": _l("Citizen withdrew consent; contact data removed"),
 }
 
 # Who acts when no one is signed in: the command line, except for what only a device does.
@@ -131,6 +136,8 @@ AUDIT_TARGET_LABELS = {
     "calendar_override": _l("Day"),
     "kiosk": _l("Kiosk"),
     "rating_decision": _l("Decision on held ratings"),
+    "calendar_year": _l("Year"),
+    "ticket": _l("Complaint"),
 }
 
 # The names of the values an audit event or a ticket step records with it.
