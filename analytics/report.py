@@ -27,8 +27,11 @@ from analytics.indices import (
     monthly_trend,
 )
 from analytics.months import Month, survey_zone
+from analytics.narrative import Narrative, NarrativeFacts
 from analytics.report_closure import ClosedMonth, closed_month
 from analytics.report_counts import AnswerLevels, count_answer_levels, count_dossier_links
+from analytics.report_document import DocumentSettings, document_settings
+from analytics.report_narrative import month_comparisons, month_label, narrative_in_force
 from analytics.report_text import COMPLAINT_RATING, COMPLAINT_RATINGS
 from analytics.tickets import TicketFigures, ticket_figures
 from survey_app.extensions import db
@@ -48,9 +51,17 @@ _PLACE_PREFIX = re.compile(rf"^(?:{_ORGAN})?(?:{_LEVEL})?", re.IGNORECASE)
 class TitleBlock:
     unit_code: str
     unit_name: str
-    parent_name: str | None  # the governing body, written above the unit
-    place: str
+    document: DocumentSettings  # issuing and governing body, symbol, place, signer, recipients
     day: date  # the report's date: today, or the day a closed month was closed
+
+    @property
+    def parent_name(self) -> str | None:
+        """The governing body written above the issuing body, if the unit has one."""
+        return self.document.governing_body or None
+
+    @property
+    def place(self) -> str:
+        return self.document.place
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,7 @@ class MonthlyReport:
     complaints: TicketFigures
     trend: list[tuple[Month, Figures]]
     closed: ClosedMonth | None
+    narrative: Narrative  # the manager's text for the month, else the draft from the figures
 
     def flagged(self, limit: int | None = None) -> Iterator[FlaggedResponse]:
         """The month's flagged responses, newest first, comments masked; read on demand, all
@@ -107,18 +119,32 @@ def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None)
     figures = officers.unit_figures
     levels = _levels(unit_ids, month, closure)
     channels = closed.channels if closed else levels.responses_by_channel
+    items = _item_rows(figures, levels.by_item)
+    complaints = closed.complaints if closed else ticket_figures(unit_ids, month)
+    trend = _trend(unit_ids, month, figures)
+    facts = NarrativeFacts(
+        unit_name=unit.name,
+        period_label=month_label(month),
+        figures=figures,
+        item_texts={(row.figure.instrument, row.figure.code): row.text for row in items},
+        previous=(compared := month_comparisons(unit_ids, month, trend))[0],
+        last_year=compared[1],
+        officers=officers,
+        complaints=complaints,
+    )
     return MonthlyReport(
         unit=unit,
         month=month,
         title=_title_block(unit, _local_day(closure.closed_at) if closure else today),
         figures=figures,
-        items=_item_rows(figures, levels.by_item),
+        items=items,
         instruments=_instrument_names(figures),
         participation=Participation(channels, *count_dossier_links(unit_ids, month)),
         officers=officers,
-        complaints=closed.complaints if closed else ticket_figures(unit_ids, month),
-        trend=_trend(unit_ids, month, figures),
+        complaints=complaints,
+        trend=trend,
         closed=closed,
+        narrative=narrative_in_force(unit, str(month), facts),
     )
 
 
@@ -138,8 +164,7 @@ def _title_block(unit: Unit, day: date | None) -> TitleBlock:
     return TitleBlock(
         unit_code=unit.code,
         unit_name=unit.name,
-        parent_name=unit.parent.name if unit.parent is not None else None,
-        place=place,
+        document=document_settings(unit, place),
         day=day or _local_day(utcnow()),
     )
 

@@ -16,15 +16,17 @@ from analytics.evaluation import OfficerSheet, evaluate_officers, officer_frame,
 from analytics.months import Month
 from analytics.report import build_monthly_report
 from analytics.report_closure import frozen_officer_sheet
+from analytics.report_docx import write_report_docx
 from analytics.report_pdf import write_report_pdf
 from analytics.report_xlsx import write_report_xlsx
 from survey_app.models import Unit
 
-REPORT_FORMATS = ("xlsx", "pdf")
+REPORT_FORMATS = ("xlsx", "pdf", "docx")
 OFFICER_FORMATS = ("csv",)
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "csv": "text/csv; charset=utf-8",
 }
 
@@ -40,8 +42,10 @@ def officers_file_name(unit: Unit, month: Month) -> str:
 def export_monthly(
     unit: Unit, month: Month, file_format: str, path: Path, *, today: date | None = None
 ) -> None:
-    """The monthly report of domain.md §4 as XLSX or PDF, in the language in force."""
-    writer = {"xlsx": write_report_xlsx, "pdf": write_report_pdf}[file_format]
+    """The monthly report of domain.md §4 as XLSX, PDF or DOCX, in the language in force."""
+    writer = {"xlsx": write_report_xlsx, "pdf": write_report_pdf, "docx": write_report_docx}[
+        file_format
+    ]
     report = build_monthly_report(unit, month, today=today)
     write_atomically(path, lambda draft: writer(report, draft))
 

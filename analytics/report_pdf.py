@@ -1,6 +1,8 @@
-"""The monthly report as a printable A4 PDF that the head of the unit signs: title block, the
-parts of domain.md §4 in order, charts drawn as vector shapes, the signature block and page
-numbers. The flagged responses are capped; the XLSX carries all of them."""
+"""The monthly report as a printable A4 PDF that the head of the unit signs, laid out as
+Nghị định 30/2020/NĐ-CP sets: header, the report's text (drafted from the figures, edited by the
+manager), signature and recipients; then the appendix (phụ lục) with the parts of domain.md §4
+in order, charts drawn as vector shapes, and page numbers. The flagged responses are capped;
+the XLSX carries all of them."""
 
 from pathlib import Path
 
@@ -12,7 +14,10 @@ from analytics.report_pdf_draw import (
     SMALL_SIZE,
     Bar,
     ReportPDF,
+    appendix_title,
     bar_chart,
+    body_heading,
+    body_paragraph,
     column_chart,
     heading,
     paragraph,
@@ -27,10 +32,13 @@ ITEM_SIZE = 7.5
 
 
 def write_report_pdf(report: MonthlyReport, path: Path) -> None:
-    subject = str(t.SUBJECT) % {"month": report.month.slashed()}
+    subject = t.subject(report.month)
     pdf = ReportPDF(title=f"{t.REPORT}: {subject}")
     pdf.add_page()
     title_block(pdf, report.title, subject)
+    _narrative(pdf, report)
+    signatures(pdf, report.title.document)
+    appendix_title(pdf, report.title, subject)
     if report.closed is not None:
         paragraph(pdf, t.closed_note(report.closed), color=(90, 90, 90))
     _responses(pdf, report)
@@ -43,8 +51,15 @@ def write_report_pdf(report: MonthlyReport, path: Path) -> None:
     _trend(pdf, report)
     if report.closed is not None:
         _amendment(pdf, report)
-    signatures(pdf)
     pdf.output(str(path))
+
+
+def _narrative(pdf: ReportPDF, report: MonthlyReport) -> None:
+    """The report's text in its three numbered parts, a paragraph a line."""
+    for part, title in t.BODY_PARTS.items():
+        body_heading(pdf, str(title))
+        for line in getattr(report.narrative, part).splitlines():
+            body_paragraph(pdf, line)
 
 
 def _responses(pdf: ReportPDF, report: MonthlyReport) -> None:

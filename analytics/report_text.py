@@ -10,8 +10,9 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from analytics.evaluation import OfficerEvaluation
-from analytics.months import survey_zone
+from analytics.months import Month, survey_zone
 from analytics.report_closure import ClosedMonth
+from analytics.report_document import DocumentSettings, administrative_date
 from survey_app.labels import CHANNEL_LABELS, FACTOR_LABELS, SCALE_LABELS
 
 __all__ = ["CHANNEL_LABELS", "FACTOR_LABELS", "SCALE_LABELS"]
@@ -23,6 +24,15 @@ SUBJECT = _l(
     "Results of the survey of satisfaction with the service of the administration, month %(month)s"
 )
 PLACE_AND_DATE = _l("%(place)s, %(day)s/%(month)s/%(year)s")
+RECIPIENTS = _l("Recipients:")
+APPENDIX = _l("APPENDIX")
+APPENDIX_SUBJECT = _l("Figures of the survey of satisfaction, %(period)s")
+ATTACHED_TO = _l("(Attached to report No. …/%(symbol)s of %(date)s of %(body)s)")
+BODY_PARTS = {
+    "assessment": _l("I. GENERAL ASSESSMENT"),
+    "shortcomings": _l("II. SHORTCOMINGS AND THEIR CAUSES"),
+    "proposals": _l("III. PROPOSALS AND RECOMMENDATIONS"),
+}
 
 SHEETS = {
     "summary": _l("Summary"),
@@ -123,11 +133,32 @@ NO_DATA = "–"
 
 
 def place_and_date(place: str, day: date) -> str:
+    """ "An Bình, ngày 05 tháng 3 năm 2026": zeros as NĐ 30/2020 writes them."""
+    day_text, month_text, year_text = administrative_date(day)
     return str(PLACE_AND_DATE) % {
         "place": place,
-        "day": f"{day.day:02d}",
-        "month": f"{day.month:02d}",
-        "year": f"{day.year:04d}",
+        "day": day_text,
+        "month": month_text,
+        "year": year_text,
+    }
+
+
+def month_text(month: Month) -> str:
+    """ "3/2026", "02/2026": a month of a document's text, zero-padded as NĐ 30 pads dates."""
+    return f"{administrative_date(month.first_day)[1]}/{month.year}"
+
+
+def subject(month: Month) -> str:
+    return str(SUBJECT) % {"month": month_text(month)}
+
+
+def attached_to(document: DocumentSettings, day: date) -> str:
+    """The appendix's line naming its report; the number is the clerk's, like the report's."""
+    day_text, month_name, year_text = administrative_date(day)
+    return str(ATTACHED_TO) % {
+        "symbol": document.symbol,
+        "date": f"{day_text}/{month_name}/{year_text}",
+        "body": document.issuing_body,
     }
 
 

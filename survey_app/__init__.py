@@ -83,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
         public,
         qr,
         report_downloads,  # noqa: F401 (adds its routes to reports.bp)
+        report_texts,  # noqa: F401 (adds its routes to reports.bp and org.bp)
         reports,
         responses_admin,
         staff,

@@ -1,5 +1,6 @@
 """All models, importable from one place (and registered on the metadata for migrations)."""
 
+from survey_app.models.documents import ReportNarrative, UnitDocument
 from survey_app.models.instrument import (
     FLAG_AT_OR_BELOW,
     OVERALL_ITEM,
@@ -60,6 +61,7 @@ __all__ = [
     "MonthClosure",
     "Officer",
     "Procedure",
+    "ReportNarrative",
     "ResponseTally",
     "Role",
     "SurveyCode",
@@ -67,6 +69,7 @@ __all__ = [
     "TallyState",
     "UTCDateTime",
     "Unit",
+    "UnitDocument",
     "User",
     "officer_counters",
     "utcnow",
