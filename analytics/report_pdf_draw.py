@@ -120,9 +120,12 @@ def body_paragraph(pdf: FPDF, text: str) -> None:
     """A paragraph of the report's text: justified, its first line indented."""
     pdf.set_font(FONT, "", BODY_SIZE)
     columns = pdf.text_columns(text_align="J", l_margin=LEFT, r_margin=RIGHT)
-    with columns, columns.paragraph(
-        first_line_indent=INDENT, bottom_margin=2, line_height=LINE_SPACING
-    ) as written:
+    with (
+        columns,
+        columns.paragraph(
+            first_line_indent=INDENT, bottom_margin=2, line_height=LINE_SPACING
+        ) as written,
+    ):
         written.write(text)
 
 

@@ -36,6 +36,7 @@ BODY_PARTS = {
 
 SHEETS = {
     "summary": _l("Summary"),
+    "text": _l("Text of the report"),
     "items": _l("Questions"),
     "factors": _l("By factor"),
     "officers": _l("By officer"),

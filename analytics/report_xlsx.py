@@ -14,6 +14,7 @@ from analytics import report_text as t
 from analytics.evaluation import FACTOR_CODES
 from analytics.report import MonthlyReport
 from analytics.report_xlsx_summary import write_summary
+from analytics.report_xlsx_text import write_text_sheet
 from analytics.xlsx_stream import add_template_row, save_streaming
 from survey_app.models import SCALE, Factor
 
@@ -30,6 +31,7 @@ def write_report_xlsx(report: MonthlyReport, path: Path) -> int:
     workbook = Workbook()
     write_summary(workbook.active, report)
     workbook.active.title = _title("summary")
+    write_text_sheet(workbook.create_sheet(_title("text")), report)
     _items_sheet(workbook.create_sheet(_title("items")), report)
     _factors_sheet(workbook.create_sheet(_title("factors")), report)
     _officers_sheet(workbook.create_sheet(_title("officers")), report)

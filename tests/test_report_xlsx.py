@@ -9,6 +9,7 @@ from tests.report_data import MARCH, PHONE_COMMENT, make_small_month
 
 SHEETS = [
     "Tổng hợp",
+    "Nội dung báo cáo",
     "Câu hỏi",
     "Yếu tố",
     "Công chức",
