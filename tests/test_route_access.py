@@ -86,6 +86,7 @@ STAFF = {
     "org.remove_officer_photo": {ADMIN, MANAGER},
     "org.create_unit": {ADMIN},
     "org.edit_unit": {ADMIN},
+    "org.edit_document_settings": {ADMIN, MANAGER},
     "org.set_unit_status": {ADMIN},
     "org.import_org": {ADMIN},
     "procedures.list_procedures": {ADMIN},
@@ -132,6 +133,7 @@ STAFF = {
     "reports.list_flagged": {ADMIN, MANAGER},
     "reports.download_monthly": {ADMIN, MANAGER},
     "reports.download_officers": {ADMIN, MANAGER},
+    "reports.edit_report_text": {ADMIN, MANAGER},
 }
 OBJECT_ARGUMENTS = (
     "ticket_code",
