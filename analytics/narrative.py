@@ -14,6 +14,7 @@ from babel.numbers import format_decimal
 
 from analytics.evaluation import OfficerEvaluation, OfficerSheet
 from analytics.figures import Figures, ItemFigure
+from analytics.indices import TICKET_RATING_SOURCE
 from analytics.tickets import TicketFigures
 from survey_app.models import Factor
 
@@ -53,7 +54,7 @@ class NarrativeFacts:
     period_label: str  # "tháng 11/2026", "quý III năm 2026"
     figures: Figures
     item_texts: dict[tuple[str, str], str]  # (instrument, code) → question
-    previous: Comparison
+    previous: Comparison | None  # None: a half-year, nine months or a year
     last_year: Comparison
     officers: OfficerSheet
     complaints: TicketFigures
@@ -103,7 +104,8 @@ def _overall(facts: NarrativeFacts) -> str:
         f"phiếu đánh giá của người dân, tổ chức. Tỷ lệ hài lòng chung đạt "
         f"{_number(figures.overall_pct)}%"
     )
-    changes = [_change(figures, compared) for compared in (facts.previous, facts.last_year)]
+    compared = [found for found in (facts.previous, facts.last_year) if found is not None]
+    changes = [_change(figures, found) for found in compared]
     text += f" ({'; '.join(changes)})" if changes else ""
     return text + f"; Chỉ số hài lòng (SIPAS) đạt {_number(figures.sipas_index)} điểm."
 
@@ -144,11 +146,15 @@ def _ranked_factors(figures: Figures) -> list[tuple[Factor, float]]:
 
 def _ranked_items(figures: Figures) -> list[ItemFigure]:
     # A one-rating-per-factor item (the kiosk's "CC") says nothing a factor does not.
+    # Nor is the complaint rating a criterion of the questionnaire.
     factor_codes = {factor.value for factor in Factor}
     answered = [
         item
         for item in figures.items
-        if item.factor is not None and item.answers and item.code not in factor_codes
+        if item.factor is not None
+        and item.answers
+        and item.code not in factor_codes
+        and item.instrument != TICKET_RATING_SOURCE
     ]
     return sorted(answered, key=lambda item: (-item.index, item.code))
 

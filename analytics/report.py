@@ -28,11 +28,12 @@ from analytics.indices import (
 )
 from analytics.months import Month, survey_zone
 from analytics.narrative import Narrative, NarrativeFacts
+from analytics.periods import Period
 from analytics.report_closure import ClosedMonth, closed_month
 from analytics.report_counts import AnswerLevels, count_answer_levels, count_dossier_links
 from analytics.report_document import DocumentSettings, document_settings
 from analytics.report_narrative import month_comparisons, month_label, narrative_in_force
-from analytics.report_text import COMPLAINT_RATING, COMPLAINT_RATINGS
+from analytics.report_text import COMPLAINT_RATING, COMPLAINT_RATINGS, SUBJECT_PERIOD, subject
 from analytics.tickets import TicketFigures, ticket_figures
 from survey_app.extensions import db
 from survey_app.models import SCALE, Channel, Instrument, MonthClosure, Unit, utcnow
@@ -97,17 +98,44 @@ class MonthlyReport:
     trend: list[tuple[Month, Figures]]
     closed: ClosedMonth | None
     narrative: Narrative  # the manager's text for the month, else the draft from the figures
+    period: Period | None = None  # a quarter, half-year, nine months or year; None: the month
+
+    @property
+    def subject(self) -> str:
+        """The subject line under "BÁO CÁO"."""
+        if self.period is None:
+            return subject(self.month)
+        return str(SUBJECT_PERIOD) % {"period": self.period.label()}
+
+    @property
+    def column_label(self) -> str:
+        """The heading of a column of this report's figures: "03/2026", "2026-Q3"."""
+        return self.month.slashed() if self.period is None else self.period.key
 
     def flagged(self, limit: int | None = None) -> Iterator[FlaggedResponse]:
         """The month's flagged responses, newest first, comments masked; read on demand, all
         of them streamed, or the `limit` newest."""
-        return iter_flagged_responses(self.unit, self.month, limit=limit)
+        if self.period is None:
+            return iter_flagged_responses(self.unit, self.month, limit=limit)
+        return _flagged_over(self.unit, self.period.months, limit)
 
     @property
     def levels_total(self) -> tuple[int, ...]:
         """Answers per level over every question (CHUNG included)."""
         rows = [row.levels for row in self.items if row.levels is not None]
         return tuple(sum(levels[position] for levels in rows) for position in range(len(SCALE)))
+
+
+def _flagged_over(unit: Unit, months, limit: int | None) -> Iterator[FlaggedResponse]:
+    """A period's flagged responses, newest month first, at most `limit` in all."""
+    left = limit
+    for month in reversed(months):
+        for found in iter_flagged_responses(unit, month, limit=left):
+            yield found
+            if left is not None:
+                left -= 1
+        if left is not None and left <= 0:
+            return
 
 
 def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None) -> MonthlyReport:

@@ -53,7 +53,7 @@ def write_report_docx(report: MonthlyReport, path: Path) -> None:
     document = Document()
     _page_setup(document)
     _styles(document)
-    subject = t.subject(report.month)
+    subject = report.subject
     _header(document, report)
     document.add_paragraph(str(t.REPORT), style="Report Title")
     document.add_paragraph(subject, style="Report Subject")
@@ -217,7 +217,7 @@ def appendix_tables(report: MonthlyReport) -> list[tuple[str, list[str], list[li
         [m.slashed(), t.count(f.responses), t.number(f.overall_pct), t.number(f.sipas_index)]
         for m, f in report.trend
     ]
-    month = report.month.slashed()
+    month = report.column_label
     return [
         (t.PART_RESPONSES, ["", str(t.RESPONSES)], responses),
         (t.PART_SATISFACTION, ["", month], headline),

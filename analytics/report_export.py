@@ -14,6 +14,8 @@ from pathlib import Path
 from analytics.closures import get_closure
 from analytics.evaluation import OfficerSheet, evaluate_officers, officer_frame, write_officer_csv
 from analytics.months import Month
+from analytics.period_report import build_period_report
+from analytics.periods import Period
 from analytics.report import build_monthly_report
 from analytics.report_closure import frozen_officer_sheet
 from analytics.report_docx import write_report_docx
@@ -31,6 +33,9 @@ CONTENT_TYPES = {
 }
 
 
+WRITERS = {"xlsx": write_report_xlsx, "pdf": write_report_pdf, "docx": write_report_docx}
+
+
 def report_file_name(unit: Unit, month: Month, file_format: str) -> str:
     return f"bao-cao-{unit.code}-{month}.{file_format}"
 
@@ -43,11 +48,15 @@ def export_monthly(
     unit: Unit, month: Month, file_format: str, path: Path, *, today: date | None = None
 ) -> None:
     """The monthly report of domain.md §4 as XLSX, PDF or DOCX, in the language in force."""
-    writer = {"xlsx": write_report_xlsx, "pdf": write_report_pdf, "docx": write_report_docx}[
-        file_format
-    ]
+    writer = WRITERS[file_format]
     report = build_monthly_report(unit, month, today=today)
     write_atomically(path, lambda draft: writer(report, draft))
+
+
+def export_period(unit: Unit, period: Period, file_format: str, path: Path) -> None:
+    """The report of a quarter, half-year, nine months or year, as XLSX, PDF or DOCX."""
+    report = build_period_report(unit, period)
+    write_atomically(path, lambda draft: WRITERS[file_format](report, draft))
 
 
 def export_officers(unit: Unit, month: Month, path: Path) -> int:

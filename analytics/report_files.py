@@ -105,6 +105,11 @@ def fingerprint(unit: Unit, month: Month) -> str:
     return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
 
 
+def reports_folder() -> Path:
+    """Where report files are built (the period downloads use it too)."""
+    return _reports_dir()
+
+
 def _reports_dir() -> Path:
     """SURVEY_REPORTS_DIR, by default reports/ beside the uploads (in the instance folder)."""
     configured = current_app.config.get("SURVEY_REPORTS_DIR")

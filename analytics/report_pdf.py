@@ -32,7 +32,7 @@ ITEM_SIZE = 7.5
 
 
 def write_report_pdf(report: MonthlyReport, path: Path) -> None:
-    subject = t.subject(report.month)
+    subject = report.subject
     pdf = ReportPDF(title=f"{t.REPORT}: {subject}")
     pdf.add_page()
     title_block(pdf, report.title, subject)
@@ -78,7 +78,7 @@ def _responses(pdf: ReportPDF, report: MonthlyReport) -> None:
 
 def _satisfaction(pdf: ReportPDF, report: MonthlyReport) -> None:
     heading(pdf, str(t.PART_SATISFACTION))
-    table(pdf, ["", report.month.slashed()], _headline_rows(report.figures), [120, 50])
+    table(pdf, ["", report.column_label], _headline_rows(report.figures), [120, 50])
     counts = report.levels_total
     total = sum(counts)
     paragraph(pdf, str(t.LEVELS_TOTAL), size=SMALL_SIZE)
@@ -219,7 +219,7 @@ def _complaints(pdf: ReportPDF, report: MonthlyReport) -> None:
         [str(t.COMPLAINTS_OPEN), t.count(figures.still_open)],
         [str(t.COMPLAINTS_DAYS), t.number(figures.average_working_days, "0.0")],
     ]
-    table(pdf, ["", report.month.slashed()], rows, [120, 50])
+    table(pdf, ["", report.column_label], rows, [120, 50])
 
 
 def _trend(pdf: ReportPDF, report: MonthlyReport) -> None:

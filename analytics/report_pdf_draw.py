@@ -24,7 +24,7 @@ GROUP_STYLE = FontFace(emphasis="BOLD", fill_color=(242, 244, 247))
 SIGNATURE_SPACE = 28  # mm left blank for the signature and the seal
 LINE_SPACING = 1.2  # NĐ 30: from single to 1.5 lines
 INDENT = 10  # first line of a body paragraph, mm (NĐ 30: 1–1.27 cm)
-LEFT_BLOCK = 72  # the issuing body's column; the national title's takes the rest
+LEFT_BLOCK = 78  # the issuing body's column; the national title's takes the rest
 
 
 class ReportPDF(FPDF):
@@ -64,9 +64,9 @@ def title_block(pdf: FPDF, title: TitleBlock, subject: str) -> None:
         pdf.set_font(FONT, "", HEADER_SIZE)
         governing = "\n".join(header_lines(document.governing_body))
         pdf.multi_cell(LEFT_BLOCK, line, governing, align="C", new_x="LEFT")
-    pdf.set_font(FONT, "B", HEADER_SIZE)
-    issuing = "\n".join(header_lines(document.issuing_body))
-    pdf.multi_cell(LEFT_BLOCK, line, issuing, align="C", new_x="LEFT")
+    issuing = header_lines(document.issuing_body)
+    pdf.set_font(FONT, "B", _fitting_size(pdf, issuing))
+    pdf.multi_cell(LEFT_BLOCK, line, "\n".join(issuing), align="C", new_x="LEFT")
     _rule(pdf, LEFT + LEFT_BLOCK / 2, pdf.get_y() + 0.8, LEFT_BLOCK / 3)
     pdf.ln(3)
     pdf.set_font(FONT, "", HEADER_SIZE)
@@ -80,6 +80,15 @@ def title_block(pdf: FPDF, title: TitleBlock, subject: str) -> None:
     pdf.multi_cell(0, 6.5, subject, align="C", new_x="LMARGIN", new_y="NEXT")
     _rule(pdf, LEFT + WIDTH / 2, pdf.get_y() + 2, 30)
     pdf.ln(7)
+
+
+def _fitting_size(pdf: FPDF, lines: list[str]) -> float:
+    """13 pt, or 12 pt (NĐ 30 allows 12–13) when that keeps each line on one line."""
+    for size in (HEADER_SIZE, HEADER_SIZE - 1):
+        pdf.set_font(FONT, "B", size)
+        if all(pdf.get_string_width(line) <= LEFT_BLOCK - 2 for line in lines):
+            return size
+    return HEADER_SIZE
 
 
 def _national_title(pdf: FPDF, top: float, line: float) -> None:

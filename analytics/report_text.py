@@ -23,6 +23,9 @@ REPORT = _l("REPORT")
 SUBJECT = _l(
     "Results of the survey of satisfaction with the service of the administration, month %(month)s"
 )
+SUBJECT_PERIOD = _l(
+    "Results of the survey of satisfaction with the service of the administration, %(period)s"
+)
 PLACE_AND_DATE = _l("%(place)s, %(day)s/%(month)s/%(year)s")
 RECIPIENTS = _l("Recipients:")
 APPENDIX = _l("APPENDIX")

@@ -200,7 +200,7 @@ def _complaints_sheet(sheet: Worksheet, report: MonthlyReport) -> None:
         [str(t.COMPLAINTS_OPEN), figures.still_open],
         [str(t.COMPLAINTS_DAYS), figures.average_working_days],
     ]
-    table(sheet, [t.COMPLAINTS, report.month.slashed()], rows, {2: INTEGER})
+    table(sheet, [t.COMPLAINTS, report.column_label], rows, {2: INTEGER})
     sheet.cell(row=len(rows) + 1, column=2).number_format = "0.0"
     widths(sheet, 48, 14)
 

@@ -41,7 +41,7 @@ def _title_block(sheet: Worksheet, report: MonthlyReport) -> None:
     _text(sheet, 2, 3, str(t.MOTTO), font=Font(bold=True, underline="single"))
     _text(sheet, 4, 3, t.place_and_date(title.place, title.day), font=Font(italic=True))
     _text(sheet, 6, 1, str(t.REPORT), font=Font(bold=True, size=14))
-    _text(sheet, 7, 1, t.subject(report.month), font=BOLD)
+    _text(sheet, 7, 1, report.subject, font=BOLD)
     sheet.row_dimensions[7].height = 32
 
 

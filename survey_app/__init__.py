@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
         main,
         officer,
         org,
+        period_reports,  # noqa: F401 (adds its routes to reports.bp)
         procedures,
         public,
         qr,

@@ -134,6 +134,7 @@ STAFF = {
     "reports.download_monthly": {ADMIN, MANAGER},
     "reports.download_officers": {ADMIN, MANAGER},
     "reports.edit_report_text": {ADMIN, MANAGER},
+    "reports.download_period": {ADMIN, MANAGER},
 }
 OBJECT_ARGUMENTS = (
     "ticket_code",
@@ -219,6 +220,7 @@ def url_arguments(rule: Rule, place: dict, world: "World") -> dict:
         "ref": place["response"].client_ref,
         "client_ref": place["response"].client_ref,
         "month": "2026-10",  # a past month: closing it is allowed
+        "period": "2026-Q3",
         "format": "xlsx",
         "filename": "css/survey.css",
         "procedure_code": world.procedure.code,

@@ -6,13 +6,16 @@ settings page on the organisation blueprint (MANAGE_ORGANISATION): a unit's mana
 signs its reports and who receives them.
 """
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from analytics.closures import get_closure
+from analytics.months import current_month
 from analytics.narrative import Narrative
-from analytics.report import build_monthly_report
+from analytics.period_report import build_period_report
+from analytics.periods import Period
+from analytics.report import MonthlyReport, build_monthly_report
 from forms.report_text import DocumentSettingsForm, NarrativeForm
 from survey_app.auth.permissions import Permission, needs
 from survey_app.blueprints import org, reports
@@ -30,24 +33,47 @@ from survey_app.services.unit_documents import (
 @reports.bp.route("/<unit_code>/<month>/van-ban", methods=["GET", "POST"])
 @needs(Permission.VIEW_REPORTS)
 def edit_report_text(unit: Unit, month: str):
-    chosen = reports.url_month(month)
-    stored = get_stored_narrative(unit, str(chosen))
-    frozen = (stored is not None and stored.frozen) or get_closure(unit, chosen) is not None
-    narrative = build_monthly_report(unit, chosen).narrative
+    """`month` is a month ("2026-03") or a longer period ("2026-Q3", "2026-H1", "2026")."""
+    period = url_period(month)
+    stored = get_stored_narrative(unit, period.key)
+    frozen = (stored is not None and stored.frozen) or _closed(unit, period)
+    narrative = _report(unit, period).narrative
     form = NarrativeForm(data=None if frozen else _data(narrative))
     if not frozen and form.validate_on_submit():
         text = Narrative(form.assessment.data, form.shortcomings.data, form.proposals.data)
         try:
-            save_narrative(unit, str(chosen), text, by=current_user._get_current_object())
+            save_narrative(unit, period.key, text, by=current_user._get_current_object())
         except DomainError as error:
             flash(str(error), "error")
         else:
             flash(_("The report's text was saved: every format uses it."), "success")
-            return redirect(url_for(".edit_report_text", unit_code=unit.code, month=str(chosen)))
+            return redirect(url_for(".edit_report_text", unit_code=unit.code, month=period.key))
     return render_template(
-        "reports/text.html", unit=unit, month=chosen, form=form, narrative=narrative,
-        frozen=frozen, stored=stored,
+        "reports/text.html", unit=unit, period=period, form=form, narrative=narrative,
+        frozen=frozen, stored=stored, dashboard_month=str(min(period.last, current_month())),
     )  # fmt: skip
+
+
+def url_period(text: str) -> Period:
+    """The period of the URL; one that does not exist or has not begun is not found."""
+    try:
+        period = Period.parse(text)
+    except ValueError:
+        abort(404)
+    if period.first > current_month():
+        abort(404)
+    return period
+
+
+def _report(unit: Unit, period: Period) -> MonthlyReport:
+    if period.kind == "month":
+        return build_monthly_report(unit, period.first)
+    return build_period_report(unit, period)
+
+
+def _closed(unit: Unit, period: Period) -> bool:
+    """A month is closed by its closure; a longer period's text stays editable."""
+    return period.kind == "month" and get_closure(unit, period.first) is not None
 
 
 def _data(narrative: Narrative) -> dict[str, str]:

@@ -11,6 +11,7 @@ from analytics.dashboard import build_dashboard, change, closing_reminder
 from analytics.flagged import list_flagged_responses
 from analytics.indices import min_sample
 from analytics.months import Month, current_month, survey_zone
+from analytics.periods import periods_containing
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
 from survey_app.blueprints.figure_parts import comment_masks, factor_chart, trend_chart
@@ -45,6 +46,7 @@ def show_dashboard(unit: Unit, month: str):
         trend_chart=trend_chart(dashboard.trend, dashboard.minimum),
         change=change,
         downloads=_downloads(),
+        periods=periods_containing(chosen),
         **_labels(),
     )
 
