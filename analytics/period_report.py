@@ -29,6 +29,7 @@ from analytics.report import (
 )
 from analytics.report_counts import count_answer_levels, count_dossier_links
 from analytics.report_narrative import narrative_in_force
+from analytics.themes import count_period_themes, narrative_themes
 from analytics.tickets import TicketFigures, ticket_figures
 from survey_app.models import Unit, utcnow
 from survey_app.queries import list_unit_subtree_ids
@@ -57,6 +58,8 @@ def build_period_report(unit: Unit, period: Period, *, today: date | None = None
     complaints = _complaints(unit_ids, period)
     trend = figures_by_month(ResponseFilter(unit_ids=frozenset(unit_ids)), period.months)
     links = [count_dossier_links(unit_ids, month) for month in period.months]
+    themes = count_period_themes(ResponseFilter(unit_ids=frozenset(unit_ids)), period.months)
+    theme_counts, theme_proposals = narrative_themes(themes)
     with force_locale("vi"):
         facts = NarrativeFacts(
             unit_name=unit.name,
@@ -67,6 +70,8 @@ def build_period_report(unit: Unit, period: Period, *, today: date | None = None
             last_year=_comparison(unit_ids, period.shifted_years(-1), same_period=True),
             officers=officers,
             complaints=complaints,
+            themes=theme_counts,
+            proposals=theme_proposals,
         )
     return MonthlyReport(
         unit=unit,
@@ -82,6 +87,7 @@ def build_period_report(unit: Unit, period: Period, *, today: date | None = None
         closed=None,
         narrative=narrative_in_force(unit, period.key, facts),
         period=period,
+        themes=tuple(themes),
     )
 
 

@@ -34,6 +34,7 @@ from analytics.report_counts import AnswerLevels, count_answer_levels, count_dos
 from analytics.report_document import DocumentSettings, document_settings
 from analytics.report_narrative import month_comparisons, month_label, narrative_in_force
 from analytics.report_text import COMPLAINT_RATING, COMPLAINT_RATINGS, SUBJECT_PERIOD, subject
+from analytics.themes import ThemeCount, count_period_themes, narrative_themes
 from analytics.tickets import TicketFigures, ticket_figures
 from survey_app.extensions import db
 from survey_app.models import SCALE, Channel, Instrument, MonthClosure, Unit, utcnow
@@ -99,6 +100,7 @@ class MonthlyReport:
     closed: ClosedMonth | None
     narrative: Narrative  # the manager's text for the month, else the draft from the figures
     period: Period | None = None  # a quarter, half-year, nine months or year; None: the month
+    themes: tuple[ThemeCount, ...] = ()  # of the comments, most frequent first, masked examples
 
     @property
     def subject(self) -> str:
@@ -150,6 +152,8 @@ def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None)
     items = _item_rows(figures, levels.by_item)
     complaints = closed.complaints if closed else ticket_figures(unit_ids, month)
     trend = _trend(unit_ids, month, figures)
+    themes = count_period_themes(ResponseFilter(unit_ids=frozenset(unit_ids)), [month])
+    theme_counts, theme_proposals = narrative_themes(themes)
     facts = NarrativeFacts(
         unit_name=unit.name,
         period_label=month_label(month),
@@ -159,6 +163,8 @@ def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None)
         last_year=compared[1],
         officers=officers,
         complaints=complaints,
+        themes=theme_counts,
+        proposals=theme_proposals,
     )
     return MonthlyReport(
         unit=unit,
@@ -173,6 +179,7 @@ def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None)
         trend=trend,
         closed=closed,
         narrative=narrative_in_force(unit, str(month), facts),
+        themes=tuple(themes),
     )
 
 

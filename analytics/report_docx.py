@@ -235,6 +235,13 @@ def appendix_tables(report: MonthlyReport) -> list[tuple[str, list[str], list[li
             [str(t.MONTH), str(t.RESPONSES), str(t.OVERALL_PCT), str(t.SIPAS_INDEX)],
             trend,
         ),
+        (t.PART_THEMES, [str(t.THEME), str(t.COMMENTS), str(t.EXAMPLES)], _theme_rows(report)),
+    ]
+
+
+def _theme_rows(report: MonthlyReport) -> list[list[str]]:
+    return [
+        [found.label, t.count(found.count), " · ".join(found.examples)] for found in report.themes
     ]
 
 

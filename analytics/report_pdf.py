@@ -49,9 +49,22 @@ def write_report_pdf(report: MonthlyReport, path: Path) -> None:
     _flagged(pdf, report)
     _complaints(pdf, report)
     _trend(pdf, report)
+    _themes(pdf, report)
     if report.closed is not None:
         _amendment(pdf, report)
     pdf.output(str(path))
+
+
+def _themes(pdf: ReportPDF, report: MonthlyReport) -> None:
+    heading(pdf, str(t.PART_THEMES), room=40)
+    if not report.themes:
+        paragraph(pdf, str(t.NO_THEMES))
+        return
+    headers = [str(t.THEME), str(t.COMMENTS), str(t.EXAMPLES)]
+    rows = [
+        [found.label, t.count(found.count), " · ".join(found.examples)] for found in report.themes
+    ]
+    table(pdf, headers, rows, [40, 20, 105], size=ITEM_SIZE, align=["L", "R", "L"])
 
 
 def _narrative(pdf: ReportPDF, report: MonthlyReport) -> None:

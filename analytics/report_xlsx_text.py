@@ -18,3 +18,9 @@ def write_text_sheet(sheet: Worksheet, report: MonthlyReport) -> None:
         for line in getattr(report.narrative, part).splitlines():
             sheet.append([line])
             sheet.cell(row=sheet.max_row, column=1).alignment = WRAPPED
+    sheet.append([])
+    sheet.append([str(t.PART_THEMES)])
+    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+    sheet.append([str(t.THEME), str(t.COMMENTS), str(t.EXAMPLES)])
+    for found in report.themes:
+        sheet.append([found.label, found.count, " · ".join(found.examples)])
