@@ -60,6 +60,7 @@ class NarrativeFacts:
     complaints: TicketFigures
     themes: Sequence[tuple[str, int]] = ()  # (theme, comments), most frequent first
     proposals: Sequence[str] = ()  # what the themes call for
+    children: Sequence = ()  # report_rollup.ChildRow of the units below, ranked
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,8 @@ def _assessment(facts: NarrativeFacts) -> list[str]:
         ]
     paragraphs = [_overall(facts), _factors(figures, facts.item_texts)]
     paragraphs += [_officers(facts.officers), _flagged(figures), _complaints(facts.complaints)]
+    if facts.children:
+        paragraphs.append(_children(facts.children))
     if facts.themes:
         paragraphs.append(_themes(facts.themes))
     return [text for text in paragraphs if text]
@@ -216,6 +219,23 @@ def _on_time(complaints: TicketFigures) -> int:
 def on_time_share(complaints: TicketFigures) -> float | None:
     """Answered on time (extensions included) among the answers given, in %."""
     return 100 * _on_time(complaints) / complaints.answered if complaints.answered else None
+
+
+def _children(children: Sequence) -> str:
+    """Which units below did best and worst, and which sent no response at all."""
+    rated = [
+        row for row in children if row.figures.responses and row.figures.sipas_index is not None
+    ]
+    silent = [row.unit.name for row in children if not row.figures.responses]
+    text = f"Trong {len(children)} đơn vị trực thuộc"
+    if rated:
+        best, worst = rated[0], rated[-1]
+        text += f", cao nhất là {best.unit.name} ({_number(best.figures.sipas_index)} điểm)"
+        if worst is not best:
+            text += f", thấp nhất là {worst.unit.name} ({_number(worst.figures.sipas_index)} điểm)"
+    if silent:
+        text += f"; {len(silent)} đơn vị chưa có phiếu đánh giá: {', '.join(silent)}"
+    return text + " (chi tiết tại Phụ lục)."
 
 
 def _themes(themes: Sequence[tuple[str, int]]) -> str:

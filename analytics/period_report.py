@@ -29,6 +29,7 @@ from analytics.report import (
 )
 from analytics.report_counts import count_answer_levels, count_dossier_links
 from analytics.report_narrative import narrative_in_force
+from analytics.report_rollup import build_rollup
 from analytics.themes import count_period_themes, narrative_themes
 from analytics.tickets import TicketFigures, ticket_figures
 from survey_app.models import Unit, utcnow
@@ -51,7 +52,9 @@ class PeriodCube:
 
 def build_period_report(unit: Unit, period: Period, *, today: date | None = None) -> MonthlyReport:
     unit_ids = list_unit_subtree_ids(unit.id)
-    officers = evaluate_officers(unit, period.last, cube=PeriodCube(unit, period))
+    cube = PeriodCube(unit, period)
+    officers = evaluate_officers(unit, period.last, cube=cube)
+    rollup = build_rollup(unit, period.months, cube, officers)
     figures = officers.unit_figures
     by_item, channels = _levels(unit_ids, period)
     items = _item_rows(figures, by_item)
@@ -72,6 +75,7 @@ def build_period_report(unit: Unit, period: Period, *, today: date | None = None
             complaints=complaints,
             themes=theme_counts,
             proposals=theme_proposals,
+            children=rollup.children if rollup else (),
         )
     return MonthlyReport(
         unit=unit,
@@ -88,6 +92,7 @@ def build_period_report(unit: Unit, period: Period, *, today: date | None = None
         narrative=narrative_in_force(unit, period.key, facts),
         period=period,
         themes=tuple(themes),
+        rollup=rollup,
     )
 
 

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import get_locale
 
+from analytics.breakdowns import month_cube
 from analytics.closures import frozen_levels, get_closure
 from analytics.dashboard import item_texts
 from analytics.evaluation import OfficerSheet, evaluate_officers
@@ -33,6 +34,7 @@ from analytics.report_closure import ClosedMonth, closed_month
 from analytics.report_counts import AnswerLevels, count_answer_levels, count_dossier_links
 from analytics.report_document import DocumentSettings, document_settings
 from analytics.report_narrative import month_comparisons, month_label, narrative_in_force
+from analytics.report_rollup import Rollup, build_rollup
 from analytics.report_text import COMPLAINT_RATING, COMPLAINT_RATINGS, SUBJECT_PERIOD, subject
 from analytics.themes import ThemeCount, count_period_themes, narrative_themes
 from analytics.tickets import TicketFigures, ticket_figures
@@ -101,6 +103,7 @@ class MonthlyReport:
     narrative: Narrative  # the manager's text for the month, else the draft from the figures
     period: Period | None = None  # a quarter, half-year, nine months or year; None: the month
     themes: tuple[ThemeCount, ...] = ()  # of the comments, most frequent first, masked examples
+    rollup: Rollup | None = None  # the units below, ranked; None without any
 
     @property
     def subject(self) -> str:
@@ -145,7 +148,8 @@ def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None)
     unit_ids = list_unit_subtree_ids(unit.id)
     closure = get_closure(unit, month)
     closed = closed_month(unit, month, closure) if closure is not None else None
-    officers = closed.officers if closed else evaluate_officers(unit, month)
+    cube = month_cube(unit, month)
+    officers = closed.officers if closed else evaluate_officers(unit, month, cube)
     figures = officers.unit_figures
     levels = _levels(unit_ids, month, closure)
     channels = closed.channels if closed else levels.responses_by_channel
@@ -153,6 +157,7 @@ def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None)
     complaints = closed.complaints if closed else ticket_figures(unit_ids, month)
     trend = _trend(unit_ids, month, figures)
     themes = count_period_themes(ResponseFilter(unit_ids=frozenset(unit_ids)), [month])
+    rollup = build_rollup(unit, (month,), cube, officers)
     theme_counts, theme_proposals = narrative_themes(themes)
     facts = NarrativeFacts(
         unit_name=unit.name,
@@ -165,6 +170,7 @@ def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None)
         complaints=complaints,
         themes=theme_counts,
         proposals=theme_proposals,
+        children=rollup.children if rollup else (),
     )
     return MonthlyReport(
         unit=unit,
@@ -180,6 +186,7 @@ def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None)
         closed=closed,
         narrative=narrative_in_force(unit, str(month), facts),
         themes=tuple(themes),
+        rollup=rollup,
     )
 
 

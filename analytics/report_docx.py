@@ -21,6 +21,7 @@ from docx.shared import Cm, Pt
 from analytics import report_text as t
 from analytics.report import MonthlyReport
 from analytics.report_document import DocumentSettings, header_lines
+from analytics.report_pdf_rollup import unit_headers, unit_rows
 
 FONT = "Times New Roman"
 BODY_SIZE = 14
@@ -236,6 +237,22 @@ def appendix_tables(report: MonthlyReport) -> list[tuple[str, list[str], list[li
             trend,
         ),
         (t.PART_THEMES, [str(t.THEME), str(t.COMMENTS), str(t.EXAMPLES)], _theme_rows(report)),
+        *_rollup_tables(report),
+    ]
+
+
+def _rollup_tables(report: MonthlyReport) -> list[tuple[str, list[str], list[list[str]]]]:
+    if report.rollup is None:
+        return []
+    headers = [str(t.UNIT), str(t.OFFICER), str(t.RESPONSES), str(t.SIPAS_INDEX)]
+    below = [
+        [unit_name, row.officer_name, t.count(row.responses), t.number(row.sipas_index)]
+        for unit_name, officers in report.rollup.below_by_unit
+        for row in officers
+    ]
+    return [
+        (t.PART_UNITS, unit_headers(), unit_rows(report)),
+        (t.PART_UNITS_BELOW, headers, below),
     ]
 
 

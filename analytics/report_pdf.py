@@ -25,6 +25,7 @@ from analytics.report_pdf_draw import (
     table,
     title_block,
 )
+from analytics.report_pdf_rollup import units_part
 from survey_app.models import SCALE, Factor
 
 FLAGGED_LISTED = 30
@@ -50,6 +51,7 @@ def write_report_pdf(report: MonthlyReport, path: Path) -> None:
     _complaints(pdf, report)
     _trend(pdf, report)
     _themes(pdf, report)
+    units_part(pdf, report)
     if report.closed is not None:
         _amendment(pdf, report)
     pdf.output(str(path))

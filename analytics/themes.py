@@ -164,14 +164,15 @@ def is_serious(comment: str) -> bool:
 
 
 def count_themes(comments: Iterable[str], examples: int = 3) -> list[ThemeCount]:
-    """Comments per theme, most frequent first; the first `examples` of each kept."""
+    """Comments per theme, most frequent first; the first `examples` different ones kept."""
     counts: dict[str, int] = {}
     kept: dict[str, list[str]] = {}
     for comment in comments:
         for theme in themes_of(comment):
             counts[theme] = counts.get(theme, 0) + 1
-            if len(kept.setdefault(theme, [])) < examples:
-                kept[theme].append(comment)
+            examples_kept = kept.setdefault(theme, [])
+            if len(examples_kept) < examples and comment not in examples_kept:
+                examples_kept.append(comment)
     order = sorted(counts, key=lambda theme: (-counts[theme], list(LEXICON).index(theme)))
     return [ThemeCount(theme, counts[theme], tuple(kept[theme])) for theme in order]
 

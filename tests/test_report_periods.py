@@ -93,8 +93,22 @@ def test_year_report_of_a_province_in_every_format(province_year, invoke, tmp_pa
     assert "(chưa có số liệu cùng kỳ năm 2025 để so sánh)" in text
     for month in range(1, 13):
         assert f"{month:02d}/2026" in text  # the trend, month by month
-    docx = [p.text for p in Document(str(written["docx"])).paragraphs]
+    # The units below, ranked (C has no data and comes last); An grouped under commune A.
+    assert "X. Xếp hạng các đơn vị trực thuộc" in text
+    assert re.search(r"1 UBND xã An Bình 9 77,78 .* 2 UBND xã Bình Minh 1 0,00", text)
+    assert "3 UBND xã Cẩm Lệ 0 – – – –" in text
+    assert (
+        "theo đơn vị Công chức Số phiếu Mức độ hài lòng chung (%) Chỉ số SIPAS UBND xã An Bình "
+        "Nguyễn Văn An 5" in text
+    )
+    assert "3 đơn vị trực thuộc" in text and "chưa có phiếu đánh giá: UBND xã Cẩm Lệ" in text
+    document = Document(str(written["docx"]))
+    docx = [p.text for p in document.paragraphs]
     assert any("năm 2026" in line for line in docx)
+    ranking = next(table for table in document.tables if table.cell(0, 0).text == "#")
+    assert [ranking.cell(row, 1).text for row in (1, 2, 3)] == [
+        "UBND xã An Bình", "UBND xã Bình Minh", "UBND xã Cẩm Lệ",
+    ]  # fmt: skip
     summary = load_workbook(written["xlsx"])["Tổng hợp"]
     assert any(
         isinstance(cell, str) and cell.endswith("năm 2026")
