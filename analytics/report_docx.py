@@ -35,7 +35,7 @@ STYLES = {
     "Governing Body": (13, False, False, CENTER),
     "Issuing Body": (13, True, False, CENTER),
     "Number Line": (13, False, False, CENTER),
-    "National Title": (13, True, False, CENTER),
+    "National Title": (12, True, False, CENTER),
     "Motto": (14, True, False, CENTER),
     "Place And Date": (14, False, True, CENTER),
     "Report Title": (14, True, False, CENTER),
@@ -104,7 +104,7 @@ def _east_asian_font(style) -> None:
 
 def _header(document, report: MonthlyReport) -> None:
     settings = report.title.document
-    left, right = _layout_table(document, [Cm(7), Cm(9.5)]).rows[0].cells
+    left, right = _layout_table(document, [Cm(6.5), Cm(10)]).rows[0].cells
     first = True
     if settings.governing_body:
         first = _lines(left, header_lines(settings.governing_body), "Governing Body", first)
@@ -145,8 +145,8 @@ def _layout_table(document, widths):
     table = document.add_table(rows=1, cols=len(widths))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    for cell, width in zip(table.rows[0].cells, widths, strict=True):
-        cell.width = width
+    for column, cell, width in zip(table.columns, table.rows[0].cells, widths, strict=True):
+        column.width = cell.width = width  # Word reads the cells', LibreOffice the grid's
     return table
 
 

@@ -67,7 +67,7 @@ def title_block(pdf: FPDF, title: TitleBlock, subject: str) -> None:
     issuing = header_lines(document.issuing_body)
     pdf.set_font(FONT, "B", _fitting_size(pdf, issuing))
     pdf.multi_cell(LEFT_BLOCK, line, "\n".join(issuing), align="C", new_x="LEFT")
-    _rule(pdf, LEFT + LEFT_BLOCK / 2, pdf.get_y() + 0.8, LEFT_BLOCK / 3)
+    _rule(pdf, LEFT + LEFT_BLOCK / 2, pdf.get_y() + 1.5, LEFT_BLOCK / 3)
     pdf.ln(3)
     pdf.set_font(FONT, "", HEADER_SIZE)
     pdf.cell(LEFT_BLOCK, line + 1, document.number_line, align="C", new_x="LEFT", new_y="NEXT")
