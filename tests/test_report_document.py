@@ -2,6 +2,7 @@
 PDF read back for each element of the format, the narrative's figures, the manager's edit, and
 the text frozen with a closed month."""
 
+import io
 import re
 from datetime import date, datetime
 
@@ -237,3 +238,20 @@ def test_a_manager_of_another_commune_cannot_reach_ours(client, tree):
     sign_in(client, make_user(role=Role.MANAGER, unit=tree[2]))
     assert client.get(TEXT_URL).status_code == 404
     assert client.get("/quan-tri/don-vi/XA-A/van-ban").status_code == 404
+
+
+def test_the_organisation_csv_sets_document_settings(app, tree):
+    from survey_app.services.org_import import import_organisation
+
+    table = (
+        "kind,code,name,parent_code,signer_title,symbol,recipients\n"
+        "unit,XA-A,UBND xã An Bình,TINH,Chủ tịch,BC-UBND,UBND tỉnh (để báo cáo) | Lưu hồ sơ\n"
+        "counter,Q-1,Quầy 1,XA-A,Chủ tịch,,\n"
+    )
+    result = import_organisation(io.StringIO(table))
+    assert [(error.row, error.column) for error in result.errors] == [(3, "signer_title")]
+    result = import_organisation(io.StringIO(table.rsplit("counter", 1)[0]))
+    assert result.errors == []
+    document = build_monthly_report(tree[1], MARCH).title.document
+    assert (document.signer_title, document.symbol) == ("Chủ tịch", "BC-UBND")
+    assert document.recipients == ("UBND tỉnh (để báo cáo)", "Lưu hồ sơ")

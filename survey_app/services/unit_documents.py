@@ -58,3 +58,18 @@ def _tidy(name: str, value: str) -> str:
         lines = (line.strip() for line in value.replace("\r\n", "\n").split("\n"))
         return "\n".join(line for line in lines if line)
     return " ".join(value.split())
+
+
+def document_columns(row) -> dict[str, str]:
+    """A unit row's document settings from the organisation CSV's optional columns (only those
+    in the header: a column left out leaves the setting as it is); errors go on the row.
+    Recipients are separated by " | " in their cell (or by line breaks)."""
+    values = {}
+    for name in DOCUMENT_FIELDS:
+        if not row.has(name):
+            continue
+        value = row[name].replace(" | ", "\n") if name == "recipients" else row[name]
+        if problem := document_problem(name, value):
+            row.error(name, problem)
+        values[name] = value
+    return values
