@@ -7,16 +7,17 @@ are built from additive counts (analytics.figures.sum_figures), so the period's 
 exact, and the officers are compared with their unit over the whole period.
 """
 
-from collections import defaultdict
-from collections.abc import Hashable
 from datetime import date
+from functools import cached_property
 
 from flask_babel import force_locale
 
-from analytics.breakdowns import month_cube
+from analytics.breakdowns import BY_PERSON, BY_PLACE, MonthCube, subtree_filter
+from analytics.counting import Selection
 from analytics.evaluation import evaluate_officers
 from analytics.figures import EMPTY_FIGURES, Figures, sum_figures
-from analytics.indices import ResponseFilter, figures_by_month
+from analytics.indices import ResponseFilter, _grouped_figures, figures_by_month
+from analytics.months import survey_zone
 from analytics.narrative import Comparison, NarrativeFacts
 from analytics.periods import Period
 from analytics.report import (
@@ -36,18 +37,21 @@ from survey_app.models import Unit, utcnow
 from survey_app.queries import list_unit_subtree_ids
 
 
-class PeriodCube:
-    """The month cubes of a period, added: what evaluate_officers needs of a cube."""
+class PeriodCube(MonthCube):
+    """A unit's period counted by (unit, officer) and by (unit, counter, channel) in one query
+    set over all its months, as MonthCube counts a month: the breakdowns of the period."""
 
     def __init__(self, unit: Unit, period: Period) -> None:
-        self.cubes = [month_cube(unit, month) for month in period.months]
+        super().__init__(subtree_filter(unit), period.last)
+        self.selection = Selection(self.response_filter, period.months, survey_zone())
 
-    def by(self, name: str) -> dict[Hashable, Figures]:
-        parts = defaultdict(list)
-        for cube in self.cubes:
-            for key, figures in cube.by(name).items():
-                parts[key].append(figures)
-        return {key: sum_figures(found) for key, found in parts.items()}
+    @cached_property
+    def people(self) -> dict[tuple, Figures]:
+        return _grouped_figures(self.selection, BY_PERSON)
+
+    @cached_property
+    def places(self) -> dict[tuple, Figures]:
+        return _grouped_figures(self.selection, BY_PLACE)
 
 
 def build_period_report(unit: Unit, period: Period, *, today: date | None = None) -> MonthlyReport:

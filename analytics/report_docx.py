@@ -17,6 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.table import _Cell
 
 from analytics import report_text as t
 from analytics.report import MonthlyReport
@@ -177,14 +178,18 @@ def _appendix(document, report: MonthlyReport, subject: str) -> None:
 
 
 def _data_table(document, headers: list[str], rows: list[list[str]]) -> None:
-    table = document.add_table(rows=1, cols=len(headers))
+    """A bordered table, its rows filled through their XML: python-docx finds a row's cells by
+    walking the whole table, which makes a long table quadratic."""
+    table = document.add_table(rows=1 + len(rows), cols=len(headers))
     table.style = document.styles["Table Grid"]
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.paragraphs[0].text, cell.paragraphs[0].style = str(text), "Table Text"
-        cell.paragraphs[0].style = "Table Heading"
-    for values in rows:
-        for cell, text in zip(table.add_row().cells, values, strict=True):
-            cell.paragraphs[0].text, cell.paragraphs[0].style = text, "Table Text"
+    # Styles by id: python-docx looks a style's name up anew, slowly, on every assignment.
+    heading, body = (document.styles[name].style_id for name in ("Table Heading", "Table Text"))
+    for position, row in enumerate(table._tbl.tr_lst):
+        values, style = (headers, heading) if position == 0 else (rows[position - 1], body)
+        for tc, text in zip(row.tc_lst, values, strict=True):
+            paragraph = _Cell(tc, table).paragraphs[0]
+            paragraph.text = str(text)
+            paragraph._p.style = style
 
 
 def appendix_tables(report: MonthlyReport) -> list[tuple[str, list[str], list[list[str]]]]:

@@ -193,10 +193,13 @@ def child(arguments: list[str], traced: bool = False) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure(name: str, url: str, output_dir: Path) -> dict:
-    """The phase in a fresh process: once timed, once under tracemalloc."""
+def measure(name: str, url: str, output_dir: Path, untraced: bool = False) -> dict:
+    """The phase in a fresh process: once timed, once under tracemalloc (unless untraced)."""
     arguments = ["--phase", name, "--database-url", url, "--output-dir", str(output_dir)]
-    timed, traced = child(arguments), child(arguments, traced=True)
+    timed = child(arguments)
+    if untraced:
+        return timed | {"traced_peak_mb": 0.0, "traced_seconds": None}
+    traced = child(arguments, traced=True)
     return timed | {"traced_peak_mb": traced["traced_peak_mb"], "traced_seconds": traced["seconds"]}
 
 
@@ -244,6 +247,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep a PostgreSQL bench database")
     parser.add_argument("--skip-load", action="store_true", help="measure a database loaded before")
     parser.add_argument("--year", action="store_true", help="a year of data; the year reports")
+    parser.add_argument("--untraced", action="store_true", help="skip the tracemalloc runs")
 
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--output-dir", help=argparse.SUPPRESS)
@@ -260,19 +264,23 @@ def main() -> None:
         else (arguments.phases.split(","))
     )
     if arguments.skip_load:
-        return measure_all(arguments.database_url, phases, arguments.n, arguments.year)
+        return measure_all(
+            arguments.database_url, phases, arguments.n, arguments.year, arguments.untraced
+        )
     with bench_database(arguments.database_url, arguments.keep) as url:
         load = ["--phase", "load", "--database-url", url, "--n", str(arguments.n)]
         loaded = child(load + (["--year"] if arguments.year else []))
         print(f"loaded {arguments.n:,} responses in {loaded['seconds']:.0f} s", flush=True)
-        measure_all(url, phases, arguments.n, arguments.year)
+        measure_all(url, phases, arguments.n, arguments.year, arguments.untraced)
 
 
-def measure_all(url: str, phases: list[str], n: int, year: bool = False) -> None:
+def measure_all(
+    url: str, phases: list[str], n: int, year: bool = False, untraced: bool = False
+) -> None:
     results = {}
     with tempfile.TemporaryDirectory() as output_dir:
         for name in phases:
-            results[name] = measure(name, url, Path(output_dir))
+            results[name] = measure(name, url, Path(output_dir), untraced)
             if name == "tally":  # a million rows changed: what autovacuum would do next
                 subprocess.run(
                     [sys.executable, __file__, "--phase", "vacuum", "--database-url", url],
