@@ -112,6 +112,7 @@ class ThemeCount:
     theme: str
     count: int
     examples: tuple[str, ...]  # masked by the caller, as an officer may read them
+    complaints: int = 0  # of those, the comments that praise nothing (a proposal answers them)
 
     @property
     def label(self) -> str:
@@ -166,15 +167,20 @@ def is_serious(comment: str) -> bool:
 def count_themes(comments: Iterable[str], examples: int = 3) -> list[ThemeCount]:
     """Comments per theme, most frequent first; the first `examples` different ones kept."""
     counts: dict[str, int] = {}
+    complaints: dict[str, int] = {}
     kept: dict[str, list[str]] = {}
     for comment in comments:
-        for theme in themes_of(comment):
+        found = themes_of(comment)
+        for theme in found:
             counts[theme] = counts.get(theme, 0) + 1
+            complaints[theme] = complaints.get(theme, 0) + ("praise" not in found)
             examples_kept = kept.setdefault(theme, [])
             if len(examples_kept) < examples and comment not in examples_kept:
                 examples_kept.append(comment)
     order = sorted(counts, key=lambda theme: (-counts[theme], list(LEXICON).index(theme)))
-    return [ThemeCount(theme, counts[theme], tuple(kept[theme])) for theme in order]
+    return [
+        ThemeCount(theme, counts[theme], tuple(kept[theme]), complaints[theme]) for theme in order
+    ]
 
 
 def count_period_themes(
@@ -188,9 +194,10 @@ def count_period_themes(
 
 def narrative_themes(themes: Iterable[ThemeCount]) -> tuple[list[tuple[str, int]], list[str]]:
     """For the report's text, in Vietnamese: the themes with their counts, and what the two
-    most frequent complaints call for."""
+    most frequent themes with a complaint (a comment that praises nothing) call for."""
     found = list(themes)
     with force_locale("vi"):
         listed = [(found_theme.label.lower(), found_theme.count) for found_theme in found]
-    complaints = [theme.theme for theme in found if theme.theme in THEME_PROPOSALS]
+    # "Nơi làm việc sạch sẽ, có chỗ ngồi chờ" names facilities but asks for nothing.
+    complaints = [t.theme for t in found if t.theme in THEME_PROPOSALS and t.complaints]
     return listed, [THEME_PROPOSALS[theme] for theme in complaints[:2]]

@@ -118,3 +118,16 @@ def test_a_broken_mail_server_loses_no_response(commune, mailbox):
     mailbox.refuse = True
     submit(commune, "cb đòi phong bì")
     assert db.session.query(SurveyResponse).filter_by(comment="cb đòi phong bì").count() == 1
+
+
+def test_a_theme_only_praised_calls_for_no_proposal():
+    from analytics.themes import narrative_themes
+
+    counted = count_themes(["Phòng chờ có ghế ngồi, cảm ơn cán bộ", "Cổng dịch vụ công bị lỗi"])
+    assert [(found.theme, found.complaints) for found in counted] == [
+        ("facilities", 0), ("online", 1), ("praise", 0),
+    ]  # fmt: skip
+    _, proposals = narrative_themes(counted)
+    assert proposals == [
+        "Hướng dẫn người dân sử dụng dịch vụ công trực tuyến; khắc phục lỗi hệ thống."
+    ]
