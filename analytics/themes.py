@@ -9,15 +9,18 @@ citizen can write: the unit's managers are told at once (survey_app.services.com
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from analytics.comments import DEFAULT_MASKS, Masks, list_comments
-from analytics.indices import ResponseFilter
-from analytics.months import Month
+from analytics.comments import DEFAULT_MASKS, Masks, mask_personal_data
+from analytics.indices import ResponseFilter, response_conditions
+from analytics.months import Month, survey_zone
+from survey_app.extensions import db
+from survey_app.models import SurveyResponse as Response
 
 # Chat spellings, read as the words they stand for (after diacritics are removed).
 CHAT_WORDS = {
@@ -128,13 +131,23 @@ def normalize(text: str) -> str:
     return " " + " ".join(CHAT_WORDS.get(word, word) for word in words) + " "
 
 
-def _compile(phrases: Iterable[str]) -> list[tuple[re.Pattern, bool]]:
-    found = []
-    for phrase in phrases:
-        negatable = phrase.startswith("!")
-        words = phrase.lstrip("!")
-        found.append((re.compile(rf" {re.escape(words)} "), negatable))
-    return found
+@dataclass(frozen=True)
+class _Phrases:
+    """A list of phrases as two regular expressions: those a negation turns round, the rest."""
+
+    negatable: re.Pattern | None
+    plain: re.Pattern | None
+
+
+def _compile(phrases: Iterable[str]) -> _Phrases:
+    def alternation(words: list[str]) -> re.Pattern | None:
+        # Longest first, so that "cho doi lau" is tried before "cho doi".
+        ordered = sorted(words, key=len, reverse=True)
+        return re.compile(" (?:%s) " % "|".join(map(re.escape, ordered))) if words else None  # noqa: UP031
+
+    listed = list(phrases)
+    negatable = [phrase[1:] for phrase in listed if phrase.startswith("!")]
+    return _Phrases(alternation(negatable), alternation([p for p in listed if p[0] != "!"]))
 
 
 _THEMES = {theme: _compile(phrases) for theme, phrases in LEXICON.items()}
@@ -145,11 +158,17 @@ _NEGATED = re.compile(
 )
 
 
-def _matches(text: str, patterns: list[tuple[re.Pattern, bool]]) -> bool:
-    for pattern, negatable in patterns:
-        for found in pattern.finditer(text):
-            if not (negatable and _NEGATED.search(text[: found.start()])):
-                return True
+def _matches(text: str, phrases: _Phrases) -> bool:
+    if phrases.plain is not None and phrases.plain.search(text):
+        return True
+    if phrases.negatable is None:
+        return False
+    # Phrases share their spaces: look for the next one from the space that ended the last.
+    position = 0
+    while found := phrases.negatable.search(text, position):
+        if not _NEGATED.search(text[: found.start()]):
+            return True
+        position = found.end() - 1
     return False
 
 
@@ -186,10 +205,30 @@ def count_themes(comments: Iterable[str], examples: int = 3) -> list[ThemeCount]
 def count_period_themes(
     response_filter: ResponseFilter, months: Iterable[Month], masks: Masks = DEFAULT_MASKS
 ) -> list[ThemeCount]:
-    """The themes of the comments of the months, with masked examples."""
-    return count_themes(
-        comment for month in months for comment in list_comments(response_filter, month, masks)
+    """The themes of the comments of the months; only the examples kept are masked (masking
+    every comment of a province's year would cost more than tagging them)."""
+    counted = count_themes(
+        comment for month in months for comment in _comments(response_filter, month)
     )
+    return [
+        ThemeCount(
+            found.theme,
+            found.count,
+            tuple(mask_personal_data(text, masks) for text in found.examples),
+            found.complaints,
+        )
+        for found in counted
+    ]
+
+
+def _comments(response_filter: ResponseFilter, month: Month) -> Iterator[str]:
+    start, end = month.bounds(survey_zone())
+    query = sa.select(Response.comment).where(
+        response_conditions(response_filter, start, end), Response.comment != ""
+    )
+    for comment in db.session.scalars(query.execution_options(yield_per=5000)):
+        if text := comment.strip():
+            yield text
 
 
 def narrative_themes(themes: Iterable[ThemeCount]) -> tuple[list[tuple[str, int]], list[str]]:
