@@ -137,10 +137,6 @@ NO_AMENDMENT = _l("No response for this month arrived after the closure.")
 PUBLISHED = _l("Published")
 WITH_AMENDMENT = _l("With the late responses")
 
-PREPARED_BY = _l("PREPARED BY")
-HEAD_OF_UNIT = _l("HEAD OF THE UNIT")
-SIGN_NAME = _l("(signature and full name)")
-SIGN_SEAL = _l("(signature, full name and seal)")
 PAGE = _l("Page %(page)s/%(pages)s")
 NO_DATA = "–"
 
