@@ -21,6 +21,7 @@ from analytics.flagged import FlaggedResponse, list_flagged_responses
 from analytics.follow_ups import FollowUpCounts, count_follow_ups
 from analytics.indices import ResponseFilter, min_sample
 from analytics.months import Month
+from analytics.themes import ThemeCount, count_period_themes
 from survey_app.extensions import db
 from survey_app.models import Channel, Counter, Instrument, Item, MonthClosure, Unit, utcnow
 
@@ -45,6 +46,7 @@ class Dashboard:
     channels: list[tuple[Channel, Figures]]
     arrivals: list[list[int]]  # weekday (Monday first) × local hour
     comments: list[RecentComment]
+    themes: list[ThemeCount]  # of the month's comments, most frequent first
     flagged: list[FlaggedResponse]  # the latest few
     closure: MonthClosure | None
     amendment: Amendment | None
@@ -82,6 +84,7 @@ def build_dashboard(
         channels=figures_by_channel(unit, month, cube),
         arrivals=arrival_grid(unit, month),
         comments=list_recent_comments(response_filter, month, limit=RECENT_COMMENTS, masks=masks),
+        themes=count_period_themes(response_filter, [month], masks),
         flagged=list_flagged_responses(unit, month, limit=FLAGGED_SHOWN, masks=masks),
         closure=get_closure(unit, month),
         amendment=amendment(unit, month, sheet.unit_figures),

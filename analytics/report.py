@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import get_locale
 
+from analytics.breakdowns import month_cube
 from analytics.closures import frozen_levels, get_closure
 from analytics.dashboard import item_texts
 from analytics.evaluation import OfficerSheet, evaluate_officers
@@ -30,9 +31,21 @@ from analytics.indices import (
 )
 from analytics.integrity import IntegrityCounts, integrity_counts
 from analytics.months import Month, survey_zone
+from analytics.narrative import Narrative, NarrativeFacts
+from analytics.periods import Period
 from analytics.report_closure import ClosedMonth, closed_month
 from analytics.report_counts import AnswerLevels, count_answer_levels, count_dossier_links
-from analytics.report_text import COMPLAINT_RATING, COMPLAINT_RATINGS, VERSIONED_NAME
+from analytics.report_document import DocumentSettings, document_settings
+from analytics.report_narrative import month_comparisons, month_label, narrative_in_force
+from analytics.report_rollup import Rollup, build_rollup
+from analytics.report_text import (
+    COMPLAINT_RATING,
+    COMPLAINT_RATINGS,
+    SUBJECT_PERIOD,
+    VERSIONED_NAME,
+    subject,
+)
+from analytics.themes import ThemeCount, count_period_themes, narrative_themes
 from analytics.tickets import TicketFigures, ticket_figures
 from survey_app.extensions import db
 from survey_app.models import SCALE, Channel, Instrument, MonthClosure, Unit, utcnow
@@ -52,9 +65,17 @@ _PLACE_PREFIX = re.compile(rf"^(?:{_ORGAN})?(?:{_LEVEL})?", re.IGNORECASE)
 class TitleBlock:
     unit_code: str
     unit_name: str
-    parent_name: str | None  # the governing body, written above the unit
-    place: str
+    document: DocumentSettings  # issuing and governing body, symbol, place, signer, recipients
     day: date  # the report's date: today, or the day a closed month was closed
+
+    @property
+    def parent_name(self) -> str | None:
+        """The governing body written above the issuing body, if the unit has one."""
+        return self.document.governing_body or None
+
+    @property
+    def place(self) -> str:
+        return self.document.place
 
 
 @dataclass(frozen=True)
@@ -91,12 +112,30 @@ class MonthlyReport:
     complaints: TicketFigures
     trend: list[tuple[Month, Figures]]
     closed: ClosedMonth | None
+    narrative: Narrative  # the manager's text for the month, else the draft from the figures
+    period: Period | None = None  # a quarter, half-year, nine months or year; None: the month
+    themes: tuple[ThemeCount, ...] = ()  # of the comments, most frequent first, masked examples
+    rollup: Rollup | None = None  # the units below, ranked; None without any
     follow_ups: FollowUpCounts | None = None  # of the flagged responses, as of the report's day
+
+    @property
+    def subject(self) -> str:
+        """The subject line under "BÁO CÁO"."""
+        if self.period is None:
+            return subject(self.month)
+        return str(SUBJECT_PERIOD) % {"period": self.period.label()}
+
+    @property
+    def column_label(self) -> str:
+        """The heading of a column of this report's figures: "03/2026", "2026-Q3"."""
+        return self.month.slashed() if self.period is None else self.period.key
 
     def flagged(self, limit: int | None = None) -> Iterator[FlaggedResponse]:
         """The month's flagged responses, newest first, comments masked; read on demand, all
         of them streamed, or the `limit` newest."""
-        return iter_flagged_responses(self.unit, self.month, limit=limit)
+        if self.period is None:
+            return iter_flagged_responses(self.unit, self.month, limit=limit)
+        return _flagged_over(self.unit, self.period.months, limit)
 
     @property
     def levels_total(self) -> tuple[int, ...]:
@@ -105,21 +144,53 @@ class MonthlyReport:
         return tuple(sum(levels[position] for levels in rows) for position in range(len(SCALE)))
 
 
+def _flagged_over(unit: Unit, months, limit: int | None) -> Iterator[FlaggedResponse]:
+    """A period's flagged responses, newest month first, at most `limit` in all."""
+    left = limit
+    for month in reversed(months):
+        for found in iter_flagged_responses(unit, month, limit=left):
+            yield found
+            if left is not None:
+                left -= 1
+        if left is not None and left <= 0:
+            return
+
+
 def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None) -> MonthlyReport:
     """The report as of now; a closed month's as published, with its amendment beside it."""
     unit_ids = list_unit_subtree_ids(unit.id)
     closure = get_closure(unit, month)
     closed = closed_month(unit, month, closure) if closure is not None else None
-    officers = closed.officers if closed else evaluate_officers(unit, month)
+    cube = month_cube(unit, month)
+    officers = closed.officers if closed else evaluate_officers(unit, month, cube)
     figures = officers.unit_figures
     levels = _levels(unit_ids, month, closure)
     channels = closed.channels if closed else levels.responses_by_channel
+    items = _item_rows(figures, levels.by_item)
+    complaints = closed.complaints if closed else ticket_figures(unit_ids, month)
+    trend = _trend(unit_ids, month, figures)
+    themes = count_period_themes(ResponseFilter(unit_ids=frozenset(unit_ids)), [month])
+    rollup = build_rollup(unit, (month,), cube, officers)
+    theme_counts, theme_proposals = narrative_themes(themes)
+    facts = NarrativeFacts(
+        unit_name=unit.name,
+        period_label=month_label(month),
+        figures=figures,
+        item_texts={(row.figure.instrument, row.figure.code): row.text for row in items},
+        previous=(compared := month_comparisons(unit_ids, month, trend))[0],
+        last_year=compared[1],
+        officers=officers,
+        complaints=complaints,
+        themes=theme_counts,
+        proposals=theme_proposals,
+        children=rollup.children if rollup else (),
+    )
     return MonthlyReport(
         unit=unit,
         month=month,
         title=_title_block(unit, _local_day(closure.closed_at) if closure else today),
         figures=figures,
-        items=_item_rows(figures, levels.by_item),
+        items=items,
         instruments=_instrument_names(figures, unit_ids, month),
         participation=Participation(
             channels,
@@ -127,9 +198,12 @@ def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None)
             integrity=integrity_counts(unit_ids, month),
         ),
         officers=officers,
-        complaints=closed.complaints if closed else ticket_figures(unit_ids, month),
-        trend=_trend(unit_ids, month, figures),
+        complaints=complaints,
+        trend=trend,
         closed=closed,
+        narrative=narrative_in_force(unit, str(month), facts),
+        themes=tuple(themes),
+        rollup=rollup,
         follow_ups=count_follow_ups(unit, month, utcnow()),
     )
 
@@ -150,8 +224,7 @@ def _title_block(unit: Unit, day: date | None) -> TitleBlock:
     return TitleBlock(
         unit_code=unit.code,
         unit_name=unit.name,
-        parent_name=unit.parent.name if unit.parent is not None else None,
-        place=place,
+        document=document_settings(unit, place),
         day=day or _local_day(utcnow()),
     )
 

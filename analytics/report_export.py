@@ -14,23 +14,30 @@ from pathlib import Path
 from analytics.closures import get_closure
 from analytics.evaluation import OfficerSheet, evaluate_officers, officer_frame, write_officer_csv
 from analytics.months import Month
+from analytics.period_report import build_period_report
+from analytics.periods import Period
 from analytics.report import build_monthly_report
 from analytics.report_closure import frozen_officer_sheet
+from analytics.report_docx import write_report_docx
 from analytics.report_pdf import write_report_pdf
 from analytics.report_xlsx import write_report_xlsx
 from survey_app.models import Unit
 
-REPORT_FORMATS = ("xlsx", "pdf")
+REPORT_FORMATS = ("xlsx", "pdf", "docx")
 OFFICER_FORMATS = ("csv",)
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     # Flask adds "; charset=utf-8" to every text/* type: written here it came out twice.
     "csv": "text/csv",
 }
 # Excel reads a CSV without a byte order mark in the machine's ANSI code page, which garbles
 # Vietnamese; with it, as UTF-8. The machine-readable file keeps none (domain.md §4).
 EXCEL_BOM = "\ufeff".encode()
+
+
+WRITERS = {"xlsx": write_report_xlsx, "pdf": write_report_pdf, "docx": write_report_docx}
 
 
 def report_file_name(unit: Unit, month: Month, file_format: str) -> str:
@@ -44,10 +51,16 @@ def officers_file_name(unit: Unit, month: Month, *, excel: bool = False) -> str:
 def export_monthly(
     unit: Unit, month: Month, file_format: str, path: Path, *, today: date | None = None
 ) -> None:
-    """The monthly report of domain.md §4 as XLSX or PDF, in the language in force."""
-    writer = {"xlsx": write_report_xlsx, "pdf": write_report_pdf}[file_format]
+    """The monthly report of domain.md §4 as XLSX, PDF or DOCX, in the language in force."""
+    writer = WRITERS[file_format]
     report = build_monthly_report(unit, month, today=today)
     write_atomically(path, lambda draft: writer(report, draft))
+
+
+def export_period(unit: Unit, period: Period, file_format: str, path: Path) -> None:
+    """The report of a quarter, half-year, nine months or year, as XLSX, PDF or DOCX."""
+    report = build_period_report(unit, period)
+    write_atomically(path, lambda draft: WRITERS[file_format](report, draft))
 
 
 def export_officers(unit: Unit, month: Month, path: Path) -> int:

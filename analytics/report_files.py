@@ -24,6 +24,7 @@ from flask_babel import force_locale
 from analytics.closures import get_closure
 from analytics.months import Month, survey_zone
 from analytics.report_export import export_monthly, export_officers
+from analytics.report_narrative import text_state
 from survey_app.extensions import db
 from survey_app.models import AuditEvent, Ticket, TicketEvent, Unit, utcnow
 from survey_app.models import SurveyResponse as Response
@@ -35,7 +36,7 @@ POLL_SECONDS = 0.2
 # A lock older than this belongs to a worker that died while building; the build is redone.
 STALE_LOCK_SECONDS = 15 * 60
 RETRY_FAILED_SECONDS = 5 * 60
-KINDS = ("xlsx", "pdf", "csv")
+KINDS = ("xlsx", "pdf", "docx", "csv")
 log = logging.getLogger(__name__)
 
 
@@ -63,7 +64,8 @@ def request_report(unit: Unit, month: Month, kind: str, lang: str) -> ReportFile
 
 def fingerprint(unit: Unit, month: Month) -> str:
     """Changes whenever the report can: a response of the month arrives, a complaint moves,
-    a response is marked as spam (or back), the month is closed, the unit is renamed; and
+    a response is marked as spam (or back), the month is closed, the unit is renamed, its report's
+    text or document settings are edited; and
     every day, as the report is dated and late paper forms of earlier months move its trend.
     Read through indexes, so it stays cheap for a month of a million responses."""
     unit_ids = list_unit_subtree_ids(unit.id)
@@ -98,8 +100,14 @@ def fingerprint(unit: Unit, month: Month) -> str:
         spam_marks,
         closure is not None,
         today,
+        text_state(unit, month),
     )
     return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
+
+
+def reports_folder() -> Path:
+    """Where report files are built (the period downloads use it too)."""
+    return _reports_dir()
 
 
 def _reports_dir() -> Path:

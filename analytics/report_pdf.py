@@ -1,6 +1,8 @@
-"""The monthly report as a printable A4 PDF that the head of the unit signs: title block, the
-parts of domain.md §4 in order, charts drawn as vector shapes, the signature block and page
-numbers. The flagged responses are capped; the XLSX carries all of them."""
+"""The monthly report as a printable A4 PDF that the head of the unit signs, laid out as
+Nghị định 30/2020/NĐ-CP sets: header, the report's text (drafted from the figures, edited by the
+manager), signature and recipients; then the appendix (phụ lục) with the parts of domain.md §4
+in order, charts drawn as vector shapes, and page numbers. The flagged responses are capped;
+the XLSX carries all of them."""
 
 from pathlib import Path
 
@@ -12,7 +14,10 @@ from analytics.report_pdf_draw import (
     SMALL_SIZE,
     Bar,
     ReportPDF,
+    appendix_title,
     bar_chart,
+    body_heading,
+    body_paragraph,
     column_chart,
     heading,
     paragraph,
@@ -20,6 +25,7 @@ from analytics.report_pdf_draw import (
     table,
     title_block,
 )
+from analytics.report_pdf_rollup import units_part
 from survey_app.models import SCALE, Factor
 
 FLAGGED_LISTED = 30
@@ -27,10 +33,13 @@ ITEM_SIZE = 7.5
 
 
 def write_report_pdf(report: MonthlyReport, path: Path) -> None:
-    subject = str(t.SUBJECT) % {"month": report.month.slashed()}
+    subject = report.subject
     pdf = ReportPDF(title=f"{t.REPORT}: {subject}")
     pdf.add_page()
     title_block(pdf, report.title, subject)
+    _narrative(pdf, report)
+    signatures(pdf, report.title.document)
+    appendix_title(pdf, report.title, subject)
     if report.closed is not None:
         paragraph(pdf, t.closed_note(report.closed), color=(90, 90, 90))
     _responses(pdf, report)
@@ -41,10 +50,31 @@ def write_report_pdf(report: MonthlyReport, path: Path) -> None:
     _flagged(pdf, report)
     _complaints(pdf, report)
     _trend(pdf, report)
+    _themes(pdf, report)
+    units_part(pdf, report)
     if report.closed is not None:
         _amendment(pdf, report)
-    signatures(pdf)
     pdf.output(str(path))
+
+
+def _themes(pdf: ReportPDF, report: MonthlyReport) -> None:
+    heading(pdf, str(t.PART_THEMES), room=40)
+    if not report.themes:
+        paragraph(pdf, str(t.NO_THEMES))
+        return
+    headers = [str(t.THEME), str(t.COMMENTS), str(t.EXAMPLES)]
+    rows = [
+        [found.label, t.count(found.count), " · ".join(found.examples)] for found in report.themes
+    ]
+    table(pdf, headers, rows, [40, 20, 105], size=ITEM_SIZE, align=["L", "R", "L"])
+
+
+def _narrative(pdf: ReportPDF, report: MonthlyReport) -> None:
+    """The report's text in its three numbered parts, a paragraph a line."""
+    for part, title in t.BODY_PARTS.items():
+        body_heading(pdf, str(title))
+        for line in getattr(report.narrative, part).splitlines():
+            body_paragraph(pdf, line)
 
 
 def _responses(pdf: ReportPDF, report: MonthlyReport) -> None:
@@ -64,7 +94,7 @@ def _responses(pdf: ReportPDF, report: MonthlyReport) -> None:
 
 def _satisfaction(pdf: ReportPDF, report: MonthlyReport) -> None:
     heading(pdf, str(t.PART_SATISFACTION))
-    table(pdf, ["", report.month.slashed()], _headline_rows(report.figures), [120, 50])
+    table(pdf, ["", report.column_label], _headline_rows(report.figures), [120, 50])
     counts = report.levels_total
     total = sum(counts)
     paragraph(pdf, str(t.LEVELS_TOTAL), size=SMALL_SIZE)
@@ -210,7 +240,7 @@ def _complaints(pdf: ReportPDF, report: MonthlyReport) -> None:
         [str(t.COMPLAINTS_OPEN), t.count(figures.still_open)],
         [str(t.COMPLAINTS_DAYS), t.number(figures.average_working_days, "0.0")],
     ]
-    table(pdf, ["", report.month.slashed()], rows, [120, 50])
+    table(pdf, ["", report.column_label], rows, [120, 50])
 
 
 def _trend(pdf: ReportPDF, report: MonthlyReport) -> None:

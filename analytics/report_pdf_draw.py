@@ -1,5 +1,6 @@
 """Drawing on an A4 page of the monthly report: the administrative title block, headings,
-tables, bar and column charts drawn as vector shapes, and the signature block."""
+tables, bar and column charts drawn as vector shapes, the signature and recipients blocks
+(Nghị định 30/2020/NĐ-CP's layout, in Liberation Serif: Times New Roman's metrics)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -8,23 +9,34 @@ from fpdf import FPDF, FontFace
 
 from analytics import report_text as t
 from analytics.report import TitleBlock
+from analytics.report_document import DocumentSettings, header_lines
 from survey_app.paths import FONTS_DIR
 
-FONT = "DejaVu"
+FONT = "LiberationSerif"  # Times New Roman's metrics, full Vietnamese, free to embed
+FONT_FILES = {"": "Regular", "B": "Bold", "I": "Italic", "BI": "BoldItalic"}
 PAGE_WIDTH, PAGE_HEIGHT = 210, 297
-LEFT, RIGHT, TOP, BOTTOM = 25, 15, 15, 18  # administrative documents keep a wide left margin
+LEFT, RIGHT, TOP, BOTTOM = 30, 15, 20, 20  # NĐ 30/2020: left 30–35, right 15–20, top/bottom 20–25
 WIDTH = PAGE_WIDTH - LEFT - RIGHT
-BODY_SIZE, SMALL_SIZE = 10, 8.5
+BODY_SIZE, SMALL_SIZE = 13, 9
+HEADER_SIZE = 13  # the header blocks, the place and date and the title, at NĐ 30's 12–14 pt
 BAR, GRID, MUTED, HEADER_FILL = (29, 79, 145), (208, 212, 218), (102, 102, 102), (220, 230, 241)
 GROUP_STYLE = FontFace(emphasis="BOLD", fill_color=(242, 244, 247))
-SIGNATURE_SPACE = 30  # mm left blank for the signatures and the seal
+SIGNATURE_SPACE = 28  # mm left blank for the signature and the seal
+LINE_SPACING = 1.2  # NĐ 30: from single to 1.5 lines
+INDENT = 10  # first line of a body paragraph, mm (NĐ 30: 1–1.27 cm)
+LEFT_BLOCK = 78  # the issuing body's column; the national title's takes the rest
 
 
 class ReportPDF(FPDF):
     def __init__(self, title: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
-        self.add_font(FONT, "", str(FONTS_DIR / "DejaVuSans.ttf"))
-        self.add_font(FONT, "B", str(FONTS_DIR / "DejaVuSans-Bold.ttf"))
+        for style, suffix in (
+            ("", "Regular"),
+            ("B", "Bold"),
+            ("I", "Italic"),
+            ("BI", "BoldItalic"),
+        ):
+            self.add_font(FONT, style, str(FONTS_DIR / f"LiberationSerif-{suffix}.ttf"))
         self.set_margins(LEFT, TOP, RIGHT)
         self.set_auto_page_break(True, margin=BOTTOM)
         self.set_title(title)
@@ -42,35 +54,60 @@ class ReportPDF(FPDF):
 
 
 def title_block(pdf: FPDF, title: TitleBlock, subject: str) -> None:
-    """Governing body and unit on the left, the national motto on the right, then the date
-    and the title, laid out as Vietnamese administrative documents are."""
-    left_width, right_width = 68, WIDTH - 68
+    """NĐ 30/2020's header: governing and issuing body over their rule and the number line on
+    the left; the national title and motto over theirs, then the place and date, on the right;
+    then the kind of document and its subject, centred."""
+    document = title.document
     top = pdf.get_y()
-    pdf.set_font(FONT, "", 10)
-    if title.parent_name:
-        pdf.multi_cell(left_width, 5, title.parent_name.upper(), align="C", new_x="LEFT")
-    pdf.set_font(FONT, "B", 10)
-    pdf.multi_cell(left_width, 5, title.unit_name.upper(), align="C", new_x="LEFT")
-    _rule(pdf, LEFT + left_width / 2, pdf.get_y() + 1, 24)
+    line = HEADER_SIZE * 0.45
+    if document.governing_body:
+        pdf.set_font(FONT, "", HEADER_SIZE)
+        governing = "\n".join(header_lines(document.governing_body))
+        pdf.multi_cell(LEFT_BLOCK, line, governing, align="C", new_x="LEFT")
+    issuing = header_lines(document.issuing_body)
+    pdf.set_font(FONT, "B", _fitting_size(pdf, issuing))
+    pdf.multi_cell(LEFT_BLOCK, line, "\n".join(issuing), align="C", new_x="LEFT")
+    _rule(pdf, LEFT + LEFT_BLOCK / 2, pdf.get_y() + 1.5, LEFT_BLOCK / 3)
+    pdf.ln(3)
+    pdf.set_font(FONT, "", HEADER_SIZE)
+    pdf.cell(LEFT_BLOCK, line + 1, document.number_line, align="C", new_x="LEFT", new_y="NEXT")
     left_bottom = pdf.get_y()
-    pdf.set_xy(LEFT + left_width, top)
-    pdf.set_font(FONT, "B", 10)
-    pdf.cell(right_width, 5, str(t.COUNTRY), align="C", new_x="LEFT", new_y="NEXT")
-    pdf.set_font(FONT, "B", 11)
-    motto = str(t.MOTTO)
-    pdf.cell(right_width, 6, motto, align="C", new_x="LEFT", new_y="NEXT")
-    _rule(pdf, LEFT + left_width + right_width / 2, pdf.get_y(), pdf.get_string_width(motto))
-    pdf.set_y(max(left_bottom, pdf.get_y()) + 4)
-    pdf.set_x(LEFT + left_width)
-    pdf.set_font(FONT, "", 10)
-    place = t.place_and_date(title.place, title.day)
-    pdf.cell(right_width, 5, place, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(6)
+    _national_title(pdf, top, line)
+    _place_and_date(pdf, title, line)
+    pdf.set_y(max(left_bottom, pdf.get_y()) + 6)
     pdf.set_font(FONT, "B", 14)
     pdf.cell(0, 7, str(t.REPORT), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT, "B", 11)
-    pdf.multi_cell(0, 5.5, subject, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
+    pdf.multi_cell(0, 6.5, subject, align="C", new_x="LMARGIN", new_y="NEXT")
+    _rule(pdf, LEFT + WIDTH / 2, pdf.get_y() + 2, 30)
+    pdf.ln(7)
+
+
+def _fitting_size(pdf: FPDF, lines: list[str]) -> float:
+    """13 pt, or 12 pt (NĐ 30 allows 12–13) when that keeps each line on one line."""
+    for size in (HEADER_SIZE, HEADER_SIZE - 1):
+        pdf.set_font(FONT, "B", size)
+        if all(pdf.get_string_width(line) <= LEFT_BLOCK - 2 for line in lines):
+            return size
+    return HEADER_SIZE
+
+
+def _national_title(pdf: FPDF, top: float, line: float) -> None:
+    right_width = WIDTH - LEFT_BLOCK
+    pdf.set_xy(LEFT + LEFT_BLOCK, top)
+    pdf.set_font(FONT, "B", HEADER_SIZE - 1)
+    pdf.cell(right_width, line, str(t.COUNTRY), align="C", new_x="LEFT", new_y="NEXT")
+    pdf.set_font(FONT, "B", HEADER_SIZE + 1)
+    motto = str(t.MOTTO)
+    pdf.cell(right_width, line + 0.5, motto, align="C", new_x="LEFT", new_y="NEXT")
+    _rule(pdf, LEFT + LEFT_BLOCK + right_width / 2, pdf.get_y() + 0.3, pdf.get_string_width(motto))
+
+
+def _place_and_date(pdf: FPDF, title: TitleBlock, line: float) -> None:
+    pdf.set_y(pdf.get_y() + 5)
+    pdf.set_x(LEFT + LEFT_BLOCK)
+    pdf.set_font(FONT, "I", HEADER_SIZE + 1)
+    text = t.place_and_date(title.place, title.day)
+    pdf.multi_cell(WIDTH - LEFT_BLOCK, line + 1, text, align="C", new_x="LMARGIN", new_y="NEXT")
 
 
 def _rule(pdf: FPDF, centre: float, y: float, length: float) -> None:
@@ -83,12 +120,35 @@ def heading(pdf: FPDF, text: str, room: float = 30) -> None:
     if pdf.get_y() + room > PAGE_HEIGHT - BOTTOM:
         pdf.add_page()
     pdf.ln(2)
-    pdf.set_font(FONT, "B", 11)
+    pdf.set_font(FONT, "B", 12)
     pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
 
 
-def paragraph(pdf: FPDF, text: str, size: float = BODY_SIZE, color=(0, 0, 0)) -> None:
+def body_paragraph(pdf: FPDF, text: str) -> None:
+    """A paragraph of the report's text: justified, its first line indented."""
+    pdf.set_font(FONT, "", BODY_SIZE)
+    columns = pdf.text_columns(text_align="J", l_margin=LEFT, r_margin=RIGHT)
+    with (
+        columns,
+        columns.paragraph(
+            first_line_indent=INDENT, bottom_margin=2, line_height=LINE_SPACING
+        ) as written,
+    ):
+        written.write(text)
+
+
+def body_heading(pdf: FPDF, text: str) -> None:
+    """A numbered part of the report's text (I., II., III.), bold at body size."""
+    if pdf.get_y() + 25 > PAGE_HEIGHT - BOTTOM:
+        pdf.add_page()
+    pdf.set_font(FONT, "B", BODY_SIZE)
+    pdf.set_x(LEFT + INDENT)
+    pdf.multi_cell(WIDTH - INDENT, BODY_SIZE * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+
+
+def paragraph(pdf: FPDF, text: str, size: float = SMALL_SIZE + 1, color=(0, 0, 0)) -> None:
     pdf.set_font(FONT, "", size)
     pdf.set_text_color(*color)
     pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
@@ -198,17 +258,42 @@ def _scaled(value: float | None, max_value: float, length: float) -> float:
     return max(0.0, min(value, max_value)) / max_value * length
 
 
-def signatures(pdf: FPDF) -> None:
-    """The preparer on the left, the head of the unit on the right, room to sign and seal."""
-    _keep_room(pdf, SIGNATURE_SPACE + 20)
-    pdf.ln(6)
+def signatures(pdf: FPDF, document: DocumentSettings) -> None:
+    """The recipients block on the left, the signer's authority, title and name on the right
+    with room to sign and seal (NĐ 30/2020)."""
+    _keep_room(pdf, SIGNATURE_SPACE + 30 + 5 * len(document.recipients))
+    pdf.ln(4)
     top, half = pdf.get_y(), WIDTH / 2
-    for column, (role, hint) in enumerate(
-        ((t.PREPARED_BY, t.SIGN_NAME), (t.HEAD_OF_UNIT, t.SIGN_SEAL))
-    ):
-        pdf.set_xy(LEFT + column * half, top)
-        pdf.set_font(FONT, "B", 10)
-        pdf.cell(half, 5, str(role), align="C", new_x="LEFT", new_y="NEXT")
-        pdf.set_font(FONT, "", SMALL_SIZE)
-        pdf.cell(half, 5, str(hint), align="C")
-    pdf.set_y(top + 10 + SIGNATURE_SPACE)
+    _recipients(pdf, document, half)
+    left_bottom = pdf.get_y()
+    pdf.set_xy(LEFT + half, top)
+    pdf.set_font(FONT, "B", HEADER_SIZE + 1)
+    for line in (document.signer_authority, document.signer_title):
+        if line:
+            pdf.multi_cell(half, 6, line.upper(), align="C", new_x="LEFT", new_y="NEXT")
+    pdf.set_y(pdf.get_y() + SIGNATURE_SPACE)
+    pdf.set_x(LEFT + half)
+    if document.signer_name:
+        pdf.cell(half, 6, document.signer_name, align="C", new_x="LEFT", new_y="NEXT")
+    pdf.set_y(max(left_bottom, pdf.get_y()) + 4)
+
+
+def _recipients(pdf: FPDF, document: DocumentSettings, width: float) -> None:
+    pdf.set_font(FONT, "BI", 12)
+    pdf.cell(width, 6, str(t.RECIPIENTS), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 11)
+    for line in document.recipient_lines:
+        pdf.multi_cell(width, 5, line, new_x="LMARGIN", new_y="NEXT")
+
+
+def appendix_title(pdf: FPDF, title: TitleBlock, subject: str) -> None:
+    """The appendix on a page of its own, saying which report it goes with."""
+    pdf.add_page()
+    pdf.set_font(FONT, "B", 14)
+    pdf.cell(0, 7, str(t.APPENDIX), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6.5, subject, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "I", HEADER_SIZE)
+    attached = t.attached_to(title.document, title.day)
+    pdf.multi_cell(0, 6, attached, align="C", new_x="LMARGIN", new_y="NEXT")
+    _rule(pdf, LEFT + WIDTH / 2, pdf.get_y() + 0.8, 30)
+    pdf.ln(5)

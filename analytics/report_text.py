@@ -10,8 +10,9 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from analytics.evaluation import OfficerEvaluation
-from analytics.months import survey_zone
+from analytics.months import Month, survey_zone
 from analytics.report_closure import ClosedMonth
+from analytics.report_document import DocumentSettings, administrative_date
 from survey_app.labels import CHANNEL_LABELS, FACTOR_LABELS, SCALE_LABELS
 
 __all__ = ["CHANNEL_LABELS", "FACTOR_LABELS", "SCALE_LABELS"]
@@ -22,10 +23,23 @@ REPORT = _l("REPORT")
 SUBJECT = _l(
     "Results of the survey of satisfaction with the service of the administration, month %(month)s"
 )
+SUBJECT_PERIOD = _l(
+    "Results of the survey of satisfaction with the service of the administration, %(period)s"
+)
 PLACE_AND_DATE = _l("%(place)s, %(day)s/%(month)s/%(year)s")
+RECIPIENTS = _l("Recipients:")
+APPENDIX = _l("APPENDIX")
+APPENDIX_SUBJECT = _l("Figures of the survey of satisfaction, %(period)s")
+ATTACHED_TO = _l("(Attached to report No. …/%(symbol)s of %(date)s of %(body)s)")
+BODY_PARTS = {
+    "assessment": _l("I. GENERAL ASSESSMENT"),
+    "shortcomings": _l("II. SHORTCOMINGS AND THEIR CAUSES"),
+    "proposals": _l("III. PROPOSALS AND RECOMMENDATIONS"),
+}
 
 SHEETS = {
     "summary": _l("Summary"),
+    "text": _l("Text of the report"),
     "items": _l("Questions"),
     "factors": _l("By factor"),
     "officers": _l("By officer"),
@@ -42,6 +56,15 @@ PART_OFFICERS = _l("V. Officers")
 PART_FLAGGED = _l("VI. Responses rated average or below")
 PART_COMPLAINTS = _l("VII. Complaints and feedback")
 PART_TREND = _l("VIII. Trend over 12 months")
+PART_UNITS = _l("X. Units below, ranked")
+PART_UNITS_BELOW = _l("Officers below their unit's average, by unit")
+ON_TIME_PCT = _l("Complaints answered on time (%)")
+NO_OFFICER_BELOW = _l("No officer of the units below is below their unit's average.")
+PART_THEMES = _l("IX. Citizens' comments by theme")
+THEME = _l("Theme")
+COMMENTS = _l("Comments")
+EXAMPLES = _l("Examples (personal data hidden)")
+NO_THEMES = _l("No comment named one of the themes.")
 PART_AMENDMENT = _l("Amendment after the closure")
 
 RESPONSES = _l("Responses")
@@ -127,20 +150,37 @@ NO_AMENDMENT = _l("No response for this month arrived after the closure.")
 PUBLISHED = _l("Published")
 WITH_AMENDMENT = _l("With the late responses")
 
-PREPARED_BY = _l("PREPARED BY")
-HEAD_OF_UNIT = _l("HEAD OF THE UNIT")
-SIGN_NAME = _l("(signature and full name)")
-SIGN_SEAL = _l("(signature, full name and seal)")
 PAGE = _l("Page %(page)s/%(pages)s")
 NO_DATA = "–"
 
 
 def place_and_date(place: str, day: date) -> str:
+    """ "An Bình, ngày 05 tháng 3 năm 2026": zeros as NĐ 30/2020 writes them."""
+    day_text, month_text, year_text = administrative_date(day)
     return str(PLACE_AND_DATE) % {
         "place": place,
-        "day": f"{day.day:02d}",
-        "month": f"{day.month:02d}",
-        "year": f"{day.year:04d}",
+        "day": day_text,
+        "month": month_text,
+        "year": year_text,
+    }
+
+
+def month_text(month: Month) -> str:
+    """ "3/2026", "02/2026": a month of a document's text, zero-padded as NĐ 30 pads dates."""
+    return f"{administrative_date(month.first_day)[1]}/{month.year}"
+
+
+def subject(month: Month) -> str:
+    return str(SUBJECT) % {"month": month_text(month)}
+
+
+def attached_to(document: DocumentSettings, day: date) -> str:
+    """The appendix's line naming its report; the number is the clerk's, like the report's."""
+    day_text, month_name, year_text = administrative_date(day)
+    return str(ATTACHED_TO) % {
+        "symbol": document.symbol,
+        "date": f"{day_text}/{month_name}/{year_text}",
+        "body": document.issuing_body,
     }
 
 

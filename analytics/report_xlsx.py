@@ -14,6 +14,7 @@ from analytics import report_text as t
 from analytics.evaluation import FACTOR_CODES
 from analytics.report import MonthlyReport
 from analytics.report_xlsx_summary import write_summary
+from analytics.report_xlsx_text import write_text_sheet
 from analytics.xlsx_stream import add_template_row, save_streaming
 from survey_app.models import SCALE, Factor
 
@@ -30,6 +31,7 @@ def write_report_xlsx(report: MonthlyReport, path: Path) -> int:
     workbook = Workbook()
     write_summary(workbook.active, report)
     workbook.active.title = _title("summary")
+    write_text_sheet(workbook.create_sheet(_title("text")), report)
     _items_sheet(workbook.create_sheet(_title("items")), report)
     _factors_sheet(workbook.create_sheet(_title("factors")), report)
     _officers_sheet(workbook.create_sheet(_title("officers")), report)
@@ -216,7 +218,7 @@ def _complaints_sheet(sheet: Worksheet, report: MonthlyReport) -> None:
         [str(t.COMPLAINTS_OPEN), figures.still_open],
         [str(t.COMPLAINTS_DAYS), figures.average_working_days],
     ]
-    table(sheet, [t.COMPLAINTS, report.month.slashed()], rows, {2: INTEGER})
+    table(sheet, [t.COMPLAINTS, report.column_label], rows, {2: INTEGER})
     sheet.cell(row=len(rows) + 1, column=2).number_format = "0.0"
     widths(sheet, 48, 14)
 

@@ -38,12 +38,13 @@ def write_summary(sheet: Worksheet, report: MonthlyReport) -> None:
 def _title_block(sheet: Worksheet, report: MonthlyReport) -> None:
     title = report.title
     _text(sheet, 1, 1, (title.parent_name or "").upper(), last=2)
-    _text(sheet, 2, 1, title.unit_name.upper(), last=2, font=BOLD)
+    _text(sheet, 2, 1, title.document.issuing_body.upper(), last=2, font=BOLD)
+    _text(sheet, 3, 1, title.document.number_line, last=2)
     _text(sheet, 1, 3, str(t.COUNTRY), font=BOLD)
     _text(sheet, 2, 3, str(t.MOTTO), font=Font(bold=True, underline="single"))
     _text(sheet, 4, 3, t.place_and_date(title.place, title.day), font=Font(italic=True))
     _text(sheet, 6, 1, str(t.REPORT), font=Font(bold=True, size=14))
-    _text(sheet, 7, 1, str(t.SUBJECT) % {"month": report.month.slashed()}, font=BOLD)
+    _text(sheet, 7, 1, report.subject, font=BOLD)
     sheet.row_dimensions[7].height = 32
 
 

@@ -24,7 +24,14 @@ does not inherit the parent's), then under tracemalloc (peak of Python allocatio
               (and as the yardstick counts);
   dashboard   analytics.dashboard.build_dashboard for the province (what its page computes);
   xlsx        the monthly report of the province written to an XLSX file;
-  pdf, csv    the PDF report and the officer CSV, for comparison.
+  pdf, csv    the PDF report and the officer CSV, for comparison;
+  docx        the month's report as an editable Word document.
+With --year the N responses are spread over the twelve months of 2026 and the phases are the
+month's XLSX, PDF and DOCX (March, a twelfth of the data) and the province's year report
+(`survey-app report period --period 2026`) in each format:
+  year-xlsx, year-pdf, year-docx.
+
+    .venv/bin/python bench/analytics.py --year --n 1000000
 """
 
 import argparse
@@ -44,7 +51,11 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 # First on the path: this script's own folder holds an analytics.py that must not hide the package.
 sys.path.insert(0, str(ROOT))
+MONTH_YEAR = "2026"
 PHASES = ("tally", "yardstick", "evaluation", "evaluation-raw", "dashboard", "xlsx", "pdf", "csv")
+# With --year: the responses are spread over the year 2026 and the province's year report is
+# written in each format (goal: each under 10 s and 500 MB), beside the month's XLSX and PDF.
+YEAR_PHASES = ("tally", "xlsx", "pdf", "docx", "year-xlsx", "year-pdf", "year-docx")
 YARDSTICK = """
 SELECT r.officer_id,
        SUM(CASE WHEN i.code = 'CHUNG' THEN 1 ELSE 0 END) AS responses,
@@ -79,12 +90,12 @@ def run_vacuum(url: str) -> None:
         vacuum_analyze()
 
 
-def run_load(url: str, n: int) -> None:
+def run_load(url: str, n: int, year: bool = False) -> None:
     from bench.analytics_data import load
 
     with bench_app(url).app_context():
         began = time.perf_counter()
-        load(n)
+        load(n, year=year)
         print(json.dumps({"phase": "load", "seconds": time.perf_counter() - began}))
 
 
@@ -139,10 +150,20 @@ def _phase(name: str, province, month, output_dir: Path):
         return lambda: len(evaluate_officers(province, month).officers)
     if name == "dashboard":
         return lambda: build_dashboard(province, month).figures.responses
-    if name in ("xlsx", "pdf"):
+    if name in ("xlsx", "pdf", "docx"):
         path = output_dir / f"report.{name}"
         return lambda: export_monthly(province, month, name, path) or path.stat().st_size
+    if name.startswith("year-"):
+        return _year_report(province, name.removeprefix("year-"), output_dir)
     return lambda: export_officers(province, month, output_dir / "officers.csv")
+
+
+def _year_report(province, file_format: str, output_dir: Path):
+    from analytics.periods import Period
+    from analytics.report_export import export_period
+
+    path, year = output_dir / f"year.{file_format}", Period.parse(MONTH_YEAR)
+    return lambda: export_period(province, year, file_format, path) or path.stat().st_size
 
 
 def _yardstick(province, month) -> int:
@@ -172,10 +193,13 @@ def child(arguments: list[str], traced: bool = False) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure(name: str, url: str, output_dir: Path) -> dict:
-    """The phase in a fresh process: once timed, once under tracemalloc."""
+def measure(name: str, url: str, output_dir: Path, untraced: bool = False) -> dict:
+    """The phase in a fresh process: once timed, once under tracemalloc (unless untraced)."""
     arguments = ["--phase", name, "--database-url", url, "--output-dir", str(output_dir)]
-    timed, traced = child(arguments), child(arguments, traced=True)
+    timed = child(arguments)
+    if untraced:
+        return timed | {"traced_peak_mb": 0.0, "traced_seconds": None}
+    traced = child(arguments, traced=True)
     return timed | {"traced_peak_mb": traced["traced_peak_mb"], "traced_seconds": traced["seconds"]}
 
 
@@ -199,8 +223,9 @@ def bench_database(url: str | None, keep: bool):
         server.dispose()
 
 
-def report(results: dict[str, dict], n: int, backend: str) -> None:
-    print(f"\n{backend}: {n:,} responses in one month, 400 officers, 40 units "
+def report(results: dict[str, dict], n: int, backend: str, year: bool = False) -> None:
+    span = "the year 2026" if year else "one month"
+    print(f"\n{backend}: {n:,} responses in {span}, 400 officers, 40 units "
           "(2 cores shared with other work: see the load average)")  # fmt: skip
     print(f"{'measurement':15} {'seconds':>8} {'peak RSS MB':>12} {'ru_maxrss MB':>13} "
           f"{'tracemalloc MB':>15}")  # fmt: skip
@@ -218,9 +243,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="responses in the month")
     parser.add_argument("--database-url", help="default: a temporary SQLite file")
-    parser.add_argument("--phases", default=",".join(PHASES), help="comma-separated")
+    parser.add_argument("--phases", help="comma-separated (default: all of the mode)")
     parser.add_argument("--keep", action="store_true", help="keep a PostgreSQL bench database")
     parser.add_argument("--skip-load", action="store_true", help="measure a database loaded before")
+    parser.add_argument("--year", action="store_true", help="a year of data; the year reports")
+    parser.add_argument("--untraced", action="store_true", help="skip the tracemalloc runs")
 
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--output-dir", help=argparse.SUPPRESS)
@@ -228,30 +255,39 @@ def main() -> None:
     if arguments.phase == "vacuum":
         return run_vacuum(arguments.database_url)
     if arguments.phase == "load":
-        return run_load(arguments.database_url, arguments.n)
+        return run_load(arguments.database_url, arguments.n, arguments.year)
     if arguments.phase:
         return run_phase(arguments.phase, arguments.database_url, Path(arguments.output_dir))
-    phases = arguments.phases.split(",")
+    phases = (
+        (YEAR_PHASES if arguments.year else PHASES)
+        if arguments.phases is None
+        else (arguments.phases.split(","))
+    )
     if arguments.skip_load:
-        return measure_all(arguments.database_url, phases, arguments.n)
+        return measure_all(
+            arguments.database_url, phases, arguments.n, arguments.year, arguments.untraced
+        )
     with bench_database(arguments.database_url, arguments.keep) as url:
-        loaded = child(["--phase", "load", "--database-url", url, "--n", str(arguments.n)])
+        load = ["--phase", "load", "--database-url", url, "--n", str(arguments.n)]
+        loaded = child(load + (["--year"] if arguments.year else []))
         print(f"loaded {arguments.n:,} responses in {loaded['seconds']:.0f} s", flush=True)
-        measure_all(url, phases, arguments.n)
+        measure_all(url, phases, arguments.n, arguments.year, arguments.untraced)
 
 
-def measure_all(url: str, phases: list[str], n: int) -> None:
+def measure_all(
+    url: str, phases: list[str], n: int, year: bool = False, untraced: bool = False
+) -> None:
     results = {}
     with tempfile.TemporaryDirectory() as output_dir:
         for name in phases:
-            results[name] = measure(name, url, Path(output_dir))
+            results[name] = measure(name, url, Path(output_dir), untraced)
             if name == "tally":  # a million rows changed: what autovacuum would do next
                 subprocess.run(
                     [sys.executable, __file__, "--phase", "vacuum", "--database-url", url],
                     check=True,
                 )
             print(json.dumps(results[name]), flush=True)  # progress, in case of a long run
-    report(results, n, make_url(url).get_backend_name())
+    report(results, n, make_url(url).get_backend_name(), year)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,8 @@ RESPONSE_COLUMNS = (
 )
 
 
-def load(n: int) -> None:
+def load(n: int, year: bool = False) -> None:
+    """N responses in MONTH, or spread over MONTH's year (the year report's bench)."""
     from flask_migrate import upgrade
 
     upgrade()
@@ -44,7 +45,11 @@ def load(n: int) -> None:
     instrument = get_current_instrument("sipas-2023")
     items = list(instrument.items)
     rng = np.random.default_rng(2026)
-    start, end = Month.parse(MONTH).bounds(ZoneInfo(ZONE))
+    month = Month.parse(MONTH)
+    start, end = month.bounds(ZoneInfo(ZONE))
+    if year:
+        start = Month(month.year, 1).bounds(ZoneInfo(ZONE))[0]
+        end = Month(month.year, 12).bounds(ZoneInfo(ZONE))[1]
     officer_low = rng.uniform(0.05, 0.25, size=len(units) * OFFICERS_PER_UNIT)
     with BulkWriter() as write:
         for first in range(0, n, CHUNK):

@@ -95,11 +95,13 @@ def _register_blueprints(app: Flask) -> None:
         main,
         officer,
         org,
+        period_reports,  # noqa: F401 (adds its routes to reports.bp)
         procedures,
         public,
         qr,
         rating_review,  # noqa: F401 (adds its routes to reports.bp)
         report_downloads,  # noqa: F401 (adds its routes to reports.bp)
+        report_texts,  # noqa: F401 (adds its routes to reports.bp and org.bp)
         reports,
         responses_admin,
         sso,

@@ -4,6 +4,7 @@ import io
 import time
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -15,6 +16,7 @@ from tests.staff_pages import sign_in
 from tests.survey_pages import parse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @pytest.fixture
@@ -58,6 +60,15 @@ def test_manager_downloads_the_pdf(client, manager, month):
     assert "UBND XÃ AN BÌNH" in first_page
 
 
+def test_manager_downloads_the_word_document(client, manager, month):
+    response = download(client, "/reports/XA-A/2026-03/report.docx")
+    assert response.status_code == 200
+    assert response.mimetype == DOCX
+    assert attachment_name(response) == "bao-cao-XA-A-2026-03.docx"
+    texts = [paragraph.text for paragraph in Document(io.BytesIO(response.data)).paragraphs]
+    assert "BÁO CÁO" in texts
+
+
 def test_manager_downloads_the_officer_csv(client, manager, month):
     response = download(client, "/reports/XA-A/2026-03/officers.csv")
     assert response.status_code == 200
@@ -79,7 +90,7 @@ def test_english_reader_gets_an_english_workbook(client, manager, month):
     [
         "/reports/XA-B/2026-03/report.xlsx",  # another commune
         "/reports/TINH/2026-03/report.pdf",  # the province above
-        "/reports/XA-A/2026-03/report.docx",
+        "/reports/XA-A/2026-03/report.odt",
         "/reports/XA-A/2026-13/report.pdf",
         "/reports/XA-A/2999-01/officers.csv",  # not begun
     ],

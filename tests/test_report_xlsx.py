@@ -9,6 +9,7 @@ from tests.report_data import MARCH, PHONE_COMMENT, make_small_month
 
 SHEETS = [
     "Tổng hợp",
+    "Nội dung báo cáo",
     "Câu hỏi",
     "Yếu tố",
     "Công chức",
@@ -51,7 +52,7 @@ def test_one_sheet_per_part_in_vietnamese(workbook):
 
 
 def test_tables_keep_their_header_row_in_view(workbook):
-    frozen = {name: workbook[name].freeze_panes for name in SHEETS[1:]}
+    frozen = {name: workbook[name].freeze_panes for name in SHEETS[2:]}
     assert frozen == {
         "Câu hỏi": "C2",
         "Yếu tố": "A2",
@@ -65,12 +66,13 @@ def test_tables_keep_their_header_row_in_view(workbook):
 def test_summary_has_the_title_block_and_headline_figures(workbook):
     sheet = workbook["Tổng hợp"]
     texts = [value for row in rows(sheet) for value in row if isinstance(value, str)]
-    assert "UBND TỈNH THỬ NGHIỆM" in texts
+    assert "UBND TỈNH THỬ NGHIỆM" not in texts  # a parent in the tree is no governing body
     assert "UBND XÃ AN BÌNH" in texts
+    assert "Số: …/BC" in texts
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in texts
     assert "Độc lập - Tự do - Hạnh phúc" in texts
     assert "BÁO CÁO" in texts
-    assert any(text.endswith("tháng 03/2026") for text in texts)
+    assert any(text.endswith("tháng 3/2026") for text in texts)
     assert any(text.startswith("An Bình, ngày ") for text in texts)
     figures = by_label(sheet)
     assert figures["Số phiếu"] == 8

@@ -100,6 +100,7 @@ STAFF = {
     "org.remove_officer_photo": {ADMIN, MANAGER},
     "org.create_unit": {ADMIN},
     "org.edit_unit": {ADMIN},
+    "org.edit_document_settings": {ADMIN, MANAGER},
     "org.set_unit_status": {ADMIN},
     "org.import_org": {ADMIN},
     "procedures.list_procedures": {ADMIN},
@@ -153,6 +154,8 @@ STAFF = {
     "reports.download_monthly": {ADMIN, MANAGER},
     "reports.download_officers": {ADMIN, MANAGER},
     "reports.download_officers_for_excel": {ADMIN, MANAGER},
+    "reports.edit_report_text": {ADMIN, MANAGER},
+    "reports.download_period": {ADMIN, MANAGER},
 }
 OBJECT_ARGUMENTS = (
     "ticket_code",
@@ -240,6 +243,7 @@ def url_arguments(rule: Rule, place: dict, world: "World") -> dict:
         "month": "2026-10",  # a past month: closing it is allowed
         "key": f"{place['unit'].id}.0.0.1.1",  # a burst of held ratings (none: "decided")
         "year": 2027,
+        "period": "2026-Q3",
         "format": "xlsx",
         "filename": "css/survey.css",
         "procedure_code": world.procedure.code,

@@ -12,6 +12,7 @@ from analytics.flagged import list_flagged_responses
 from analytics.indices import ResponseFilter, min_sample
 from analytics.months import Month, current_month, survey_zone
 from analytics.opening_month import month_to_open
+from analytics.periods import periods_containing
 from forms.rating_review import BurstDecisionForm
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
@@ -55,6 +56,7 @@ def show_dashboard(unit: Unit, month: str):
         downloads=_downloads(),
         **held_ratings(unit, chosen),
         decision_form=BurstDecisionForm(),
+        periods=periods_containing(chosen),
         **_labels(),
     )
 

@@ -1,5 +1,6 @@
-"""`survey-app report monthly` and `survey-app report officers`: the monthly report (XLSX, PDF)
-and the officer evaluation (CSV) written to a file, by the same code as the download buttons.
+"""`survey-app report monthly`, `report period` and `report officers`: the report of a month or
+a longer period (XLSX, PDF, DOCX) and the officer evaluation (CSV) written to a file, by the
+same code as the download buttons.
 
 The file's content is in Vietnamese unless --lang says otherwise: it is what a leader signs.
 """
@@ -12,15 +13,19 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from analytics.months import current_month
+from analytics.periods import Period
 from analytics.report_export import (
     OFFICER_FORMATS,
     REPORT_FORMATS,
     export_monthly,
     export_officers,
+    export_period,
 )
 from survey_app.cli.report import MONTH_HELP, UNIT_HELP, month_option, report_group, unit_option
 
 OUTPUT = click.Path(dir_okay=False, path_type=Path)
+PERIOD_HELP = "2026-Q3 (a quarter), 2026-H1 or 2026-H2, 2026-9M (nine months), 2026 (the year)."
 LANG_HELP = "Language of the file's content (default: Vietnamese)."
 
 
@@ -37,7 +42,7 @@ def _lang_option(command):
 def monthly_command(
     unit_code: str, month_text: str, file_format: str, output: Path, lang: str
 ) -> None:
-    """Write the monthly report of a unit (with the units below it) as XLSX or PDF."""
+    """Write the monthly report of a unit (with the units below it) as XLSX, PDF or DOCX."""
     unit, month = unit_option(unit_code), month_option(month_text)
     _check_writable(output)
     with force_locale(_language(lang)):
@@ -99,3 +104,36 @@ def _write(write):
         return write()
     except OSError as error:
         raise click.ClickException(str(error)) from error
+
+
+@report_group.command("period")
+@click.option("--unit", "unit_code", required=True, help=UNIT_HELP)
+@click.option("--period", "period_text", required=True, help=PERIOD_HELP)
+@click.option("--format", "file_format", required=True, type=click.Choice(REPORT_FORMATS))
+@click.option("--output", required=True, type=OUTPUT, help="The file to write.")
+@_lang_option
+def period_command(
+    unit_code: str, period_text: str, file_format: str, output: Path, lang: str
+) -> None:
+    """Write the report of a unit for a quarter, half-year, nine months or year."""
+    unit, period = unit_option(unit_code), _period_option(period_text)
+    _check_writable(output)
+    with force_locale(_language(lang)):
+        _write(lambda: export_period(unit, period, file_format, output))
+        label = period.label()
+    click.echo(
+        _("Wrote the report of %(unit)s for %(period)s to %(file)s.", unit=unit.name,
+          period=label, file=output)
+    )  # fmt: skip
+
+
+def _period_option(text: str) -> Period:
+    try:
+        period = Period.parse(text)
+    except ValueError as error:
+        message = _("Enter a period as 2026-Q3, 2026-H1, 2026-9M, 2026 or a month, 2026-03.")
+        raise click.BadParameter(message, param_hint="'--period'") from error
+    if period.first > current_month():
+        message = _("The period %(period)s has not begun.", period=period.key)
+        raise click.BadParameter(message, param_hint="'--period'")
+    return period

@@ -1,6 +1,7 @@
 """All models, importable from one place (and registered on the metadata for migrations)."""
 
 from survey_app.models.calendar_years import CalendarYear
+from survey_app.models.documents import ReportNarrative, UnitDocument
 from survey_app.models.follow_ups import (
     FINISHED_STATES,
     FOLLOW_UP_DAYS,
@@ -78,6 +79,7 @@ __all__ = [
     "MonthClosure",
     "Officer",
     "Procedure",
+    "ReportNarrative",
     "ResponseTally",
     "Role",
     "SurveyCode",
@@ -85,6 +87,7 @@ __all__ = [
     "TallyState",
     "UTCDateTime",
     "Unit",
+    "UnitDocument",
     "User",
     "officer_counters",
     "utcnow",

@@ -43,6 +43,7 @@ from survey_app.services.demo_kiosks import DemoKiosk, add_demo_kiosks, issue_de
 from survey_app.services.demo_tickets import add_demo_tickets
 from survey_app.services.org import add_counter, add_officer, add_unit, list_survey_codes
 from survey_app.services.responses import Submission, build_response
+from survey_app.services.unit_documents import stage_document_settings
 
 DEMO_FILE = PACKAGE_DIR / "data" / "demo.json"
 HISTORY_MONTHS = 13
@@ -135,6 +136,7 @@ def _add_units(node: dict, parent: Unit | None, staged: list[_StagedUnit]) -> Un
     unit = add_unit(
         code=node["code"], name=node["name"], parent=parent, instrument_code=node["instrument"]
     )
+    stage_document_settings(unit, node.get("document", {}))
     desks = {spec["code"]: _Desk(add_counter(unit=unit, **spec)) for spec in node["counters"]}
     for spec in node["officers"]:
         counters = [desks[code].counter for code in spec["counters"]]

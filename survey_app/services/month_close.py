@@ -10,10 +10,12 @@ from sqlalchemy.exc import IntegrityError
 
 from analytics.closures import Amendment, amendment, build_snapshot, get_closure
 from analytics.months import Month, current_month
+from analytics.report import build_monthly_report
 from survey_app.extensions import db
 from survey_app.models import MonthClosure, Unit, User, utcnow
 from survey_app.services.audit import record_change
 from survey_app.services.errors import DomainError
+from survey_app.services.narratives import freeze_narrative
 
 
 class MonthNotOver(DomainError):
@@ -39,6 +41,8 @@ def close_month(unit: Unit, month: Month, *, by: User | None) -> MonthClosure:
     # rather than missed by both the report and the amendment.
     closed_at = utcnow()
     snapshot = build_snapshot(unit, month)
+    # The text is published with the figures: the manager's, or the draft of these figures.
+    freeze_narrative(unit, str(month), build_monthly_report(unit, month).narrative)
     closure = MonthClosure(
         unit=unit,
         month=str(month),

@@ -2,7 +2,9 @@
 
 UTF-8 (with or without a byte-order mark), a header row, one row per unit, counter or officer,
 parents before children. Columns: kind, code, name, parent_code (required); field, counters,
-active, email (optional; an officer's address, where their account's activation link goes).
+active, email (optional; an officer's address, where their account's activation link goes),
+and a unit's document settings governing_body, issuing_body, symbol, place,
+signer_authority, signer_title, signer_name, recipients (" | " between recipients) (optional).
 
 Rules:
 - every row is checked and its errors reported by row number (the header is row 1) and column;
@@ -55,8 +57,23 @@ from survey_app.services.org_admin import (
     set_officer_counters,
 )
 from survey_app.services.response_rows import RowError
+from survey_app.services.unit_documents import (
+    DOCUMENT_FIELDS,
+    document_columns,
+    stage_document_settings,
+)
 
-COLUMNS = ("kind", "code", "name", "parent_code", "field", "counters", "active", "email")
+COLUMNS = (
+    "kind",
+    "code",
+    "name",
+    "parent_code",
+    "field",
+    "counters",
+    "active",
+    "email",
+    *DOCUMENT_FIELDS,
+)
 REQUIRED_COLUMNS = ("kind", "code", "name", "parent_code")
 KINDS = ("unit", "counter", "officer")
 OUTCOMES = ("created", "updated", "unchanged")
@@ -150,6 +167,8 @@ class _OrgImport:
             row.error(
                 "email", _("Only an officer has an e-mail address, such as name@example.gov.vn.")
             )
+        if kind != "unit" and any(row[name] for name in DOCUMENT_FIELDS):
+            row.error(_first_document_column(row), _("Only a unit has document settings."))
         return kind
 
     def _check_repeated(self, row: Row, kind: str) -> None:
@@ -165,18 +184,22 @@ class _OrgImport:
         if unit is not None:
             self._check_owned(row, unit.id)
         parent = self._parent_of_unit(row, unit)
+        documents = document_columns(row)
         if row.errors:
             return
         if unit is None:
-            self._create_unit(row, parent)
+            created = self._create_unit(row, parent)
+            if documents:
+                stage_document_settings(created, documents)
             return
         changes = apply_changes(unit, name=row["name"], **_active(row))
+        changes |= stage_document_settings(unit, documents) if documents else {}
         if unit.parent is not parent:
             changes["parent"] = [unit.parent.code if unit.parent else None, _code(parent)]
             unit.parent = parent
         self._record("unit", unit, changes)
 
-    def _create_unit(self, row: Row, parent: Unit | None) -> None:
+    def _create_unit(self, row: Row, parent: Unit | None) -> Unit:
         unit = add_unit(code=row["code"], name=row["name"], parent=parent)
         if parent is not None:
             unit.instrument_code = parent.instrument_code
@@ -186,6 +209,7 @@ class _OrgImport:
         if self.scope is not None:
             self.scope.add(unit.id)
         self.result.counts["unit"]["created"] += 1
+        return unit
 
     def _parent_of_unit(self, row: Row, unit: Unit | None) -> Unit | None:
         if not row["parent_code"]:
@@ -311,6 +335,10 @@ class _OrgImport:
         else:
             outcome = "unchanged"
         self.result.counts[kind][outcome] += 1
+
+
+def _first_document_column(row: Row) -> str:
+    return next(name for name in DOCUMENT_FIELDS if row[name])
 
 
 def _kind(row: Row) -> str:

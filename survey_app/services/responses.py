@@ -26,6 +26,7 @@ from survey_app.models import (
 )
 from survey_app.models.response import CLIENT_REF_MAX_LENGTH, COMMENT_MAX_LENGTH
 from survey_app.queries import InstrumentCopy, get_response_by_dossier, get_response_by_ref
+from survey_app.services.comment_alerts import alert_if_serious
 from survey_app.services.errors import DomainError, InvalidSubmission
 from survey_app.services.once import commit_once
 from survey_app.services.rating_rules import (
@@ -128,6 +129,8 @@ def submit_response(submission: Submission) -> SubmitResult:
     except IntegrityError:
         _check_dossier_not_rated(submission)  # two ratings of one dossier raced; one won
         raise
+    if created:  # the submission's comment: reading the stored one would cost a query
+        alert_if_serious(stored, submission.comment)
     return SubmitResult(stored, created=created)
 
 
