@@ -2,7 +2,7 @@
 narratives managers edit for a report's period
 
 Revision ID: 0007_report
-Revises: 0006
+Revises: 0007 (follow-ups)
 Create Date: 2026-12-06 15:30:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0007_report"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
