@@ -112,6 +112,8 @@ AUDIT_ACTION_LABELS = {
     "rating_burst.accept": _l("Held ratings accepted"),
     "rating_burst.reject": _l("Held ratings rejected as spam"),
     "calendar_year.confirm": _l("Year's schedule of days off confirmed"),
+    "report.narrative": _l("Report text edited"),
+    "unit.documents": _l("Document settings changed"),
     "follow_up.update": _l("Follow-up of a low rating recorded"),
     "ticket.contact_viewed": _l("Citizen viewed their contact data"),
     "ticket.contact_corrected": _l("Citizen corrected their contact data"),
