@@ -25,12 +25,12 @@ from analytics.indices import (
     min_sample,
     response_conditions,
 )
-from analytics.months import Month, survey_zone
-from survey_app.collation import sorted_vi, vi_key
-from survey_app.extensions import db
+from survey_app.core.extensions import db
+from survey_app.display.collation import sorted_vi, vi_key
 from survey_app.models import Channel, Counter, Procedure, Ticket, Unit
 from survey_app.models import SurveyResponse as Response
-from survey_app.queries import list_unit_subtree_ids
+from survey_app.months import Month, survey_zone
+from survey_app.queries.units import list_unit_subtree_ids
 
 # Who gave the service, and where it was given (complaints have no channel). Two groupings
 # rather than one by all four: a province's month has a few hundred cells in each, against

@@ -18,13 +18,13 @@ from analytics.indices import (
     figures_by_month,
     response_conditions,
 )
-from analytics.months import Month, months_ending, survey_zone
-from analytics.report_counts import count_answer_levels
+from analytics.report.counts import count_answer_levels
 from analytics.tickets import ticket_figures
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models import Factor, MonthClosure, Unit
 from survey_app.models import SurveyResponse as Response
-from survey_app.queries import list_unit_subtree_ids
+from survey_app.months import Month, months_ending, survey_zone
+from survey_app.queries.units import list_unit_subtree_ids
 
 # 2: answers per level of each question ("levels") are frozen too. 3: the responses of each
 # instrument per factor ("weights"): factors of several instruments are weighted means.

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 
 from analytics.contact_patterns import mask_contacts
 from analytics.indices import ResponseFilter, response_conditions
-from analytics.months import Month, survey_zone
-from survey_app.collation import sorted_vi
-from survey_app.extensions import db
+from survey_app.core.extensions import db
+from survey_app.display.collation import sorted_vi
 from survey_app.models import SurveyResponse as Response
+from survey_app.months import Month, survey_zone
 
 
 @dataclass(frozen=True)

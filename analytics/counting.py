@@ -21,8 +21,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from analytics.months import Month
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models import (
     SATISFIED_FROM,
     Answer,
@@ -35,7 +34,8 @@ from survey_app.models import (
 from survey_app.models import SurveyResponse as Response
 from survey_app.models.response import counted, not_tallied
 from survey_app.models.tallies import NOBODY
-from survey_app.queries import list_unit_subtree_ids
+from survey_app.months import Month
+from survey_app.queries.units import list_unit_subtree_ids
 
 TallyTable = type[ResponseTally] | type[AnswerTally] | type[FactorTally]
 ITEM_COUNTS = ("answers", "satisfied", "total")

@@ -20,10 +20,10 @@ from analytics.figures import Figures
 from analytics.flagged import FlaggedResponse, list_flagged_responses
 from analytics.follow_ups import FollowUpCounts, count_follow_ups
 from analytics.indices import ResponseFilter, min_sample
-from analytics.months import Month
 from analytics.themes import ThemeCount, count_period_themes
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models import Channel, Counter, Instrument, Item, MonthClosure, Unit, utcnow
+from survey_app.months import Month
 
 TREND_MONTHS = 12
 RECENT_COMMENTS = 10

@@ -12,12 +12,12 @@ from sqlalchemy.orm import selectinload
 from analytics.breakdowns import OFFICER, MonthCube, figures_by_subtree, month_cube
 from analytics.figures import EMPTY_FIGURES, Figures, is_below_average
 from analytics.indices import min_sample
-from analytics.months import Month
-from survey_app.collation import person_key
-from survey_app.csv_cells import neutralise_frame
-from survey_app.extensions import db
+from survey_app.core.csv_cells import neutralise_frame
+from survey_app.core.extensions import db
+from survey_app.display.collation import person_key
 from survey_app.models import Factor, Officer, Unit
-from survey_app.queries import list_unit_subtree_ids
+from survey_app.months import Month
+from survey_app.queries.units import list_unit_subtree_ids
 
 FACTOR_CODES = tuple(factor.value for factor in Factor)
 CSV_COLUMNS = (

@@ -17,11 +17,11 @@ import sqlalchemy as sa
 from analytics.closures import get_closure
 from analytics.comments import DEFAULT_MASKS, Masks, mask_personal_data
 from analytics.indices import ResponseFilter, response_conditions
-from analytics.months import Month, survey_zone
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models import FLAG_AT_OR_BELOW, Answer, Channel, Counter, Item, Officer, Unit
 from survey_app.models import SurveyResponse as Response
 from survey_app.models.response import flagged_only
+from survey_app.months import Month, survey_zone
 
 BATCH = 5000
 # Each low answer is aggregated as "<position + 1000><code> (<value>)": four digits in front

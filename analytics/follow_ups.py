@@ -18,8 +18,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from analytics.comments import DEFAULT_MASKS, Masks, mask_personal_data
 from analytics.indices import ResponseFilter, response_conditions
-from analytics.months import Month, survey_zone
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models import (
     FINISHED_STATES,
     FLAG_AT_OR_BELOW,
@@ -37,7 +36,8 @@ from survey_app.models import (
 )
 from survey_app.models import SurveyResponse as Response
 from survey_app.models.response import flagged_only
-from survey_app.queries import list_unit_subtree_ids
+from survey_app.months import Month, survey_zone
+from survey_app.queries.units import list_unit_subtree_ids
 from survey_app.workdays import WorkCalendar
 
 # The queue looks this far back for open follow-ups; older ones are all overdue and counted.

@@ -37,9 +37,9 @@ from analytics.figures import (
     is_below_average,
     sum_figures,
 )
-from analytics.months import Month, months_ending, survey_zone
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models import SATISFIED_FROM, Factor, Instrument, Item, Ticket
+from survey_app.months import Month, months_ending, survey_zone
 
 __all__ = [
     "EMPTY_FIGURES",

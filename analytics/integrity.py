@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from analytics.months import Month, survey_zone
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models import FILTERED, RatingDecision
 from survey_app.models import SurveyResponse as Response
 from survey_app.models.response import counted
+from survey_app.months import Month, survey_zone
 
 
 @dataclass(frozen=True)

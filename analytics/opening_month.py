@@ -17,9 +17,9 @@ import sqlalchemy as sa
 
 from analytics.counting import ResponseFilter
 from analytics.dashboard import REPORT_DUE_DAY
-from analytics.months import Month, survey_zone
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models import SurveyResponse as Response
+from survey_app.months import Month, survey_zone
 
 
 def month_to_open(response_filter: ResponseFilter, today: date | None = None) -> Month:

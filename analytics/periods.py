@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from analytics.months import Month
+from survey_app.months import Month
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 LABELS = {

@@ -18,9 +18,9 @@ from flask_babel import lazy_gettext as _l
 
 from analytics.comments import DEFAULT_MASKS, Masks, mask_personal_data
 from analytics.indices import ResponseFilter, response_conditions
-from analytics.months import Month, survey_zone
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models import SurveyResponse as Response
+from survey_app.months import Month, survey_zone
 
 # Chat spellings, read as the words they stand for (after diacritics are removed).
 CHAT_WORDS = {

@@ -103,9 +103,9 @@ def run_phase(name: str, url: str, output_dir: Path) -> None:
     """One measurement, in this process; prints a JSON line."""
     import tracemalloc
 
-    from analytics.months import Month
     from bench.analytics_data import MONTH, PROVINCE
-    from survey_app.queries import get_unit_by_code
+    from survey_app.months import Month
+    from survey_app.queries.units import get_unit_by_code
 
     traced = os.environ.get("BENCH_TRACEMALLOC") == "1"
     with bench_app(url).app_context():
@@ -134,7 +134,7 @@ def _vm_hwm_mb() -> float | None:
 def _phase(name: str, province, month, output_dir: Path):
     from analytics.dashboard import build_dashboard
     from analytics.evaluation import evaluate_officers
-    from analytics.report_export import export_monthly, export_officers
+    from analytics.report.export import export_monthly, export_officers
     from survey_app.services.tallies import tally_responses
 
     if name == "tally":
@@ -160,17 +160,17 @@ def _phase(name: str, province, month, output_dir: Path):
 
 def _year_report(province, file_format: str, output_dir: Path):
     from analytics.periods import Period
-    from analytics.report_export import export_period
+    from analytics.report.export import export_period
 
     path, year = output_dir / f"year.{file_format}", Period.parse(MONTH_YEAR)
     return lambda: export_period(province, year, file_format, path) or path.stat().st_size
 
 
 def _yardstick(province, month) -> int:
-    from analytics.months import survey_zone
-    from survey_app.extensions import db
+    from survey_app.core.extensions import db
     from survey_app.models import Factor
-    from survey_app.queries import list_unit_subtree_ids
+    from survey_app.months import survey_zone
+    from survey_app.queries.units import list_unit_subtree_ids
 
     start, end = month.bounds(survey_zone())
     units = ",".join(str(unit_id) for unit_id in list_unit_subtree_ids(province.id))

@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import sqlalchemy as sa
 
-from analytics.months import Month
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models import OVERALL_ITEM, Channel, Factor
-from survey_app.queries import get_current_instrument
-from survey_app.services.org import add_counter, add_officer, add_unit
+from survey_app.months import Month
+from survey_app.queries.instruments import get_current_instrument
+from survey_app.services.org.members import add_counter, add_officer, add_unit
 
 PROVINCE, MONTH, ZONE = "BENCH", "2026-03", "Asia/Ho_Chi_Minh"
 COMMUNES, OFFICERS_PER_UNIT, COUNTERS_PER_UNIT = 39, 10, 3

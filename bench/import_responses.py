@@ -21,14 +21,15 @@ from flask_migrate import upgrade
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analytics.months import Month  # noqa: E402
-from analytics.responses_export import export_frame, write_export  # noqa: E402
 from survey_app import create_app  # noqa: E402
-from survey_app.extensions import db  # noqa: E402
-from survey_app.queries import get_current_instrument, get_unit_by_code  # noqa: E402
-from survey_app.services.org import add_counter, add_officer, add_unit  # noqa: E402
-from survey_app.services.response_import import import_responses  # noqa: E402
-from tests.databases import fresh_database  # noqa: E402
+from survey_app.core.extensions import db  # noqa: E402
+from survey_app.months import Month  # noqa: E402
+from survey_app.queries.instruments import get_current_instrument
+from survey_app.queries.units import get_unit_by_code  # noqa: E402
+from survey_app.services.org.members import add_counter, add_officer, add_unit  # noqa: E402
+from survey_app.services.responses.export import export_frame, write_export  # noqa: E402
+from survey_app.services.responses.importing import import_responses  # noqa: E402
+from tests.helpers.databases import fresh_database  # noqa: E402
 
 COMMUNES = 40
 COUNTERS_PER_COMMUNE = 3

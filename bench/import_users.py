@@ -73,9 +73,9 @@ def app_for(url: str):
 def setup(url: str, n: int, path: Path) -> None:
     from flask_migrate import upgrade
 
-    from survey_app.extensions import db
+    from survey_app.core.extensions import db
     from survey_app.models import Officer
-    from survey_app.services.org import add_unit
+    from survey_app.services.org.members import add_unit
 
     app = app_for(url)
     with app.app_context():
@@ -132,10 +132,10 @@ def run_phase(url: str, phase: str, path: Path, traced: bool) -> dict:
 def measure(url: str, phase: str, path: str, traced: bool) -> dict:
     import sqlalchemy as sa
 
-    from survey_app.extensions import db
+    from survey_app.core.extensions import db
     from survey_app.models import User
-    from survey_app.services.account_links import ACTIVATION, link_url
-    from survey_app.services.user_import import import_users
+    from survey_app.services.accounts.importing import import_users
+    from survey_app.services.accounts.links import ACTIVATION, link_url
 
     app = app_for(url)
     with app.app_context(), app.test_request_context():

@@ -26,13 +26,13 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from kiosk.pairing import register_kiosk  # noqa: E402
 from survey_app import create_app  # noqa: E402
-from survey_app.extensions import db  # noqa: E402
+from survey_app.core.extensions import db  # noqa: E402
 from survey_app.models import SurveyResponse, Ticket  # noqa: E402
-from survey_app.services.kiosks import register_kiosk  # noqa: E402
-from survey_app.services.org import add_counter, add_officer, add_unit  # noqa: E402
-from survey_app.services.org_admin import set_officer_photo  # noqa: E402
-from tests.databases import fresh_database  # noqa: E402
+from survey_app.services.org.members import add_counter, add_officer, add_unit  # noqa: E402
+from survey_app.services.org.photos import set_officer_photo  # noqa: E402
+from tests.helpers.databases import fresh_database  # noqa: E402
 
 OFFICERS = 6
 CALLBACK = {"phone": "0912 345 678", "consent_text": "Tôi đồng ý."}

@@ -20,14 +20,14 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from kiosk.pairing import register_kiosk  # noqa: E402
 from survey_app import create_app  # noqa: E402
-from survey_app.config import DEFAULT_RATE_LIMITS  # noqa: E402
-from survey_app.extensions import db  # noqa: E402
+from survey_app.core.config import DEFAULT_RATE_LIMITS  # noqa: E402
+from survey_app.core.extensions import db  # noqa: E402
+from survey_app.demo.loader import load_demo  # noqa: E402
 from survey_app.models import Counter, SurveyCode  # noqa: E402
-from survey_app.queries import get_current_instrument  # noqa: E402
-from survey_app.services.demo import load_demo  # noqa: E402
-from survey_app.services.kiosks import register_kiosk  # noqa: E402
-from tests.live_server import Gunicorn, gunicorn  # noqa: E402
+from survey_app.queries.instruments import get_current_instrument  # noqa: E402
+from tests.helpers.live_server import Gunicorn, gunicorn  # noqa: E402
 
 SERVER_URL = os.environ.get(
     "BENCH_DATABASE_SERVER", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -108,7 +108,7 @@ def make_apps(url: str, work_dir: str):
 def count_statements(app) -> list[int]:
     counter = [0]
     with app.app_context():
-        from survey_app.extensions import db
+        from survey_app.core.extensions import db
 
         sa.event.listen(
             db.engine, "before_cursor_execute", lambda *_: counter.__setitem__(0, counter[0] + 1)
@@ -161,7 +161,7 @@ def main() -> int:
         for name, app in apps.items():
             run_path(name, app, data, args)
             with app.app_context():
-                from survey_app.extensions import db
+                from survey_app.core.extensions import db
 
                 db.engine.dispose()
     return 0

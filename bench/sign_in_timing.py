@@ -24,10 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from survey_app import create_app  # noqa: E402
 from survey_app.models import Role  # noqa: E402
-from survey_app.services.accounts import create_user  # noqa: E402
+from survey_app.services.accounts.staff import create_user  # noqa: E402
 from survey_app.services.kiosk_pin import ITERATIONS  # noqa: E402
-from tests.builders import make_unit  # noqa: E402
-from tests.survey_pages import hidden_fields, parse  # noqa: E402
+from tests.helpers.builders import make_unit  # noqa: E402
+from tests.helpers.survey_pages import hidden_fields, parse  # noqa: E402
 
 
 def main() -> None:

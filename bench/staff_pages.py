@@ -19,8 +19,8 @@ from flask_migrate import upgrade
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from survey_app import create_app  # noqa: E402
-from survey_app.services.demo import load_demo  # noqa: E402
-from tests.staff_pages import sign_in  # noqa: E402
+from survey_app.demo.loader import load_demo  # noqa: E402
+from tests.helpers.staff_pages import sign_in  # noqa: E402
 
 PAGES = {
     "congchuc.dt01": ["/cong-chuc/cua-toi", "/cong-chuc/cua-toi?thang=2026-06"],

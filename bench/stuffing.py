@@ -37,10 +37,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from survey_app import create_app  # noqa: E402
-from survey_app.extensions import db  # noqa: E402
-from tests.builders import make_officer, make_unit, survey_code_of  # noqa: E402
-from tests.databases import fresh_database  # noqa: E402
-from tests.live_server import gunicorn  # noqa: E402
+from survey_app.core.extensions import db  # noqa: E402
+from tests.helpers.builders import make_officer, make_unit, survey_code_of  # noqa: E402
+from tests.helpers.databases import fresh_database  # noqa: E402
+from tests.helpers.live_server import gunicorn  # noqa: E402
 
 HIDDEN = re.compile(r'<input[^>]*name="([a-z_]+)"[^>]*type="hidden"[^>]*value="([^"]*)"')
 HIDDEN_ALT = re.compile(r'<input[^>]*type="hidden"[^>]*name="([a-z_]+)"[^>]*value="([^"]*)"')

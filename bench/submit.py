@@ -38,10 +38,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from survey_app import create_app  # noqa: E402
-from survey_app.extensions import db  # noqa: E402
-from survey_app.queries import get_current_instrument  # noqa: E402
-from survey_app.services.demo import load_demo  # noqa: E402
-from tests.databases import fresh_database  # noqa: E402
+from survey_app.core.extensions import db  # noqa: E402
+from survey_app.demo.loader import load_demo  # noqa: E402
+from survey_app.queries.instruments import get_current_instrument  # noqa: E402
+from tests.helpers.databases import fresh_database  # noqa: E402
 
 HIDDEN_INPUT = re.compile(r'<input[^>]*name="(csrf_token|submission_id)"[^>]*value="([^"]*)"')
 STARTUP_TIMEOUT_S = 30

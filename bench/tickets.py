@@ -22,16 +22,17 @@ from flask_migrate import upgrade
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analytics.months import Month, survey_zone  # noqa: E402
-from analytics.ticket_search import paginate_queue  # noqa: E402
-from analytics.tickets import QueueFilter, list_queue, queue_query, ticket_figures  # noqa: E402
+from analytics.tickets import ticket_figures  # noqa: E402
 from survey_app import create_app  # noqa: E402
-from survey_app.extensions import db  # noqa: E402
+from survey_app.core.extensions import db  # noqa: E402
 from survey_app.models import Ticket, TicketChannel, TicketStatus  # noqa: E402
-from survey_app.queries import list_unit_subtree_ids  # noqa: E402
-from survey_app.services.org import add_unit  # noqa: E402
+from survey_app.months import Month, survey_zone  # noqa: E402
+from survey_app.queries.ticket_search import paginate_queue  # noqa: E402
+from survey_app.queries.tickets import QueueFilter, list_queue, queue_query
+from survey_app.queries.units import list_unit_subtree_ids  # noqa: E402
+from survey_app.services.org.members import add_unit  # noqa: E402
 from survey_app.workdays import WorkCalendar  # noqa: E402
-from tests.databases import fresh_postgres_database, postgres_server_url  # noqa: E402
+from tests.helpers.databases import fresh_postgres_database, postgres_server_url  # noqa: E402
 
 MONTH = Month(2026, 3)
 

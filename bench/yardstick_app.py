@@ -11,7 +11,7 @@ import os
 
 from flask import Flask, request
 
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models import Answer, Channel, SurveyResponse, utcnow
 
 

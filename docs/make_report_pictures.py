@@ -19,11 +19,11 @@ sys.path.insert(0, str(ROOT))
 from flask_babel import force_locale  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
-from analytics.months import Month  # noqa: E402
-from analytics.report_export import export_monthly  # noqa: E402
+from analytics.report.export import export_monthly  # noqa: E402
 from survey_app import create_app  # noqa: E402
-from survey_app.queries import get_unit_by_code  # noqa: E402
-from survey_app.services.demo import load_demo  # noqa: E402
+from survey_app.demo.loader import load_demo  # noqa: E402
+from survey_app.months import Month  # noqa: E402
+from survey_app.queries.units import get_unit_by_code  # noqa: E402
 
 UNIT, MONTH, DEMO_DAY = "LD-DUCTRONG", Month(2026, 3), date(2026, 4, 15)
 DPI = 110

@@ -5,11 +5,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 
-from survey_app.collation import sorted_vi
-from survey_app.history_text import audit_action_label
-from survey_app.labels import COMMAND_LINE_LABEL, ROLE_LABELS
+from survey_app.core.patterns import EMAIL_PATTERN
+from survey_app.display.collation import sorted_vi
+from survey_app.display.history import audit_action_label
+from survey_app.display.labels import COMMAND_LINE_LABEL, ROLE_LABELS
 from survey_app.models import Officer, Role, Unit
-from survey_app.patterns import EMAIL_PATTERN
 
 # Enough to catch a typo; whether the mailbox exists is not for a form to say.
 COMMAND_LINE = "-"  # the audit filter's value for changes made with `survey-app`

@@ -19,9 +19,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from forms.survey import strip_text
-from survey_app.labels import SCALE_LABELS
+from survey_app.core.patterns import CLIENT_ID_PATTERN
+from survey_app.display.labels import SCALE_LABELS
 from survey_app.models import CONTENT_MAX_LENGTH
-from survey_app.patterns import CLIENT_ID_PATTERN
 
 NOT_CHOSEN = SelectChoice("", _l("— Not sure / not about one —"))
 

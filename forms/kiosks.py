@@ -1,7 +1,7 @@
 """Forms of the kiosks pages: adding a kiosk, its settings, and revoking it.
 
 Only the shape is checked here; the ranges and the officer's unit are checked again by
-survey_app.services.kiosks, which names the field at fault.
+kiosk.pairing, which names the field at fault.
 """
 
 from flask_babel import lazy_gettext as _l
@@ -10,7 +10,7 @@ from wtforms import BooleanField, IntegerField, PasswordField, SelectField, Stri
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from survey_app.services.kiosks import NAME_MAX_LENGTH
+from kiosk.pairing import NAME_MAX_LENGTH
 
 # The choice "no fixed officer": the citizen picks one of the counter's officers.
 COUNTERS_OFFICERS = ""

@@ -1,7 +1,7 @@
 """Forms of the unit, counter and officer pages and of the organisation import.
 
 Only the shape is checked here; codes (pattern, uniqueness) and an officer's counters are
-business rules checked by survey_app.services.org_admin, which names the field at fault.
+business rules checked by survey_app.services.org.admin, which names the field at fault.
 """
 
 from flask_babel import lazy_gettext as _l
@@ -11,8 +11,8 @@ from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField,
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from survey_app.patterns import EMAIL_PATTERN
-from survey_app.services.org_admin import CODE_MAX_LENGTH, NAME_MAX_LENGTH
+from survey_app.core.patterns import EMAIL_PATTERN
+from survey_app.services.org.admin import CODE_MAX_LENGTH, NAME_MAX_LENGTH
 
 
 def strip_text(value):

@@ -7,7 +7,7 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from forms.org import strip_text
-from survey_app.services.org_admin import NAME_MAX_LENGTH
+from survey_app.services.org.admin import NAME_MAX_LENGTH
 from survey_app.services.procedures import CODE_MAX_LENGTH, PROCEDURE_NAME_MAX_LENGTH
 
 TOO_LONG = _l("Use at most %(max)d characters.")

@@ -6,7 +6,7 @@ from wtforms import IntegerField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange
 
-from survey_app.services.rating_review import REASON_MAX_LENGTH
+from survey_app.services.responses.review import REASON_MAX_LENGTH
 
 
 class BurstDecisionForm(FlaskForm):

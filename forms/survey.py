@@ -9,10 +9,10 @@ from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from survey_app import honeypot
+from forms import honeypot
+from survey_app.core.patterns import CLIENT_ID_PATTERN
 from survey_app.models import OVERALL_ITEM, SCALE, Instrument
 from survey_app.models.response import COMMENT_MAX_LENGTH
-from survey_app.patterns import CLIENT_ID_PATTERN
 
 KEPT_CONTROLS = frozenset("\t\n\r")
 # "instrument" names the questionnaire, so the form can be shown again while the database is down.

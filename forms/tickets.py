@@ -16,7 +16,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from forms.accounts import strip
 from survey_app.models import CONTENT_MAX_LENGTH, TicketChannel
-from survey_app.services.ticket_handling import ANSWER_MIN_LENGTH
+from survey_app.services.tickets.handling import ANSWER_MIN_LENGTH
 
 SEARCH_MAX_LENGTH = 100
 STAFF_CHANNELS = (TicketChannel.HOTLINE, TicketChannel.PAPER, TicketChannel.MAILBOX)

@@ -12,6 +12,8 @@ from flask_babel import force_locale
 from werkzeug.exceptions import HTTPException
 
 from kiosk.config import kiosk_config
+from kiosk.contact import DeviceContact, record_contact
+from kiosk.pairing import InvalidPairingCode, find_kiosk, find_live_kiosk, pair_kiosk
 from kiosk.payloads import (
     InvalidPayload,
     device_queue,
@@ -20,19 +22,12 @@ from kiosk.payloads import (
     parse_rating,
     payload_errors,
 )
-from survey_app.code_cache import KioskCopy
-from survey_app.extensions import csrf
+from kiosk.ratings import StoredRating, submit_kiosk_rating
+from survey_app.core.extensions import csrf
 from survey_app.models import Kiosk
+from survey_app.queries.code_cache import KioskCopy
 from survey_app.services.errors import InvalidSubmission
-from survey_app.services.kiosk_contact import DeviceContact, record_contact
-from survey_app.services.kiosk_ratings import StoredRating, submit_kiosk_rating
 from survey_app.services.kiosk_replay import ConflictingRepeat
-from survey_app.services.kiosks import (
-    InvalidPairingCode,
-    find_kiosk,
-    find_live_kiosk,
-    pair_kiosk,
-)
 
 bp = Blueprint("kiosk_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)

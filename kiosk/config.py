@@ -12,16 +12,16 @@ from flask import current_app
 from flask_babel import force_locale
 from PIL import Image
 
-from analytics.months import survey_zone
-from survey_app.collation import person_key
-from survey_app.consent import callback_consent
-from survey_app.labels import FACTOR_LABELS
+from kiosk.ratings import KIOSK_INSTRUMENT
+from survey_app.display.collation import person_key
+from survey_app.display.labels import FACTOR_LABELS
 from survey_app.models import Factor, Instrument, Kiosk, Officer, utcnow
-from survey_app.queries import get_current_instrument
+from survey_app.months import survey_zone
+from survey_app.queries.instruments import get_current_instrument
 from survey_app.services.kiosk_pin import pin_for_tablet
-from survey_app.services.kiosk_ratings import KIOSK_INSTRUMENT
-from survey_app.services.org_admin import photo_file
-from survey_app.services.rating_rules import rules_of
+from survey_app.services.org.photos import photo_file
+from survey_app.services.responses.holding_rules import rules_of
+from survey_app.services.tickets.consent import callback_consent
 from survey_app.workdays import WorkCalendar
 
 LOCALES = ("vi", "en")

@@ -14,9 +14,9 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
+from kiosk.pairing import PAIRING_CODE_LENGTH
 from kiosk.strings import strings_by_locale
-from survey_app.services.kiosks import PAIRING_CODE_LENGTH
-from survey_app.services.org import CODE_ALPHABET
+from survey_app.services.org.members import CODE_ALPHABET
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 

@@ -7,12 +7,12 @@ Messages are English, for the developer of the tablet app; each names the field 
 import re
 from datetime import datetime
 
-from survey_app.json_fields import text_field
+from kiosk.ratings import KIOSK_INSTRUMENT, CallbackRequest, KioskRating
+from survey_app.core.json_fields import text_field
 from survey_app.models import SCALE
 from survey_app.models.response import COMMENT_MAX_LENGTH
 from survey_app.services.errors import InvalidSubmission
-from survey_app.services.kiosk_ratings import KIOSK_INSTRUMENT, CallbackRequest, KioskRating
-from survey_app.services.tickets import PHONE_PATTERN
+from survey_app.services.tickets.opening import PHONE_PATTERN
 
 UUID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 CALLBACK_LIMITS = {"phone": 40, "consent_text": 2000, "name": 200}

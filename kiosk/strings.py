@@ -7,7 +7,7 @@ the strings of every locale. `{name}` placeholders are filled in by the script.
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from survey_app.labels import NO_OPINION_LABEL, SCALE_LABELS
+from survey_app.display.labels import NO_OPINION_LABEL, SCALE_LABELS
 
 KIOSK_STRINGS = {
     "title": _l("Counter rating"),

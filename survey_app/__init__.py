@@ -6,18 +6,19 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_login import current_user
 
-from survey_app import auth, history_text
+from survey_app import auth
 from survey_app.auth.permissions import Permission, user_can
-from survey_app.config import load_settings
-from survey_app.extensions import babel, configure_sqlite, csrf, db, migrate
-from survey_app.i18n import language_url, select_locale, select_timezone
-from survey_app.labels import (
+from survey_app.core.config import load_settings
+from survey_app.core.extensions import babel, configure_sqlite, csrf, db, migrate
+from survey_app.core.i18n import language_url, select_locale, select_timezone
+from survey_app.core.paths import MIGRATIONS_DIR, resource_dir
+from survey_app.display import history as history_text
+from survey_app.display.labels import (
     ROLE_LABELS,
     TICKET_CHANNEL_LABELS,
     TICKET_EVENT_LABELS,
     TICKET_STATUS_LABELS,
 )
-from survey_app.paths import MIGRATIONS_DIR, resource_dir
 
 
 def create_app(settings: dict | None = None) -> Flask:
@@ -32,17 +33,19 @@ def create_app(settings: dict | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)
     _init_extensions(app)
-    from survey_app import bounded
+    from survey_app.core import bounded
 
     bounded.init_app(app)  # before the blueprints: their routes use its `int` converter
     _register_blueprints(app)
-    from survey_app import code_cache, date_text, limits, security
+    from survey_app.core import limits, security
+    from survey_app.display import dates as date_text
+    from survey_app.queries import code_cache
 
     date_text.init_app(app)
     code_cache.init_app(app)
     security.init_app(app)
     limits.init_app(app)  # after the blueprints: its rules name them
-    from survey_app import errors
+    from survey_app.core import errors
 
     errors.init_app(app)
     return app
@@ -89,28 +92,28 @@ def _register_blueprints(app: Flask) -> None:
         auth,
         calendar_admin,
         codes,
-        complaint_lookup,  # noqa: F401 (adds its routes to complaints.bp)
-        complaints,
         health,
         main,
         officer,
-        org,
-        period_reports,  # noqa: F401 (adds its routes to reports.bp)
         procedures,
         public,
         qr,
-        rating_review,  # noqa: F401 (adds its routes to reports.bp)
-        report_downloads,  # noqa: F401 (adds its routes to reports.bp)
-        report_texts,  # noqa: F401 (adds its routes to reports.bp and org.bp)
-        reports,
         responses_admin,
         sso,
         staff,
         survey,
-        tickets,
         user_import,
         users,
     )
+    from survey_app.blueprints.complaints import filing as complaints
+    from survey_app.blueprints.complaints import lookup as complaint_lookup
+    from survey_app.blueprints.org import units as org
+    from survey_app.blueprints.reports import downloads as report_downloads
+    from survey_app.blueprints.reports import pages as reports
+    from survey_app.blueprints.reports import periods as period_reports
+    from survey_app.blueprints.reports import rating_review
+    from survey_app.blueprints.reports import texts as report_texts
+    from survey_app.blueprints.tickets import handling as tickets
 
     for module in (
         main,
@@ -141,9 +144,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(contact_rights.bp)
     app.register_blueprint(follow_ups.bp)
-    from kiosk import admin as kiosk_admin
     from kiosk import api as kiosk_api
     from kiosk import pages as kiosk_pages
+    from survey_app.blueprints import kiosks as kiosk_admin
 
     app.register_blueprint(kiosk_api.bp)
     app.register_blueprint(kiosk_admin.bp)

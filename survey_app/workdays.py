@@ -32,7 +32,7 @@ import holidays
 import sqlalchemy as sa
 from flask import current_app
 
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models import CalendarOverride, CalendarYear
 
 OFFICE_CLOSES = time(17, 0)

@@ -7,14 +7,14 @@ from flask_migrate import upgrade
 
 from survey_app import create_app
 from survey_app.cli import main
-from survey_app.code_cache import clear_code_cache
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models import Role
-from tests.api_links import PUBLIC_URL
-from tests.builders import make_unit, make_user
-from tests.databases import fresh_database, suite_backend
-from tests.raters import create_database, deploy, private_cluster
-from tests.staff_pages import sign_in
+from survey_app.queries.code_cache import clear_code_cache
+from tests.helpers.api_links import PUBLIC_URL
+from tests.helpers.builders import make_unit, make_user
+from tests.helpers.databases import fresh_database, suite_backend
+from tests.helpers.raters import create_database, deploy, private_cluster
+from tests.helpers.staff_pages import sign_in
 
 # Loaded by migration 0002 and never changed by a test.
 SEEDED_TABLES = {"instruments", "items", "alembic_version", "calendar_overrides"}

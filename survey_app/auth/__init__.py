@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 
 from survey_app.auth.sessions import same_browser
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models import User
 
 login_manager = LoginManager()

@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from survey_app.auth.permissions import user_can
 from survey_app.auth.scope import current_scope
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models import (
     ApiKey,
     Counter,

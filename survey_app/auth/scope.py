@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from flask import g
 from flask_login import current_user
 
-from survey_app.queries import list_unit_subtree_ids
+from survey_app.queries.units import list_unit_subtree_ids
 
 
 @dataclass(frozen=True)

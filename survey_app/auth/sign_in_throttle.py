@@ -16,7 +16,7 @@ from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import parse
 
-from survey_app.limits import EXTENSION_KEY, client_address
+from survey_app.core.limits import EXTENSION_KEY, client_address
 
 KNOWN_BROWSER_COOKIE = "survey_known"
 KNOWN_BROWSER_DAYS = 180

@@ -8,7 +8,7 @@ from survey_app.auth import sign_in_throttle
 from survey_app.auth.sessions import start_session
 from survey_app.blueprints.officer import FIRST_VISIT_KEY
 from survey_app.models import Role
-from survey_app.services.account_links import (
+from survey_app.services.accounts.links import (
     ACTIVATION,
     LINK_PATHS,
     RESET,
@@ -16,8 +16,8 @@ from survey_app.services.account_links import (
     set_password_from_link,
     user_for_link,
 )
-from survey_app.services.accounts import MIN_PASSWORD_LENGTH, InvalidAccount
-from survey_app.services.password_reset import request_password_reset
+from survey_app.services.accounts.reset import request_password_reset
+from survey_app.services.accounts.staff import MIN_PASSWORD_LENGTH, InvalidAccount
 
 bp = Blueprint("account_links", __name__)
 METHODS = ["GET", "POST"]

@@ -10,8 +10,9 @@ from flask import Blueprint, current_app, jsonify, request
 from flask_babel import force_locale
 from werkzeug.exceptions import HTTPException
 
-from survey_app.extensions import csrf, db
-from survey_app.json_fields import text_field
+from survey_app.core.extensions import csrf, db
+from survey_app.core.json_fields import text_field
+from survey_app.core.paths import PACKAGE_DIR
 from survey_app.models import (
     CONTENT_MAX_LENGTH,
     ApiKey,
@@ -23,9 +24,9 @@ from survey_app.models import (
     TicketChannel,
     Unit,
 )
-from survey_app.paths import PACKAGE_DIR
-from survey_app.qr_codes import survey_url
-from survey_app.queries import is_link_answered, list_unit_subtree_ids
+from survey_app.qr.images import survey_url
+from survey_app.queries.codes import is_link_answered
+from survey_app.queries.units import list_unit_subtree_ids
 from survey_app.services.api_keys import find_api_key
 from survey_app.services.codes import (
     InvalidLinkRequest,
@@ -34,8 +35,8 @@ from survey_app.services.codes import (
     create_dossier_link,
 )
 from survey_app.services.errors import InvalidSubmission
-from survey_app.services.responses import DOSSIER_CODE_MAX_LENGTH
-from survey_app.services.tickets import TicketRequest, open_ticket, ticket_errors
+from survey_app.services.responses.submit import DOSSIER_CODE_MAX_LENGTH
+from survey_app.services.tickets.opening import TicketRequest, open_ticket, ticket_errors
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Integrations authenticate with an API key, not a browser session: no CSRF token.

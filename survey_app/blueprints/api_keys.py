@@ -5,11 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from forms.api_keys import ApiKeyForm
-from survey_app import queries
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
 from survey_app.auth.scope import current_scope
 from survey_app.models import ApiKey
+from survey_app.queries import codes as code_reads
+from survey_app.queries import units as queries
 from survey_app.services import api_keys as key_service
 
 bp = Blueprint("api_keys", __name__, url_prefix="/quan-tri")
@@ -19,7 +20,7 @@ guard_staff_blueprint(bp)
 @bp.get("/khoa-api")
 @needs(Permission.MANAGE_API_KEYS)
 def list_api_keys():
-    api_keys = queries.list_api_keys(current_scope().unit_ids)
+    api_keys = code_reads.list_api_keys(current_scope().unit_ids)
     return render_template("api_keys/list.html", api_keys=api_keys)
 
 

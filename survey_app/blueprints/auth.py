@@ -22,8 +22,8 @@ from survey_app.auth import oidc, sign_in_throttle
 from survey_app.auth.sessions import start_session
 from survey_app.auth.sign_in_throttle import TooManyAttempts
 from survey_app.blueprints import sso
-from survey_app.services import accounts
-from survey_app.services.accounts import InvalidAccount, SignInRefused, authenticate
+from survey_app.services.accounts import staff as accounts
+from survey_app.services.accounts.staff import InvalidAccount, SignInRefused, authenticate
 
 bp = Blueprint("auth", __name__)
 

@@ -15,7 +15,7 @@ from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
 from survey_app.models import utcnow
 from survey_app.services import calendar as calendar_service
-from survey_app.services.org_admin import InvalidChange
+from survey_app.services.org.admin import InvalidChange
 from survey_app.workdays import WorkCalendar
 
 bp = Blueprint("calendar_admin", __name__, url_prefix="/quan-tri/lich-lam-viec")

@@ -5,12 +5,12 @@ import io
 from flask import Blueprint, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 
-from survey_app import queries
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
 from survey_app.models import SurveyCode, Unit
-from survey_app.posters import poster_pages, render_poster
-from survey_app.qr_codes import survey_url
+from survey_app.qr.images import survey_url
+from survey_app.qr.posters import poster_pages, render_poster
+from survey_app.queries import codes as code_reads
 from survey_app.services import codes as code_service
 
 bp = Blueprint("codes", __name__, url_prefix="/quan-tri")
@@ -20,7 +20,7 @@ guard_staff_blueprint(bp)
 @bp.get("/don-vi/<unit_code>/ma-qr")
 @needs(Permission.MANAGE_ORGANISATION)
 def list_unit_codes(unit: Unit):
-    codes = queries.list_unit_codes(unit.id)
+    codes = code_reads.list_unit_codes(unit.id)
     return render_template(
         "codes/list.html",
         unit=unit,
@@ -33,7 +33,7 @@ def list_unit_codes(unit: Unit):
 @bp.get("/ma-qr/<survey_code>")
 @needs(Permission.MANAGE_ORGANISATION)
 def show_code(survey_code: SurveyCode):
-    opens = queries.get_active_survey_code(survey_code.code) is not None
+    opens = code_reads.get_active_survey_code(survey_code.code) is not None
     return render_template(
         "codes/show.html", survey_code=survey_code, url=survey_url(survey_code.code), opens=opens
     )
@@ -61,7 +61,7 @@ def rotate_code(survey_code: SurveyCode):
 @bp.get("/don-vi/<unit_code>/ap-phich.pdf")
 @needs(Permission.MANAGE_ORGANISATION)
 def download_posters(unit: Unit):
-    codes = _opening(queries.list_unit_codes(unit.id))
+    codes = _opening(code_reads.list_unit_codes(unit.id))
     if not codes:
         flash(
             _("%(unit)s has no active counter or officer: no poster to print.", unit=unit.name),

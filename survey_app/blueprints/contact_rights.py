@@ -6,15 +6,15 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_babel import gettext as _
 
 from forms.contact_rights import ContactCorrectionForm, WithdrawConsentForm
-from survey_app.extensions import csrf, db
+from survey_app.core.extensions import csrf, db
 from survey_app.models import Ticket
-from survey_app.services.contact_rights import (
+from survey_app.services.errors import InvalidSubmission
+from survey_app.services.tickets.contact_rights import (
     correct_contact,
     holds_contact,
     show_held_contact,
     withdraw_consent,
 )
-from survey_app.services.errors import InvalidSubmission
 
 bp = Blueprint("contact_rights", __name__)
 # As on the complaint pages: the forms check their own token and keep what was typed.

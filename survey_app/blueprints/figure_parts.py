@@ -8,8 +8,8 @@ from markupsafe import Markup
 from analytics.charts import Bar, bar_chart, column_chart
 from analytics.comments import Masks
 from analytics.figures import Figures
-from analytics.months import Month
-from survey_app.labels import FACTOR_LABELS
+from survey_app.display.labels import FACTOR_LABELS
+from survey_app.months import Month
 
 
 def factor_chart(figures: Figures) -> Markup:

@@ -14,12 +14,12 @@ from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, can, needs
 from survey_app.auth.scope import current_scope
 from survey_app.blueprints.figure_parts import comment_masks
-from survey_app.blueprints.reports import url_month
-from survey_app.extensions import db
-from survey_app.labels import CHANNEL_LABELS
+from survey_app.blueprints.reports.pages import url_month
+from survey_app.core.extensions import db
+from survey_app.display.labels import CHANNEL_LABELS
 from survey_app.models import FollowUpState, SurveyResponse, Unit, User, utcnow
 from survey_app.services.errors import InvalidSubmission
-from survey_app.services.follow_ups import FollowUpChange, update_follow_ups
+from survey_app.services.follow_ups.handling import FollowUpChange, update_follow_ups
 
 bp = Blueprint("follow_ups", __name__, url_prefix="/quan-tri/theo-doi")
 guard_staff_blueprint(bp)

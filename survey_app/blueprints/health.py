@@ -12,8 +12,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, jsonify
 
-from survey_app.extensions import db
-from survey_app.paths import MIGRATIONS_DIR
+from survey_app.core.extensions import db
+from survey_app.core.paths import MIGRATIONS_DIR
 
 bp = Blueprint("health", __name__)
 

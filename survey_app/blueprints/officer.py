@@ -13,13 +13,13 @@ from analytics.indices import (
     min_sample,
     monthly_trend,
 )
-from analytics.months import Month, current_month, survey_zone
 from analytics.opening_month import month_to_open
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
 from survey_app.blueprints.figure_parts import comment_masks, factor_chart, trend_chart
-from survey_app.labels import FACTOR_LABELS
+from survey_app.display.labels import FACTOR_LABELS
 from survey_app.models import Officer
+from survey_app.months import Month, current_month, survey_zone
 
 bp = Blueprint("officer", __name__, url_prefix="/cong-chuc")
 guard_staff_blueprint(bp)

@@ -17,10 +17,11 @@ from forms.procedures import (
 )
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
-from survey_app.bounded import page_number
+from survey_app.core.bounded import page_number
+from survey_app.queries import procedures as procedure_reads
 from survey_app.services import procedures as catalogue
 from survey_app.services.errors import DomainError
-from survey_app.services.org_admin import InvalidChange
+from survey_app.services.org.admin import InvalidChange
 
 bp = Blueprint("procedures", __name__, url_prefix="/quan-tri")
 guard_staff_blueprint(bp)
@@ -30,9 +31,9 @@ guard_staff_blueprint(bp)
 @needs(Permission.MANAGE_CATALOGUE)
 def list_procedures():
     search = ProcedureSearchForm(formdata=request.args)
-    fields = catalogue.list_procedure_fields()
+    fields = procedure_reads.list_procedure_fields()
     search.field.choices = [("", _("All fields"))] + [(name, name) for name in fields]
-    page = catalogue.list_procedures(
+    page = procedure_reads.list_procedures(
         search=search.q.data or "",
         field=search.field.data or "",
         page=page_number(),
@@ -89,6 +90,6 @@ def _form_page(form, procedure):
         "procedures/form.html",
         form=form,
         procedure=procedure,
-        fields=catalogue.list_known_fields(),
+        fields=procedure_reads.list_known_fields(),
     )
     return page, 422 if form.is_submitted() else 200

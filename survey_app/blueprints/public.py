@@ -11,11 +11,11 @@ from flask import Blueprint, abort, make_response, redirect, render_template, re
 from analytics.closures import published_trend
 from analytics.figures import sum_figures
 from analytics.indices import min_sample
-from analytics.months import Month, current_month
 from survey_app.blueprints.figure_parts import factor_chart, trend_chart
 from survey_app.blueprints.unit_lookup import unit_lookup
-from survey_app.labels import FACTOR_LABELS
-from survey_app.queries import find_unit_by_code
+from survey_app.display.labels import FACTOR_LABELS
+from survey_app.months import Month, current_month
+from survey_app.queries.units import find_unit_by_code
 
 bp = Blueprint("public", __name__, url_prefix="/cong-khai")
 

@@ -5,8 +5,8 @@ import io
 
 from flask import Blueprint, abort, send_file
 
-from survey_app.qr_codes import qr_png, qr_svg, survey_url
-from survey_app.queries import get_active_survey_code
+from survey_app.qr.images import qr_png, qr_svg, survey_url
+from survey_app.queries.codes import get_active_survey_code
 
 bp = Blueprint("qr", __name__)
 

@@ -10,8 +10,8 @@ from flask_login import current_user
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
 from survey_app.models import Unit
-from survey_app.queries import get_response_by_ref
-from survey_app.services.spam import mark_response_spam
+from survey_app.queries.responses import get_response_by_ref
+from survey_app.services.responses.spam import mark_response_spam
 
 bp = Blueprint("responses_admin", __name__, url_prefix="/quan-tri")
 guard_staff_blueprint(bp)

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from survey_app.auth import oidc, sign_in_throttle
 from survey_app.auth.sessions import start_session
-from survey_app.services.sso_accounts import SsoRefused, account_for_claims
+from survey_app.services.accounts.sso import SsoRefused, account_for_claims
 
 logger = logging.getLogger(__name__)
 

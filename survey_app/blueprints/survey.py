@@ -15,29 +15,25 @@ from flask import (
 )
 from flask_babel import get_locale
 
+from forms import honeypot
 from forms.survey import SurveyForm, build_survey_form, unknown_field_names
-from survey_app import honeypot
-from survey_app.code_cache import SurveyCodeCopy, get_live_survey_code
-from survey_app.errors import (
+from survey_app.blueprints.phone_cookie import give_phone_id, rating_source
+from survey_app.core.errors import (
     DATABASE_DOWN,
     database_unavailable,
     log_database_down,
     with_retry_after,
 )
-from survey_app.extensions import csrf
-from survey_app.labels import FACTOR_LABELS, NO_OPINION_LABEL, SCALE_LABELS
+from survey_app.core.extensions import csrf
+from survey_app.display.labels import FACTOR_LABELS, NO_OPINION_LABEL, SCALE_LABELS
 from survey_app.models import Channel, Factor, Instrument, Item, SurveyCode
-from survey_app.phone_cookie import give_phone_id, rating_source
-from survey_app.queries import (
-    get_cached_instrument,
-    get_response_by_dossier,
-    get_response_by_ref,
-    get_survey_code,
-    is_link_answered,
-)
+from survey_app.queries.code_cache import SurveyCodeCopy, get_live_survey_code
+from survey_app.queries.codes import get_survey_code, is_link_answered
+from survey_app.queries.instruments import get_cached_instrument
+from survey_app.queries.responses import get_response_by_dossier, get_response_by_ref
 from survey_app.services.errors import InvalidSubmission
 from survey_app.services.instruments import instrument_headings, read_instrument_files
-from survey_app.services.responses import DossierAlreadyRated, Submission, submit_response
+from survey_app.services.responses.submit import DossierAlreadyRated, Submission, submit_response
 
 bp = Blueprint("survey", __name__)
 # Going back from the thank-you page and sending again re-uses the first id, so the same visit

@@ -7,7 +7,8 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from survey_app.models import Unit
-from survey_app.queries import find_unit_by_code, get_active_survey_code, list_public_units
+from survey_app.queries.codes import get_active_survey_code
+from survey_app.queries.units import find_unit_by_code, list_public_units
 
 UNIT_PARAMETER = "don-vi"
 TRACKING_PARAMETER = "ma"

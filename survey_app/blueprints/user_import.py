@@ -13,10 +13,10 @@ from flask_login import current_user
 from forms.user_import import UserImportForm
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
-from survey_app.services.account_links import ACTIVATION, send_link
+from survey_app.services.accounts.importing import UserImportResult, apply_accounts, import_users
+from survey_app.services.accounts.links import ACTIVATION, send_link
+from survey_app.services.accounts.officers import officer_account_rows
 from survey_app.services.errors import DomainError
-from survey_app.services.officer_accounts import officer_account_rows
-from survey_app.services.user_import import UserImportResult, apply_accounts, import_users
 
 bp = Blueprint("user_import", __name__, url_prefix="/quan-tri")
 guard_staff_blueprint(bp)

@@ -14,19 +14,19 @@ from forms.accounts import (
     NewAccountForm,
     ResetPasswordForm,
 )
-from survey_app import queries
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
 from survey_app.auth.scope import current_scope
 from survey_app.blueprints.user_import import activation_sent
-from survey_app.bounded import page_number
-from survey_app.collation import person_key, vi_key
-from survey_app.extensions import db
-from survey_app.labels import AUDIT_DEVICE_ACTORS
+from survey_app.core.bounded import page_number
+from survey_app.core.extensions import db
+from survey_app.display.collation import person_key, vi_key
+from survey_app.display.labels import AUDIT_DEVICE_ACTORS
 from survey_app.models import AuditEvent, Officer, Role, User, utcnow
-from survey_app.services import accounts
-from survey_app.services.account_links import open_account_for_activation
-from survey_app.services.accounts import MIN_PASSWORD_LENGTH, AccountDetails, InvalidAccount
+from survey_app.queries import units as queries
+from survey_app.services.accounts import staff as accounts
+from survey_app.services.accounts.links import open_account_for_activation
+from survey_app.services.accounts.staff import MIN_PASSWORD_LENGTH, AccountDetails, InvalidAccount
 
 bp = Blueprint("users", __name__, url_prefix="/quan-tri")
 guard_staff_blueprint(bp)

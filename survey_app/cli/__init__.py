@@ -4,7 +4,7 @@ import click
 from flask.cli import FlaskGroup, run_command
 
 from survey_app import create_app
-from survey_app.config import ConfigError
+from survey_app.core.config import ConfigError
 
 # Commands that serve HTTP to others get every production check of the web service; the demo
 # makes its own app (cli/demo.py), and every other command serves nothing.
@@ -37,12 +37,12 @@ def _register_commands() -> None:
         kiosk,
         org,
         qr,
-        report,
         responses,
         tickets,
         user_import,
         users,
     )
+    from survey_app.cli.report import commands as report
 
     main.add_command(demo.demo_command)
     main.add_command(instruments.instruments_group)

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from survey_app.cli import demo_guard
-from survey_app.config import ConfigError
+from survey_app.core.config import ConfigError
 
 HOST = "127.0.0.1"
 
@@ -24,8 +24,8 @@ def demo_command(port: int, no_serve: bool, allow_published_passwords: bool) -> 
     from werkzeug.serving import run_simple
 
     from survey_app.cli import demo_address
-    from survey_app.extensions import db
-    from survey_app.services.demo import load_demo
+    from survey_app.core.extensions import db
+    from survey_app.demo.loader import load_demo
     from survey_app.services.tallies import tally_responses
 
     base_url = f"http://{HOST}:{port}"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from survey_app.queries import get_unit_by_code
+from survey_app.queries.units import get_unit_by_code
 
 FILE_NAME = "demo-addresses.json"
 

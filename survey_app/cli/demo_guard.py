@@ -39,8 +39,8 @@ def message(reason: str) -> str:
 
 
 def _accounts_not_of_the_demo(app) -> list[str]:
-    from survey_app.extensions import db
-    from survey_app.services.demo import DEMO_FILE
+    from survey_app.core.extensions import db
+    from survey_app.demo.loader import DEMO_FILE
 
     demo_names = {spec["username"] for spec in json.loads(DEMO_FILE.read_text("utf-8"))["accounts"]}
     with app.app_context():

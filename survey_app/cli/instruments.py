@@ -3,7 +3,7 @@
 import click
 from flask.cli import AppGroup
 
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.services.instruments import sync_instruments
 
 instruments_group = AppGroup("instruments", help="Questionnaires shipped with the service.")

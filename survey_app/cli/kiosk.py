@@ -4,9 +4,9 @@ import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
-from kiosk.queries import get_counter
-from survey_app.services.kiosks import register_kiosk
-from survey_app.services.org_admin import InvalidChange
+from kiosk.pairing import register_kiosk
+from survey_app.queries.kiosks import get_counter
+from survey_app.services.org.admin import InvalidChange
 
 kiosk_group = AppGroup("kiosk", help="Counter tablets (kiosks).")
 

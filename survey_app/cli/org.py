@@ -11,8 +11,8 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from survey_app.services.errors import DomainError
-from survey_app.services.org_import import KINDS, OrgImportResult, import_organisation
-from survey_app.services.response_rows import RowError
+from survey_app.services.org.importing import KINDS, OrgImportResult, import_organisation
+from survey_app.services.responses.rows import RowError
 
 SHOWN_ERRORS = 100
 

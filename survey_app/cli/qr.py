@@ -11,10 +11,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from survey_app.cli import demo_address
-from survey_app.posters import PosterPage, list_poster_codes, poster_pages, render_poster
-from survey_app.public_url import EXAMPLE_PUBLIC_URL, is_default, unreachable_reason
-from survey_app.qr_codes import qr_png, qr_svg, survey_url
-from survey_app.queries import get_active_survey_code, get_unit_by_code, list_unit_subtree_ids
+from survey_app.core.public_url import EXAMPLE_PUBLIC_URL, is_default, unreachable_reason
+from survey_app.qr.images import qr_png, qr_svg, survey_url
+from survey_app.qr.posters import PosterPage, list_poster_codes, poster_pages, render_poster
+from survey_app.queries.codes import get_active_survey_code
+from survey_app.queries.units import get_unit_by_code, list_unit_subtree_ids
 
 qr_group = AppGroup("qr", help="QR codes and printable posters.")
 

@@ -8,12 +8,12 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from analytics.months import Month, survey_zone
-from analytics.responses_export import export_frame, write_export
-from survey_app.queries import get_unit_by_code
+from survey_app.months import Month, survey_zone
+from survey_app.queries.units import get_unit_by_code
 from survey_app.services.errors import DomainError
-from survey_app.services.response_import import ImportResult, Progress, import_responses
-from survey_app.services.response_rows import RowError
+from survey_app.services.responses.export import export_frame, write_export
+from survey_app.services.responses.importing import ImportResult, Progress, import_responses
+from survey_app.services.responses.rows import RowError
 
 # Below this many lines the import is over before a bar would be worth drawing.
 PROGRESS_FROM_ROWS = 5000

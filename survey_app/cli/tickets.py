@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from survey_app.models import utcnow
-from survey_app.services.contact_retention import purge_contacts
-from survey_app.services.follow_up_reminders import send_follow_up_reminders
-from survey_app.services.ticket_auto_close import close_idle_tickets
-from survey_app.services.ticket_reminders import send_reminders
+from survey_app.services.follow_ups.reminders import send_follow_up_reminders
+from survey_app.services.tickets.auto_close import close_idle_tickets
+from survey_app.services.tickets.reminders import send_reminders
+from survey_app.services.tickets.retention import purge_contacts
 
 tickets_group = AppGroup("tickets", help="Complaint tickets: reminders and contact retention.")
 

@@ -12,11 +12,11 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from survey_app.cli.org import _echo_errors
-from survey_app.queries import get_unit_by_code
-from survey_app.services.account_links import ACTIVATION, send_link
+from survey_app.queries.units import get_unit_by_code
+from survey_app.services.accounts.importing import UserImportResult, apply_accounts, import_users
+from survey_app.services.accounts.links import ACTIVATION, send_link
+from survey_app.services.accounts.officers import officer_account_rows
 from survey_app.services.errors import DomainError
-from survey_app.services.officer_accounts import officer_account_rows
-from survey_app.services.user_import import UserImportResult, apply_accounts, import_users
 
 
 @click.command("import-users")

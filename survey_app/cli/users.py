@@ -6,11 +6,11 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from survey_app.extensions import db
-from survey_app.labels import ROLE_LABELS
+from survey_app.core.extensions import db
+from survey_app.display.labels import ROLE_LABELS
 from survey_app.models import Officer, Role, Unit
-from survey_app.queries import get_unit_by_code
-from survey_app.services.accounts import (
+from survey_app.queries.units import get_unit_by_code
+from survey_app.services.accounts.staff import (
     AccountDetails,
     InvalidAccount,
     check_new_account,

@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models.staff import User
 from survey_app.models.types import UTCDateTime, utcnow
 

@@ -2,7 +2,7 @@
 such sheet be followed up and answered within 3 working days.
 
 A flagged response has no row until someone acts on it: until then it is "mới" (new), due 3
-working days after it arrived (computed, survey_app.services.follow_ups).
+working days after it arrived (computed, survey_app.services.follow_ups.handling).
 """
 
 import enum
@@ -11,7 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models.response import SurveyResponse
 from survey_app.models.staff import User
 from survey_app.models.tickets import Ticket

@@ -5,7 +5,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models.types import value_enum
 
 OVERALL_ITEM = "CHUNG"

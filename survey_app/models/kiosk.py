@@ -5,7 +5,7 @@ from datetime import datetime, time
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models.org import Counter, Officer, Unit
 from survey_app.models.types import UTCDateTime, utcnow
 

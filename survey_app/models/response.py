@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models.instrument import Instrument, Item
 from survey_app.models.integrity import HoldReason, hold_reason_column
 from survey_app.models.org import Counter, Officer, Procedure, Unit

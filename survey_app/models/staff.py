@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models.org import Officer, Unit
 from survey_app.models.types import UTCDateTime, utcnow, value_enum
 

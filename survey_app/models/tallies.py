@@ -14,7 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models.instrument import Factor
 from survey_app.models.response import Channel
 from survey_app.models.types import UTCDateTime, value_enum

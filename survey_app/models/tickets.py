@@ -6,7 +6,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models.org import Counter, Officer, Procedure, Unit
 from survey_app.models.response import SurveyResponse
 from survey_app.models.staff import User

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import InstrumentedAttribute
 
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models import ApiKey, Unit, User, utcnow
 from survey_app.services.audit import record_change
 from survey_app.services.errors import DomainError

@@ -4,8 +4,8 @@ caller's single commit writes both or neither."""
 from flask import has_request_context
 from flask_login import current_user
 
-from survey_app.extensions import db
-from survey_app.labels import AUDIT_ACTION_LABELS
+from survey_app.core.extensions import db
+from survey_app.display.labels import AUDIT_ACTION_LABELS
 from survey_app.models import (
     ApiKey,
     AuditEvent,
@@ -45,7 +45,7 @@ def record_change(action: str, target, details: dict | None = None) -> AuditEven
     """Stage an event such as record_change("counter.create", counter, {"name": ...})."""
     if action not in AUDIT_ACTION_LABELS:
         # The log shows every action in words: a new one needs its label first.
-        raise ValueError(f"audit action without a label in survey_app.labels: {action}")
+        raise ValueError(f"audit action without a label in survey_app.display.labels: {action}")
     target_type, key_attribute = TARGETS[type(target)]
     if getattr(target, key_attribute) is None or _unit_id(target) is None:
         # A new target gets its id and unit before it is named. (A bulk import names both

@@ -10,10 +10,10 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models import CalendarOverride, CalendarYear, utcnow
 from survey_app.services.audit import acting_user, record_change
-from survey_app.services.org_admin import InvalidChange
+from survey_app.services.org.admin import InvalidChange
 
 NAME_MAX_LENGTH = 200
 SOURCE_MAX_LENGTH = 300

@@ -6,12 +6,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models import ApiKey, Counter, Officer, SurveyCode, Unit, utcnow
-from survey_app.queries import get_dossier_link, list_unit_subtree_ids
+from survey_app.queries.codes import get_dossier_link
+from survey_app.queries.units import list_unit_subtree_ids
 from survey_app.services.audit import record_change
 from survey_app.services.errors import DomainError
-from survey_app.services.org import new_public_code
+from survey_app.services.org.members import new_public_code
 
 # The API speaks to developers of the dossier software: its messages are plain English.
 TARGET_NAMES = {"unit_code": "unit", "counter_code": "counter", "officer_code": "officer"}

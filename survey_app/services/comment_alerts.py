@@ -15,11 +15,11 @@ from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 
 from analytics.comments import mask_personal_data
-from analytics.months import survey_zone
 from analytics.themes import is_serious
-from survey_app.extensions import db
-from survey_app.mail import Mail, send_mail
+from survey_app.core.extensions import db
+from survey_app.core.mail import Mail, send_mail
 from survey_app.models import Counter, Officer, Role, SurveyResponse, Unit, User
+from survey_app.months import survey_zone
 
 logger = logging.getLogger(__name__)
 

@@ -8,10 +8,10 @@ from typing import TextIO
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from survey_app.extensions import db
-from survey_app.services.org_admin import NAME_MAX_LENGTH
-from survey_app.services.response_import import BYTE_ORDER_MARK, UnreadableFile
-from survey_app.services.response_rows import HEADER_ROW, RowError
+from survey_app.core.extensions import db
+from survey_app.services.org.admin import NAME_MAX_LENGTH
+from survey_app.services.responses.importing import BYTE_ORDER_MARK, UnreadableFile
+from survey_app.services.responses.rows import HEADER_ROW, RowError
 
 LOOKUP_CHUNK = 500
 

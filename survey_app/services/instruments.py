@@ -11,8 +11,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from survey_app.core.paths import INSTRUMENTS_DIR
 from survey_app.models.instrument import OVERALL_ITEM, Factor
-from survey_app.paths import INSTRUMENTS_DIR
 from survey_app.services.errors import InstrumentChanged
 
 _instruments = sa.table(

@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from analytics.closures import Amendment, amendment, build_snapshot, get_closure
-from analytics.months import Month, current_month
-from analytics.report import build_monthly_report
-from survey_app.extensions import db
+from analytics.report.contents import build_monthly_report
+from survey_app.core.extensions import db
 from survey_app.models import MonthClosure, Unit, User, utcnow
+from survey_app.months import Month, current_month
 from survey_app.services.audit import record_change
 from survey_app.services.errors import DomainError
 from survey_app.services.narratives import freeze_narrative

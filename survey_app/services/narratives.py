@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from analytics.narrative import Narrative
-from survey_app.extensions import db
+from analytics.report.narrative import Narrative
+from survey_app.core.extensions import db
 from survey_app.models import ReportNarrative, Unit, User, utcnow
 from survey_app.services.audit import record_change
 from survey_app.services.errors import DomainError

@@ -5,7 +5,7 @@ from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 
 Stored = TypeVar("Stored")
 

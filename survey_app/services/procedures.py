@@ -6,20 +6,17 @@ when any row is wrong. A code already in the catalogue updates its name and fiel
 the same file again adds nothing. Procedures are never deleted: responses may name them.
 
 Audit: one event per created or updated procedure, as for an edit in the browser, so the log
-tells who changed a procedure's name and when.
-"""
+tells who changed a procedure's name and when."""
 
-import math
 import os
 from dataclasses import dataclass, field
 from typing import TextIO
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from survey_app.collation import sorted_vi, vi_key
-from survey_app.extensions import db
-from survey_app.models import Counter, Procedure
+from survey_app.core.extensions import db
+from survey_app.models import Procedure
+from survey_app.queries.procedures import get_procedure
 from survey_app.services.audit import record_change
 from survey_app.services.csv_tables import (
     Row,
@@ -29,27 +26,24 @@ from survey_app.services.csv_tables import (
     numbered_rows,
     read_csv,
 )
-from survey_app.services.org_admin import (
+from survey_app.services.org.admin import (
     NAME_MAX_LENGTH,
     InvalidChange,
     apply_changes,
     code_problem,
 )
-from survey_app.services.response_rows import RowError
+from survey_app.services.responses.rows import RowError
 
 CODE_MAX_LENGTH = 60
+
+
 PROCEDURE_NAME_MAX_LENGTH = 500
+
+
 COLUMNS = ("code", "name", "field")
+
+
 REQUIRED_COLUMNS = ("code", "name")
-PAGE_SIZE = 50
-
-
-@dataclass
-class ProcedurePage:
-    procedures: list[Procedure]
-    total: int
-    page: int
-    pages: int
 
 
 @dataclass
@@ -58,48 +52,6 @@ class ProcedureImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
-
-
-def list_procedures(*, search: str = "", field: str = "", page: int = 1) -> ProcedurePage:
-    """A page of the catalogue in Vietnamese order of the names; `search` is a part of the code
-    or the name. The order is Python's (survey_app.collation), so the ids and names of every
-    match are read and sorted, then one page of procedures is loaded: a national catalogue of a
-    few thousand procedures sorts in milliseconds."""
-    condition = sa.true()
-    if search:
-        needle = search.lower()
-        condition = sa.or_(
-            sa.func.lower(Procedure.code).contains(needle, autoescape=True),
-            sa.func.lower(Procedure.name).contains(needle, autoescape=True),
-        )
-    if field:
-        condition = sa.and_(condition, Procedure.field == field)
-    matches = db.session.execute(
-        sa.select(Procedure.id, Procedure.name, Procedure.code).where(condition)
-    ).all()
-    ordered = [row.id for row in sorted(matches, key=lambda row: (vi_key(row.name), row.code))]
-    pages = max(1, math.ceil(len(ordered) / PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    shown = ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    loaded = {
-        p.id: p for p in db.session.scalars(sa.select(Procedure).where(Procedure.id.in_(shown)))
-    }
-    return ProcedurePage([loaded[number] for number in shown], len(ordered), page, pages)
-
-
-def list_procedure_fields() -> list[str]:
-    query = sa.select(Procedure.field).where(Procedure.field != "").distinct()
-    return sorted_vi(db.session.scalars(query))
-
-
-def list_known_fields() -> list[str]:
-    """Fields already used by counters or the catalogue, offered as suggestions when typing."""
-    used = sa.union(sa.select(Counter.field), sa.select(Procedure.field)).subquery()
-    return sorted_vi(name for name in db.session.scalars(sa.select(used.c.field)) if name)
-
-
-def get_procedure(code: str) -> Procedure | None:
-    return db.session.scalar(sa.select(Procedure).where(Procedure.code == code))
 
 
 def create_procedure(*, code: str, name: str, field: str) -> Procedure:

@@ -19,8 +19,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from analytics.counting import tallied_zone
-from analytics.months import Month, survey_zone
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models import (
     Answer,
     AnswerTally,
@@ -33,6 +32,7 @@ from survey_app.models import (
 from survey_app.models import SurveyResponse as Response
 from survey_app.models.response import counted, not_tallied
 from survey_app.models.tallies import ANSWER_KEY, FACTOR_KEY, NOBODY, RESPONSE_KEY
+from survey_app.months import Month, survey_zone
 
 ATTEMPTS = 5
 TallyModel = type[ResponseTally] | type[AnswerTally] | type[FactorTally]

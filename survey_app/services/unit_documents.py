@@ -3,7 +3,7 @@ organisation CSV's optional columns, or by the demo."""
 
 from flask_babel import gettext as _
 
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models import Unit, UnitDocument
 from survey_app.services.audit import record_change
 

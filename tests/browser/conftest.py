@@ -20,11 +20,11 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy.orm import Session, selectinload
 
 from survey_app import create_app
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models import Answer, Officer, Role, SurveyResponse, Unit, User
-from survey_app.queries import get_unit_by_code
-from survey_app.services.accounts import AccountDetails, open_account
-from tests.databases import fresh_postgres_database, postgres_server_url, suite_backend
+from survey_app.queries.units import get_unit_by_code
+from survey_app.services.accounts.staff import AccountDetails, open_account
+from tests.helpers.databases import fresh_postgres_database, postgres_server_url, suite_backend
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Quiet, offline Chromium: no updater, sync or QUIC traffic leaves the machine.
@@ -276,7 +276,7 @@ def _demo_environment(instance: Path, database_url: str) -> dict[str, str]:
         # A pipe is block-buffered: without this the URLs would only arrive at exit.
         "PYTHONUNBUFFERED": "1",
         # The tests pair dozens of tablets a minute from one address, far beyond an office's
-        # pace; tests/test_rate_limits.py checks the limits themselves.
+        # pace; tests/survey_app/core/test_limits.py checks the limits themselves.
         "SURVEY_RATELIMIT_ENABLED": "false",
     }
     return env

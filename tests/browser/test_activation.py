@@ -10,13 +10,13 @@ from flask_migrate import upgrade
 from playwright.sync_api import expect
 
 from survey_app import create_app
-from survey_app.extensions import db
-from survey_app.services.account_links import ACTIVATION, send_link
-from survey_app.services.officer_accounts import officer_account_rows
-from survey_app.services.user_import import apply_accounts
-from tests.builders import make_officer, make_unit
-from tests.live_server import gunicorn
-from tests.smtp_server import body_of, mail_server
+from survey_app.core.extensions import db
+from survey_app.services.accounts.importing import apply_accounts
+from survey_app.services.accounts.links import ACTIVATION, send_link
+from survey_app.services.accounts.officers import officer_account_rows
+from tests.helpers.builders import make_officer, make_unit
+from tests.helpers.live_server import gunicorn
+from tests.helpers.smtp_server import body_of, mail_server
 
 pytestmark = pytest.mark.slow
 

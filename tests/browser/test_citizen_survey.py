@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE
-from tests.survey_pages import FACTOR_TITLES_VI, SCALE_VI
+from tests.helpers.survey_pages import FACTOR_TITLES_VI, SCALE_VI
 
 pytestmark = pytest.mark.slow
 

@@ -9,11 +9,12 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session
 
-from analytics.months import current_month
-from survey_app.extensions import db
+from survey_app.core.extensions import db
 from survey_app.models import Channel, FollowUp, FollowUpState, SurveyResponse
-from survey_app.queries import get_current_instrument, get_unit_by_code
-from survey_app.services.responses import Submission, submit_response
+from survey_app.months import current_month
+from survey_app.queries.instruments import get_current_instrument
+from survey_app.queries.units import get_unit_by_code
+from survey_app.services.responses.submit import Submission, submit_response
 from tests.browser.conftest import StaffAccount
 
 pytestmark = pytest.mark.slow

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.kiosk_pages import (
+from tests.helpers.kiosk_pages import (
     OVERALL,
     STAFF_PIN,
     add_demo_kiosk,
@@ -27,7 +27,7 @@ from tests.browser.kiosk_pages import (
     wait_for_stored,
     working_morning,
 )
-from tests.survey_pages import SCALE_VI
+from tests.helpers.survey_pages import SCALE_VI
 
 pytestmark = pytest.mark.slow
 

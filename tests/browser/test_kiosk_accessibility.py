@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.kiosk_screens import MIN_TARGET_PX, MIN_TEXT_PX, SMALL_THINGS, walk_screens
+from tests.helpers.kiosk_screens import MIN_TARGET_PX, MIN_TEXT_PX, SMALL_THINGS, walk_screens
 
 pytestmark = pytest.mark.slow
 

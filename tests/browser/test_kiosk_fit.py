@@ -4,15 +4,15 @@ and its text still readable from arm's length."""
 
 import pytest
 
-from tests.browser.kiosk_pages import evidence
-from tests.browser.kiosk_screens import (
+from tests.helpers.kiosk_pages import evidence
+from tests.helpers.kiosk_screens import (
     MIN_TARGET_PX,
     MIN_TEXT_PX,
     OUT_OF_VIEW,
     SMALL_THINGS,
     walk_screens,
 )
-from tests.survey_pages import SCALE_VI
+from tests.helpers.survey_pages import SCALE_VI
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from survey_app.models import Counter, Kiosk
 from survey_app.workdays import WorkCalendar
-from tests.browser.kiosk_pages import (
+from tests.helpers.kiosk_pages import (
     ZONE,
     add_demo_kiosk,
     idle,

@@ -9,7 +9,7 @@ from time import monotonic, sleep
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.kiosk_pages import (
+from tests.helpers.kiosk_pages import (
     add_demo_kiosk,
     idle,
     open_kiosk,

@@ -4,7 +4,7 @@ after a few wrong tries, a lock that a reload of the page does not lift."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.kiosk_pages import (
+from tests.helpers.kiosk_pages import (
     STAFF_PIN,
     add_demo_kiosk,
     idle,

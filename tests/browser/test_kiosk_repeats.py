@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from survey_app.models import SurveyResponse
-from tests.browser.kiosk_pages import (
+from tests.helpers.kiosk_pages import (
     add_demo_kiosk,
     idle,
     open_kiosk,

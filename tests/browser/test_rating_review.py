@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from analytics.months import current_month
 from survey_app.models import Officer, SurveyCode, Unit
+from survey_app.months import current_month
 from tests.browser.conftest import StaffAccount
 
 pytestmark = pytest.mark.slow

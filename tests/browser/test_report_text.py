@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from analytics.months import current_month
+from survey_app.months import current_month
 from tests.browser.test_staff import sign_in
 
 pytestmark = pytest.mark.slow

@@ -1,0 +1,1 @@
+"""The monthly report: contents, text, PDF, XLSX, exports and stored files."""

@@ -1,0 +1,87 @@
+"""What only the monthly report counts: answers at each level of each question, responses by
+channel, and the dossiers that were given a survey link.
+
+Levels and channels come from one grouped query over the month's tallied answers (by channel,
+item and value), and the answers not tallied yet (analytics.counting).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from analytics.counting import CHANNEL, ResponseFilter, Selection, level_rows
+from survey_app.core.extensions import db
+from survey_app.models import OVERALL_ITEM, SCALE, Channel, Instrument, Item, SurveyCode
+from survey_app.models import SurveyResponse as Response
+from survey_app.models.response import counted
+from survey_app.months import Month, survey_zone
+
+
+@dataclass(frozen=True)
+class AnswerLevels:
+    by_item: dict[tuple[str, str], tuple[int, ...]]  # (instrument, item) → answers at 1…5
+    responses_by_channel: dict[Channel, int]
+
+
+def count_answer_levels(
+    unit_ids: list[int], month: Month, received_by: datetime | None = None
+) -> AnswerLevels:
+    """Of the month's responses (only those received by `received_by` when given). Every
+    response answers CHUNG (it is required on every channel), so its CHUNG answers count the
+    responses of a channel without a second pass."""
+    response_filter = ResponseFilter(unit_ids=frozenset(unit_ids))
+    selection = Selection(response_filter, (month,), survey_zone(), received_by)
+    rows = level_rows(selection, [CHANNEL])
+    # Grouped by the item's id, a small integer, and named afterwards: no join per answer.
+    channel = rows.c.key0
+    query = sa.select(channel, rows.c.item_id, rows.c.value, sa.func.sum(rows.c.answers))
+    query = query.group_by(channel, rows.c.item_id, rows.c.value)
+    counts = [
+        (Channel(channel), item_id, value, count)
+        for channel, item_id, value, count in db.session.execute(query)
+        if count  # answers taken out of the tallies again (spam) sum to nothing
+    ]
+    return _shape(counts, _item_names({item_id for _, item_id, _, _ in counts}))
+
+
+def _item_names(item_ids: set[int]) -> dict[int, tuple[str, str]]:
+    rows = db.session.execute(
+        sa.select(Item.id, Instrument.code, Item.code)
+        .join(Instrument, Instrument.id == Item.instrument_id)
+        .where(Item.id.in_(sorted(item_ids)))
+    )
+    return {item_id: (instrument, code) for item_id, instrument, code in rows}
+
+
+def _shape(counts: list[tuple], names: dict[int, tuple[str, str]]) -> AnswerLevels:
+    levels: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(SCALE))
+    channels = dict.fromkeys(Channel, 0)
+    for channel, item_id, value, count in counts:
+        instrument, code = names[item_id]
+        levels[(instrument, code)][SCALE.index(value)] += int(count)
+        if code == OVERALL_ITEM:
+            channels[channel] += int(count)
+    return AnswerLevels({key: tuple(found) for key, found in levels.items()}, channels)
+
+
+def count_dossier_links(unit_ids: list[int], month: Month) -> tuple[int, int]:
+    """One-time dossier links issued in the month, and how many of those dossiers were rated."""
+    start, end = month.bounds(survey_zone())
+    rated = sa.and_(
+        Response.unit_id == SurveyCode.unit_id,
+        Response.dossier_code == SurveyCode.dossier_code,
+        counted(),
+    )
+    links, rated_links = db.session.execute(
+        sa.select(sa.func.count(SurveyCode.code), sa.func.count(Response.id))
+        .outerjoin(Response, rated)
+        .where(
+            SurveyCode.single_use.is_(True),
+            SurveyCode.unit_id.in_(unit_ids),
+            SurveyCode.created_at >= start,
+            SurveyCode.created_at < end,
+        )
+    ).one()
+    return int(links), int(rated_links)

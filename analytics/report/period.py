@@ -1,0 +1,145 @@
+"""The report of a period longer than a month (a quarter, a half-year, nine months, a year):
+the same contents as the month's, counted over the period's months, with the trend by month.
+
+Figures are counted live over the period (a closed month's later responses are in them); a
+month's report stays the one that freezes figures. The counts are the month's, added: figures
+are built from additive counts (analytics.figures.sum_figures), so the period's figures are
+exact, and the officers are compared with their unit over the whole period.
+"""
+
+from datetime import date
+from functools import cached_property
+
+from flask_babel import force_locale
+
+from analytics.breakdowns import BY_PERSON, BY_PLACE, MonthCube, subtree_filter
+from analytics.counting import Selection
+from analytics.evaluation import evaluate_officers
+from analytics.figures import EMPTY_FIGURES, Figures, sum_figures
+from analytics.indices import ResponseFilter, _grouped_figures, figures_by_month
+from analytics.periods import Period
+from analytics.report.contents import (
+    MonthlyReport,
+    Participation,
+    _instrument_names,
+    _item_rows,
+    _local_day,
+    _title_block,
+)
+from analytics.report.counts import count_answer_levels, count_dossier_links
+from analytics.report.narrative import Comparison, NarrativeFacts
+from analytics.report.narrative_sections import narrative_in_force
+from analytics.report.rollup import build_rollup
+from analytics.themes import count_period_themes, narrative_themes
+from analytics.tickets import TicketFigures, ticket_figures
+from survey_app.models import Unit, utcnow
+from survey_app.months import survey_zone
+from survey_app.queries.units import list_unit_subtree_ids
+
+
+class PeriodCube(MonthCube):
+    """A unit's period counted by (unit, officer) and by (unit, counter, channel) in one query
+    set over all its months, as MonthCube counts a month: the breakdowns of the period."""
+
+    def __init__(self, unit: Unit, period: Period) -> None:
+        super().__init__(subtree_filter(unit), period.last)
+        self.selection = Selection(self.response_filter, period.months, survey_zone())
+
+    @cached_property
+    def people(self) -> dict[tuple, Figures]:
+        return _grouped_figures(self.selection, BY_PERSON)
+
+    @cached_property
+    def places(self) -> dict[tuple, Figures]:
+        return _grouped_figures(self.selection, BY_PLACE)
+
+
+def build_period_report(unit: Unit, period: Period, *, today: date | None = None) -> MonthlyReport:
+    unit_ids = list_unit_subtree_ids(unit.id)
+    cube = PeriodCube(unit, period)
+    officers = evaluate_officers(unit, period.last, cube=cube)
+    rollup = build_rollup(unit, period.months, cube, officers)
+    figures = officers.unit_figures
+    by_item, channels = _levels(unit_ids, period)
+    items = _item_rows(figures, by_item)
+    complaints = _complaints(unit_ids, period)
+    trend = figures_by_month(ResponseFilter(unit_ids=frozenset(unit_ids)), period.months)
+    links = [count_dossier_links(unit_ids, month) for month in period.months]
+    themes = count_period_themes(ResponseFilter(unit_ids=frozenset(unit_ids)), period.months)
+    theme_counts, theme_proposals = narrative_themes(themes)
+    with force_locale("vi"):
+        facts = NarrativeFacts(
+            unit_name=unit.name,
+            period_label=period.label(),
+            figures=figures,
+            item_texts={(row.figure.instrument, row.figure.code): row.text for row in items},
+            previous=_comparison(unit_ids, period.previous()),
+            last_year=_comparison(unit_ids, period.shifted_years(-1), same_period=True),
+            officers=officers,
+            complaints=complaints,
+            themes=theme_counts,
+            proposals=theme_proposals,
+            children=rollup.children if rollup else (),
+        )
+    return MonthlyReport(
+        unit=unit,
+        month=period.last,
+        title=_title_block(unit, today or _local_day(utcnow())),
+        figures=figures,
+        items=items,
+        instruments=_instrument_names(figures),
+        participation=Participation(channels, *map(sum, zip(*links, strict=True))),
+        officers=officers,
+        complaints=complaints,
+        trend=[(month, trend.get(month, EMPTY_FIGURES)) for month in period.months],
+        closed=None,
+        narrative=narrative_in_force(unit, period.key, facts),
+        period=period,
+        themes=tuple(themes),
+        rollup=rollup,
+    )
+
+
+def _levels(unit_ids: list[int], period: Period):
+    by_item: dict[tuple[str, str], list[int]] = {}
+    channels: dict = {}
+    for month in period.months:
+        levels = count_answer_levels(unit_ids, month)
+        for key, counts in levels.by_item.items():
+            found = by_item.setdefault(key, [0] * len(counts))
+            by_item[key] = [a + b for a, b in zip(found, counts, strict=True)]
+        for channel, responses in levels.responses_by_channel.items():
+            channels[channel] = channels.get(channel, 0) + responses
+    return {key: tuple(counts) for key, counts in by_item.items()}, channels
+
+
+def _complaints(unit_ids: list[int], period: Period) -> TicketFigures:
+    """Counts of the months added; what is open is what was open at the period's end; the
+    average days to answer weighted by the answers of each month."""
+    months = [ticket_figures(unit_ids, month) for month in period.months]
+    answered = sum(found.answered for found in months)
+    days = sum(
+        found.average_working_days * found.answered
+        for found in months
+        if found.average_working_days is not None
+    )
+    return TicketFigures(
+        received=sum(found.received for found in months),
+        answered=answered,
+        on_time=sum(found.on_time for found in months),
+        on_time_after_extension=sum(found.on_time_after_extension for found in months),
+        late_answered=sum(found.late_answered for found in months),
+        overdue_open=months[-1].overdue_open,
+        still_open=months[-1].still_open,
+        average_working_days=round(days / answered, 1) if answered else None,
+    )
+
+
+def _comparison(
+    unit_ids: list[int], period: Period | None, same_period: bool = False
+) -> Comparison | None:
+    if period is None:
+        return None
+    found = figures_by_month(ResponseFilter(unit_ids=frozenset(unit_ids)), period.months)
+    label = f"cùng kỳ năm {period.year}" if same_period else period.label()
+    return Comparison(label, sum_figures(found.values()) if found else None)

@@ -1,0 +1,1 @@
+"""Staff pages of units, counters and officers."""

@@ -1,0 +1,1 @@
+"""Staff pages of monthly figures and report downloads."""

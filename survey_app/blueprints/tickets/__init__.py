@@ -1,0 +1,1 @@
+"""Staff pages of the ticket queue and its attachments."""

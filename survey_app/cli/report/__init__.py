@@ -1,0 +1,1 @@
+"""`survey-app report …`: tallies, closures and report files."""

@@ -1,0 +1,2 @@
+"""App plumbing: settings, extensions, errors, security headers, limits, locale, paths, mail,
+gunicorn settings."""

@@ -1,0 +1,78 @@
+"""gunicorn settings for survey-app, usable from an installed package:
+
+    gunicorn -c python:survey_app.core.gunicorn_conf 'survey_app:create_app()'
+
+(a checkout's gunicorn.conf.py imports this module). Environment variables change them:
+SURVEY_BIND, SURVEY_WORKERS, SURVEY_MAX_WORKERS, SURVEY_THREADS, SURVEY_FORWARDED_ALLOW_IPS,
+SURVEY_ACCESS_LOG.
+
+The access log keeps what finding a slow or failing request needs (time, method, path, status,
+size, duration) and nothing about the person: no client address (nginx logs it at the edge,
+under its own retention), no query string, user agent or referrer, and path segments that look
+like random codes (survey codes, tracking codes, a phone's response reference) are masked.
+"""
+
+import multiprocessing
+import os
+import re
+
+from gunicorn.glogging import Logger
+
+
+def _number(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+bind = os.environ.get("SURVEY_BIND", "127.0.0.1:8000")
+# Cores + 1, capped: each worker keeps its own database connections (see docs/deploy.md). Chosen
+# by bench/load.py on 2 cores: 3 workers served ratings faster and with a shorter tail than
+# 2 × cores + 1 = 5 (processes and threads beyond that only contend for the cores), for the app
+# and the bare yardstick alike.
+workers = _number(
+    "SURVEY_WORKERS", min(multiprocessing.cpu_count() + 1, _number("SURVEY_MAX_WORKERS", 8))
+)
+# Threads let a worker wait on the database or a mail server for one request while serving
+# another.
+threads = _number("SURVEY_THREADS", 4)
+# A request still running after 30 s is stuck (the slowest page, a monthly report, takes a
+# fraction of that); the worker is replaced.
+timeout = 30
+# On restart or upgrade, requests under way get this long to finish.
+graceful_timeout = 30
+# nginx reuses connections to the workers; a little longer than its own idle wait.
+keepalive = 5
+# Workers are replaced now and then, at different times, so a slow leak never builds up; not
+# often: a new worker boots the app again (about 1.7 s of CPU) and starts with cold caches, which
+# at every 2,000 requests added about a millisecond to each rating and stalled the requests
+# queued behind the boot.
+max_requests = 20000
+max_requests_jitter = 2000
+# Only this proxy may say the request came over https (X-Forwarded-Proto).
+forwarded_allow_ips = os.environ.get("SURVEY_FORWARDED_ALLOW_IPS", "127.0.0.1")
+proc_name = "survey-app"
+# systemd starts, reloads and stops the service; no control socket in the service's home.
+control_socket_disable = True
+errorlog = "-"
+accesslog = os.environ.get("SURVEY_ACCESS_LOG", "-") or None
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+# The segment after /s/, /t/ or /cam-on/ (survey code, tracking code, a phone's reference), and
+# any segment of at least 8 letters, digits, - or _ holding a digit: a random code.
+CODE_SEGMENTS = re.compile(
+    r"(?<=/s/)[^/]+|(?<=/t/)[^/]+|(?<=/cam-on/)[^/]+|(?<=/)(?=[^/]*\d)[A-Za-z0-9_-]{8,}(?=/|$)"
+)
+
+
+def mask_codes(path: str) -> str:
+    return CODE_SEGMENTS.sub("***", path)
+
+
+class AccessLogger(Logger):
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["U"] = mask_codes(atoms["U"] or "")
+        return atoms
+
+
+logger_class = AccessLogger

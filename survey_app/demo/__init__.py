@@ -1,0 +1,1 @@
+"""The demo's loaders: a province with two communes, staff accounts, tickets, a year of responses."""

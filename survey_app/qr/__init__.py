@@ -1,0 +1,1 @@
+"""QR images and printable posters of survey codes."""

@@ -1,0 +1,1 @@
+"""Follow-up of every response rated 'Bình thường' or below."""

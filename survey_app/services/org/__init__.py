@@ -1,0 +1,1 @@
+"""The organisation: units, counters, officers, their photos, the organisation CSV import."""

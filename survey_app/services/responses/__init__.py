@@ -1,0 +1,1 @@
+"""Responses: submitting, the interchange CSV (rows, import, export), spam marks."""

@@ -1,0 +1,238 @@
+"""The rules that hold a rating which looks like stuffing: stored, left out of every figure
+until a manager decides (services/rating_review.py). Thresholds are the unit's RatingRules;
+docs/rating-integrity.md explains each rule and its default.
+
+QR ratings are checked against the recent ratings of the same target (the unit, counter and
+officer a survey code names). On PostgreSQL the check and the insert hold a transaction lock
+on that target, so ratings racing to one officer are checked one after another: a burst sent
+in parallel is held as surely as one sent in a row. Kiosk ratings meet the repeat filter only.
+"""
+
+import math
+import zlib
+from collections import Counter as Tally
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from survey_app.core.extensions import db
+from survey_app.models import (
+    Answer,
+    Channel,
+    HoldReason,
+    Kiosk,
+    RatingRules,
+    SurveyResponse,
+    Unit,
+    User,
+)
+from survey_app.models.integrity import (
+    ADDRESS_LIMIT,
+    BURST_MINUTES,
+    KIOSK_REPEAT_SECONDS,
+    PATTERN_LIMIT,
+    REPEAT_MINUTES,
+    TARGET_LIMIT,
+)
+from survey_app.models.response import counted
+from survey_app.services.audit import record_change
+
+# "Far above the normal rate": a target's usual ratings per window, times this, once it passes
+# the unit's fixed limit. Usual: the last four weeks, spread over 20 working days of 8 hours.
+NORMAL_FACTOR = 5
+NORMAL_DAYS = 28
+WORKING_MINUTES = 20 * 8 * 60
+PATTERNS_COMPARED = 50
+# The longest thank-you screen (60 s) plus the longest repeat window a unit may set (600 s).
+LONGEST_KIOSK_WINDOW = timedelta(
+    seconds=660
+)  # the latest ratings of a target whose answers a new one is compared to
+RULE_FIELDS = (
+    "repeat_minutes",
+    "burst_minutes",
+    "address_limit",
+    "target_limit",
+    "pattern_limit",
+    "kiosk_repeat_seconds",
+)
+# pg_advisory_xact_lock takes two int4 keys: this one names "rating target" locks.
+LOCK_CLASS = 1515
+
+
+@dataclass(frozen=True)
+class RatingSource:
+    """Where a QR rating came from, as keyed hashes: no personal data."""
+
+    phone_hash: str | None  # None: the POST did not carry the cookie its form set
+    address_hash: str
+
+
+def rules_of(unit_id: int) -> RatingRules:
+    """The unit's thresholds, or the defaults."""
+    return db.session.get(RatingRules, unit_id) or RatingRules(
+        unit_id=unit_id,
+        repeat_minutes=REPEAT_MINUTES,
+        burst_minutes=BURST_MINUTES,
+        address_limit=ADDRESS_LIMIT,
+        target_limit=TARGET_LIMIT,
+        pattern_limit=PATTERN_LIMIT,
+        kiosk_repeat_seconds=KIOSK_REPEAT_SECONDS,
+    )
+
+
+def save_rules(unit: Unit, values: dict[str, int], *, by: User | None) -> RatingRules:
+    """Set the unit's thresholds (RULE_FIELDS), audited; one commit."""
+    rules = db.session.get(RatingRules, unit.id)
+    if rules is None:
+        rules = rules_of(unit.id)
+        db.session.add(rules)
+    before = {name: getattr(rules, name) for name in RULE_FIELDS}
+    for name in RULE_FIELDS:
+        setattr(rules, name, int(values[name]))
+    event = record_change("unit.rating_rules", unit, {"before": before, "after": dict(values)})
+    event.actor = by
+    db.session.commit()
+    return rules
+
+
+def screen_qr_rating(response: SurveyResponse, source: RatingSource) -> None:
+    """Hold the new response if a rule says so; record its source either way."""
+    response.phone_hash, response.address_hash = source.phone_hash, source.address_hash
+    _lock_target(response)
+    reason = qr_hold_reason(response, source, rules_of(response.unit_id))
+    response.held, response.hold_reason = reason is not None, reason
+
+
+def screen_kiosk_rating(response: SurveyResponse, *, repeat_on_tablet: bool) -> None:
+    """Filter a full rating repeated on one tablet within the window after its thank-you
+    screen: the tablet says so, or the server finds the same answers there just before."""
+    if repeat_on_tablet or _repeated_on_kiosk(response):
+        response.held, response.hold_reason = True, HoldReason.KIOSK_REPEAT
+
+
+def qr_hold_reason(
+    response: SurveyResponse, source: RatingSource, rules: RatingRules
+) -> HoldReason | None:
+    if source.phone_hash is None:
+        return HoldReason.NO_PHONE
+    now = response.submitted_at
+    recent = _same_target(response, since=now - timedelta(minutes=rules.repeat_minutes))
+    if db.session.scalar(_exists(recent, SurveyResponse.phone_hash == source.phone_hash)):
+        return HoldReason.PHONE_REPEAT
+    window = _same_target(response, since=now - timedelta(minutes=rules.burst_minutes))
+    from_address = _count(window, SurveyResponse.address_hash == source.address_hash)
+    if from_address >= rules.address_limit:
+        return HoldReason.ADDRESS_BURST
+    if _same_answers(response, window) >= rules.pattern_limit:
+        return HoldReason.SAME_ANSWERS
+    if _count(window, counted()) >= _target_limit(response, rules):
+        return HoldReason.TARGET_BURST
+    return None
+
+
+def _same_target(response: SurveyResponse, *, since: datetime) -> sa.ColumnElement[bool]:
+    """The QR ratings of the response's target since the moment."""
+    return sa.and_(
+        SurveyResponse.unit_id == response.unit_id,
+        _same(SurveyResponse.officer_id, response.officer_id),
+        _same(SurveyResponse.counter_id, response.counter_id),
+        SurveyResponse.channel == Channel.QR,
+        SurveyResponse.submitted_at >= since,
+        SurveyResponse.submitted_at <= response.submitted_at,
+    )
+
+
+def _same(column: sa.Column, value: int | None) -> sa.ColumnElement[bool]:
+    return column.is_(None) if value is None else column == value
+
+
+def _exists(*conditions) -> sa.Select:
+    return sa.select(sa.exists().where(*conditions))
+
+
+def _count(*conditions) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).where(*conditions)) or 0
+
+
+def _target_limit(response: SurveyResponse, rules: RatingRules) -> int:
+    """The unit's limit, or NORMAL_FACTOR times the target's usual rate when that is higher:
+    a busy counter's rush hour is not a burst."""
+    since = response.submitted_at - timedelta(days=NORMAL_DAYS)
+    usual = _count(_same_target(response, since=since), counted())
+    per_window = usual * rules.burst_minutes / WORKING_MINUTES
+    return max(rules.target_limit, math.ceil(NORMAL_FACTOR * per_window))
+
+
+def _same_answers(response: SurveyResponse, window: sa.ColumnElement[bool]) -> int:
+    """How many counted ratings of the window (the latest few) gave exactly these answers."""
+    latest = (
+        sa.select(SurveyResponse.id)
+        .where(window, counted())
+        .order_by(SurveyResponse.submitted_at.desc())
+        .limit(PATTERNS_COMPARED)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Answer.response_id, Answer.item_id, Answer.value).where(
+            Answer.response_id.in_(sa.select(latest.c.id))
+        )
+    )
+    patterns: dict[int, set] = {}
+    for response_id, item_id, value in rows:
+        patterns.setdefault(response_id, set()).add((item_id, value))
+    mine = {(answer.item_id, answer.value) for answer in response.answers}
+    return Tally(frozenset(pattern) for pattern in patterns.values())[frozenset(mine)]
+
+
+def _repeated_on_kiosk(response: SurveyResponse) -> bool:
+    """The tablet's latest rating before this one came within its thank-you screen plus the
+    unit's repeat window, with the same answers and comment. One query (a kiosk rating reads
+    nothing else before its insert): the previous rating's answers beside the two settings."""
+    if response.kiosk_id is None:
+        return False
+    previous = (
+        sa.select(SurveyResponse.id)
+        .where(
+            SurveyResponse.kiosk_id == response.kiosk_id,
+            SurveyResponse.submitted_at >= response.submitted_at - LONGEST_KIOSK_WINDOW,
+            SurveyResponse.submitted_at <= response.submitted_at,
+        )
+        .order_by(SurveyResponse.submitted_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(
+            SurveyResponse.submitted_at,
+            Kiosk.thanks_seconds,
+            RatingRules.kiosk_repeat_seconds,
+            SurveyResponse.comment,
+            Answer.item_id,
+            Answer.value,
+        )
+        .join(Kiosk, Kiosk.id == SurveyResponse.kiosk_id)
+        .outerjoin(RatingRules, RatingRules.unit_id == SurveyResponse.unit_id)
+        .join(Answer, Answer.response_id == SurveyResponse.id)
+        .where(SurveyResponse.id == previous)
+    ).all()
+    if not rows:
+        return False
+    at, thanks, repeat, comment = rows[0][:4]
+    window = timedelta(seconds=thanks + (KIOSK_REPEAT_SECONDS if repeat is None else repeat))
+    before = {(row.item_id, row.value) for row in rows}
+    same = before == {(answer.item_id, answer.value) for answer in response.answers}
+    # A comment of its own is another citizen's, whatever the faces tapped.
+    same = same and comment == (response.comment or "")
+    return same and response.submitted_at - at <= window
+
+
+def _lock_target(response: SurveyResponse) -> None:
+    """Checks of one target wait for one another until the commit (PostgreSQL; SQLite writes
+    one at a time anyway, though its checks may interleave)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    key = f"{response.unit_id}:{response.officer_id}:{response.counter_id}".encode()
+    # crc32 is unsigned 32-bit; the lock key is a signed int4.
+    signed = zlib.crc32(key) - 2**31
+    db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_CLASS, signed)))

@@ -1,0 +1,180 @@
+"""Storing a citizen's response, from any channel, exactly once."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from survey_app.models import (
+    FLAG_AT_OR_BELOW,
+    OVERALL_ITEM,
+    SCALE,
+    Answer,
+    Channel,
+    Counter,
+    Instrument,
+    Kiosk,
+    Officer,
+    Procedure,
+    SurveyCode,
+    SurveyResponse,
+    Unit,
+    utcnow,
+)
+from survey_app.models.response import CLIENT_REF_MAX_LENGTH, COMMENT_MAX_LENGTH
+from survey_app.queries.code_cache import CounterCopy, OfficerCopy, UnitCopy
+from survey_app.queries.instruments import InstrumentCopy
+from survey_app.queries.responses import get_response_by_dossier, get_response_by_ref
+from survey_app.services.comment_alerts import alert_if_serious
+from survey_app.services.errors import DomainError, InvalidSubmission
+from survey_app.services.once import commit_once
+from survey_app.services.responses.holding_rules import (
+    RatingSource,
+    screen_kiosk_rating,
+    screen_qr_rating,
+)
+
+DOSSIER_CODE_MAX_LENGTH = 60
+
+
+class DossierAlreadyRated(DomainError):
+    """One dossier counts once: another response already carries its code."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Submission:
+    client_ref: str
+    unit: Unit | UnitCopy
+    instrument: Instrument | InstrumentCopy
+    answers: Mapping[str, int | None]
+    channel: Channel
+    comment: str = ""
+    counter: Counter | CounterCopy | None = None
+    officer: Officer | OfficerCopy | None = None
+    procedure: Procedure | None = None
+    submitted_at: datetime | None = None
+    dossier_code: str | None = None
+    # The one-time dossier link the response came through: marked used in the same commit.
+    link: SurveyCode | None = None
+    kiosk: Kiosk | None = None  # the counter tablet a kiosk rating came from
+    # A QR rating's phone and address (hashed): its hold rules read them.
+    source: RatingSource | None = None
+    # The tablet saw the same rating just before, within the unit's repeat window.
+    repeat_on_tablet: bool = False
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    response: SurveyResponse
+    created: bool
+
+
+def answer_errors(
+    instrument: Instrument | InstrumentCopy, answers: Mapping[str, int | None]
+) -> dict[str, str]:
+    """The rules every channel shares: known items, values on the scale, overall answered."""
+    known = {item.code for item in instrument.items}
+    errors = {
+        code: str(_l("This question is not on the form.")) for code in answers if code not in known
+    }
+    for code, value in answers.items():
+        if code in known and value is not None and value not in SCALE:
+            errors[code] = str(_l("Choose a level from 1 to 5."))
+    if answers.get(OVERALL_ITEM) is None and OVERALL_ITEM not in errors:
+        errors[OVERALL_ITEM] = str(_l("Please rate your overall satisfaction."))
+    return errors
+
+
+def submission_errors(submission: Submission) -> dict[str, str]:
+    errors = answer_errors(submission.instrument, submission.answers)
+    if len(submission.comment) > COMMENT_MAX_LENGTH:
+        errors["comment"] = str(
+            _l("The comment is too long (at most %(max)d characters).", max=COMMENT_MAX_LENGTH)
+        )
+    if not submission.client_ref or len(submission.client_ref) > CLIENT_REF_MAX_LENGTH:
+        errors["client_ref"] = str(_l("The submission id is missing or too long."))
+    if (
+        submission.dossier_code is not None
+        and not 0 < len(submission.dossier_code) <= DOSSIER_CODE_MAX_LENGTH
+    ):
+        errors["dossier_code"] = str(_l("The dossier code is empty or too long."))
+    return errors
+
+
+def is_flagged(answers: Mapping[str, int | None]) -> bool:
+    return any(value is not None and value <= FLAG_AT_OR_BELOW for value in answers.values())
+
+
+def submit_response(submission: Submission) -> SubmitResult:
+    """Store a response once; a repeat of the same client_ref returns the stored one.
+
+    Raises DossierAlreadyRated if another response already carries the dossier code.
+
+    Insert first, look up only on a clash: nearly every submission is new, and the unique keys
+    (unit, client_ref) and (unit, dossier_code) decide a repeat or a race anyway. A clash rolls
+    back everything the caller staged for this commit."""
+    errors = submission_errors(submission)
+    if errors:
+        raise InvalidSubmission(errors)
+    response = build_response(submission)
+    screen_new_response(response, submission)
+    if submission.link is not None:
+        submission.link.used_at = utcnow()
+    unit_id = submission.unit.id  # read now: the rollback of a clash expires the unit
+    try:
+        stored, created = commit_once(
+            response, lambda: get_response_by_ref(unit_id, submission.client_ref)
+        )
+    except IntegrityError:
+        _check_dossier_not_rated(submission)  # two ratings of one dossier raced; one won
+        raise
+    if created:  # the submission's comment: reading the stored one would cost a query
+        alert_if_serious(stored, submission.comment)
+    return SubmitResult(stored, created=created)
+
+
+def _check_dossier_not_rated(submission: Submission) -> None:
+    if submission.dossier_code is None:
+        return
+    if get_response_by_dossier(submission.unit.id, submission.dossier_code) is not None:
+        raise DossierAlreadyRated(str(_l("This dossier has already been rated.")))
+
+
+def screen_new_response(response: SurveyResponse, submission: Submission) -> None:
+    """Hold (or filter) a new response that looks like stuffing: services/rating_rules.py. A
+    one-time dossier link is its own control: one dossier, one rating."""
+    if submission.source is not None and submission.link is None:
+        screen_qr_rating(response, submission.source)
+    elif submission.source is not None:
+        response.phone_hash = submission.source.phone_hash
+        response.address_hash = submission.source.address_hash
+    elif submission.channel == Channel.KIOSK:
+        screen_kiosk_rating(response, repeat_on_tablet=submission.repeat_on_tablet)
+
+
+def build_response(submission: Submission) -> SurveyResponse:
+    """The new response, naming what it rates by id: the instrument and a survey code's unit,
+    counter and officer may be copies kept by the process, never pulled into the session."""
+    item_ids = {item.code: item.id for item in submission.instrument.items}
+    answered = {code: value for code, value in submission.answers.items() if value is not None}
+    return SurveyResponse(
+        client_ref=submission.client_ref,
+        unit_id=submission.unit.id,
+        counter_id=_id(submission.counter),
+        officer_id=_id(submission.officer),
+        procedure_id=_id(submission.procedure),
+        instrument_id=submission.instrument.id,
+        channel=submission.channel,
+        submitted_at=submission.submitted_at or utcnow(),
+        comment=submission.comment,
+        dossier_code=submission.dossier_code,
+        kiosk_id=_id(submission.kiosk),
+        flagged=is_flagged(answered),
+        answers=[Answer(item_id=item_ids[code], value=value) for code, value in answered.items()],
+    )
+
+
+def _id(owner) -> int | None:
+    return owner.id if owner is not None else None

@@ -1,0 +1,2 @@
+"""Tickets (a citizen's phản ánh, kiến nghị): filing, handling, mail, rating, reminders, contact
+retention."""

@@ -1,0 +1,33 @@
+"""The SQL statements a piece of code sends, for tests of what a request reads and writes."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from survey_app.core.extensions import db
+
+
+@contextmanager
+def recorded_statements() -> Iterator[list[str]]:
+    """The statements sent inside the block, in order (an executemany counts once)."""
+    statements: list[str] = []
+
+    def record(connection, cursor, statement, *args) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def count_statements(action) -> int:
+    with recorded_statements() as statements:
+        action()
+    return len(statements)
+
+
+def reads_of(statements: list[str], table: str) -> list[str]:
+    return [s for s in statements if s.startswith("SELECT") and f"FROM {table}" in s]
