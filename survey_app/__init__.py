@@ -92,28 +92,23 @@ def _register_blueprints(app: Flask) -> None:
         auth,
         calendar_admin,
         codes,
+        complaints,
         health,
         main,
         officer,
+        org,
         procedures,
         public,
         qr,
+        reports,
         responses_admin,
         sso,
         staff,
         survey,
+        tickets,
         user_import,
         users,
     )
-    from survey_app.blueprints.complaints import filing as complaints
-    from survey_app.blueprints.complaints import lookup as complaint_lookup
-    from survey_app.blueprints.org import units as org
-    from survey_app.blueprints.reports import downloads as report_downloads
-    from survey_app.blueprints.reports import pages as reports
-    from survey_app.blueprints.reports import periods as period_reports
-    from survey_app.blueprints.reports import rating_review
-    from survey_app.blueprints.reports import texts as report_texts
-    from survey_app.blueprints.tickets import handling as tickets
 
     for module in (
         main,

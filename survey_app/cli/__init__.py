@@ -37,12 +37,12 @@ def _register_commands() -> None:
         kiosk,
         org,
         qr,
+        report,
         responses,
         tickets,
         user_import,
         users,
     )
-    from survey_app.cli.report import commands as report
 
     main.add_command(demo.demo_command)
     main.add_command(instruments.instruments_group)

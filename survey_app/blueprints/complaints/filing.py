@@ -6,7 +6,6 @@ import uuid
 
 import sqlalchemy as sa
 from flask import (
-    Blueprint,
     abort,
     make_response,
     redirect,
@@ -19,7 +18,8 @@ from flask_babel import lazy_gettext as _l
 
 from forms import honeypot
 from forms.complaints import ComplaintForm, RatingForm
-from survey_app.core.extensions import csrf, db
+from survey_app.blueprints.complaints.blueprint import bp
+from survey_app.core.extensions import db
 from survey_app.display.collation import person_key, sorted_vi
 from survey_app.display.labels import SCALE_LABELS
 from survey_app.models import (
@@ -45,10 +45,8 @@ from survey_app.services.tickets.rating import (
     rate_ticket,
 )
 
-bp = Blueprint("complaints", __name__)
 # The forms check their own CSRF token, so an expired token re-renders the page with the text
 # kept instead of failing before the view runs (as the survey does).
-csrf.exempt(bp)
 # The citizen's words for each status.
 STATUS_WORDS = {
     TicketStatus.RECEIVED: _l("Received, waiting to be handled"),

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
-from survey_app.blueprints.complaints.filing import bp
+from survey_app.blueprints.complaints.blueprint import bp
 from survey_app.blueprints.unit_lookup import TRACKING_PARAMETER, typed_code, unit_lookup
 from survey_app.core.extensions import db
 from survey_app.models import Ticket

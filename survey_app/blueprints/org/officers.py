@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from forms.org import NewOfficerForm, OfficerForm, PhotoForm, RemovePhotoForm
 from survey_app.auth.permissions import needs
+from survey_app.blueprints.org.blueprint import MANAGE_ORGANISATION, bp
 from survey_app.blueprints.org.common import (
     attach_error,
     change_status,
@@ -15,7 +16,6 @@ from survey_app.blueprints.org.common import (
     responses_of,
     with_counters,
 )
-from survey_app.blueprints.org.units import MANAGE_ORGANISATION, bp
 from survey_app.models import Officer
 from survey_app.services.org import admin as org_admin
 from survey_app.services.org import photos

@@ -7,7 +7,7 @@ the organisation CSV needs MANAGE_UNITS (administrators). The guard loads `unit`
 
 import io
 
-from flask import Blueprint, flash, render_template
+from flask import flash, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,8 +19,8 @@ from forms.org import (
     OrgImportForm,
     UnitForm,
 )
-from survey_app.auth.guard import guard_staff_blueprint
-from survey_app.auth.permissions import Permission, needs
+from survey_app.auth.permissions import needs
+from survey_app.blueprints.org.blueprint import MANAGE_ORGANISATION, MANAGE_UNITS, bp
 from survey_app.blueprints.org.common import (
     attach_error,
     change_status,
@@ -38,13 +38,6 @@ from survey_app.services.errors import DomainError
 from survey_app.services.org import admin as org_admin
 from survey_app.services.org.admin import InvalidChange
 from survey_app.services.org.importing import KINDS, import_organisation
-
-bp = Blueprint("org", __name__, url_prefix="/quan-tri")
-guard_staff_blueprint(bp)
-
-MANAGE_ORGANISATION = Permission.MANAGE_ORGANISATION
-MANAGE_UNITS = Permission.MANAGE_UNITS
-
 
 # Units -------------------------------------------------------------------------------------
 
@@ -205,4 +198,3 @@ def import_org():
 
 
 # The officer pages live in their own module on this blueprint.
-from survey_app.blueprints.org import officers as org_officers  # noqa: E402, F401

@@ -21,7 +21,8 @@ from analytics.report.export import (
 )
 from analytics.report.files import ReportBuildFailed, ReportFile, request_report
 from survey_app.auth.permissions import Permission, needs
-from survey_app.blueprints.reports.pages import bp, url_month
+from survey_app.blueprints.reports.blueprint import bp
+from survey_app.blueprints.reports.pages import url_month
 from survey_app.models import Unit
 from survey_app.months import Month
 

@@ -1,7 +1,7 @@
 """The manager's monthly reports: a unit's dashboard, the ranking of the units below it, the
 flagged responses, and closing a month (its figures frozen)."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,18 +13,15 @@ from analytics.indices import ResponseFilter, min_sample
 from analytics.opening_month import month_to_open
 from analytics.periods import periods_containing
 from forms.rating_review import BurstDecisionForm
-from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
 from survey_app.blueprints.figure_parts import comment_masks, factor_chart, trend_chart
+from survey_app.blueprints.reports.blueprint import bp
 from survey_app.display.labels import CHANNEL_LABELS, FACTOR_LABELS
 from survey_app.models import Unit, utcnow
 from survey_app.months import Month, current_month, survey_zone
 from survey_app.services.errors import DomainError
 from survey_app.services.month_close import close_month
 from survey_app.services.responses.review import held_ratings
-
-bp = Blueprint("reports", __name__, url_prefix="/reports")
-guard_staff_blueprint(bp)
 
 DOWNLOAD_ENDPOINTS = (
     "reports.download_monthly",

@@ -12,7 +12,7 @@ from analytics.periods import Period
 from analytics.report.export import CONTENT_TYPES, REPORT_FORMATS, export_period
 from analytics.report.files import reports_folder
 from survey_app.auth.permissions import Permission, needs
-from survey_app.blueprints.reports.pages import bp
+from survey_app.blueprints.reports.blueprint import bp
 from survey_app.blueprints.reports.texts import url_period
 from survey_app.models import Unit
 

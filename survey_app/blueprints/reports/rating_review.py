@@ -9,7 +9,8 @@ from flask_login import current_user
 
 from forms.rating_review import BurstDecisionForm, RatingRulesForm
 from survey_app.auth.permissions import Permission, needs
-from survey_app.blueprints.reports.pages import bp, url_month
+from survey_app.blueprints.reports.blueprint import bp
+from survey_app.blueprints.reports.pages import url_month
 from survey_app.models import Unit
 from survey_app.services.errors import DomainError
 from survey_app.services.responses import review as rating_review

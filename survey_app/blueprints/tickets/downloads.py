@@ -4,7 +4,7 @@ the guard decides access: complaint handlers and managers of the ticket's units)
 from flask import abort, send_file
 
 from survey_app.auth.permissions import Permission, needs
-from survey_app.blueprints.tickets.handling import bp
+from survey_app.blueprints.tickets.blueprint import bp
 from survey_app.core.extensions import db
 from survey_app.models import TicketAttachment
 from survey_app.services.tickets.attachments import attachment_path

@@ -3,7 +3,7 @@
 import uuid
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -17,9 +17,9 @@ from forms.tickets import (
     StaffTicketForm,
     TransferForm,
 )
-from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, can, needs
 from survey_app.auth.scope import current_scope
+from survey_app.blueprints.tickets.blueprint import bp
 from survey_app.core.bounded import id_or_none
 from survey_app.core.extensions import db
 from survey_app.display.collation import person_key, vi_key
@@ -39,9 +39,6 @@ from survey_app.services.errors import InvalidSubmission
 from survey_app.services.tickets import handling
 from survey_app.services.tickets.handling import InvalidTransition
 from survey_app.services.tickets.opening import TicketRequest, open_ticket
-
-bp = Blueprint("tickets", __name__, url_prefix="/quan-tri/phan-anh")
-guard_staff_blueprint(bp)
 
 # The wording stored as the citizen's consent when staff type in a phone call or a letter.
 STAFF_CONSENT_TEXT = (
@@ -262,4 +259,3 @@ def _attach_errors(form, errors: dict[str, str]) -> None:
 
 
 # The queue and attachment downloads live in their own modules on this blueprint.
-from survey_app.blueprints.tickets import downloads as ticket_downloads  # noqa: E402, F401

@@ -8,7 +8,8 @@ from analytics.follow_ups import list_due_follow_ups
 from forms.tickets import SEARCH_MAX_LENGTH, QueueFilterForm
 from survey_app.auth.permissions import Permission, needs
 from survey_app.auth.scope import current_scope
-from survey_app.blueprints.tickets.handling import bp, owned_choices
+from survey_app.blueprints.tickets.blueprint import bp
+from survey_app.blueprints.tickets.handling import owned_choices
 from survey_app.core.bounded import id_or_none
 from survey_app.display.labels import TICKET_STATUS_LABELS
 from survey_app.models import Counter, Officer, TicketStatus, utcnow

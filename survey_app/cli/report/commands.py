@@ -1,17 +1,15 @@
 """`survey-app report`: monthly reports — closing a month (its figures frozen) and exports."""
 
 import click
-from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from survey_app.cli.report.group import report_group
 from survey_app.models import Unit
 from survey_app.months import Month
 from survey_app.queries.units import get_unit_by_code
 from survey_app.services.errors import DomainError
 from survey_app.services.month_close import close_month
 from survey_app.services.tallies import tally_responses
-
-report_group = AppGroup("report", help="Monthly reports: close a month, export reports.")
 
 UNIT_HELP = "Code of the unit."
 MONTH_HELP = "The month, as YYYY-MM (local calendar month)."
@@ -66,5 +64,3 @@ def tally_command() -> None:
     )
 
 
-# The export commands register themselves on report_group (kept in their own module).
-from survey_app.cli.report import exports as report_exports  # noqa: E402, F401

@@ -25,9 +25,9 @@ from survey_app.cli.report.commands import (
     MONTH_HELP,
     UNIT_HELP,
     month_option,
-    report_group,
     unit_option,
 )
+from survey_app.cli.report.group import report_group
 from survey_app.months import current_month
 
 OUTPUT = click.Path(dir_okay=False, path_type=Path)
