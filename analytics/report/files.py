@@ -27,9 +27,9 @@ from analytics.report.narrative_sections import text_state
 from survey_app.core.extensions import db
 from survey_app.models import AuditEvent, Ticket, TicketEvent, Unit, utcnow
 from survey_app.models import SurveyResponse as Response
+from survey_app.models.staff import SPAM_ACTIONS
 from survey_app.months import Month, survey_zone
 from survey_app.queries.units import list_unit_subtree_ids
-from survey_app.services.responses.spam import SPAM_ACTIONS
 
 WAIT_SECONDS = 3.0
 POLL_SECONDS = 0.2

@@ -75,6 +75,10 @@ class ApiKey(db.Model):
     created_by: Mapped[User | None] = relationship()
 
 
+# Audit actions of marking a response as spam and back; the report fingerprint reads them.
+SPAM_ACTIONS = ("survey_response.spam", "survey_response.not_spam")
+
+
 class AuditEvent(db.Model):
     """One administrative change: who (None for the command line), what, when, on what."""
 

@@ -2,10 +2,9 @@
 
 from survey_app.core.extensions import db
 from survey_app.models import SurveyResponse, User
+from survey_app.models.staff import SPAM_ACTIONS
 from survey_app.services.audit import record_change
 from survey_app.services.tallies import untally_response
-
-SPAM_ACTIONS = ("survey_response.spam", "survey_response.not_spam")
 
 
 def mark_response_spam(response: SurveyResponse, *, spam: bool, by: User | None) -> bool:
