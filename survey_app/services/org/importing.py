@@ -1,32 +1,5 @@
-"""Onboarding a province at once from the organisation CSV (domain.md §4).
-
-UTF-8 (with or without a byte-order mark), a header row, one row per unit, counter or officer,
-parents before children. Columns: kind, code, name, parent_code (required); field, counters,
-active, email (optional; an officer's address, where their account's activation link goes),
-and a unit's document settings governing_body, issuing_body, symbol, place,
-signer_authority, signer_title, signer_name, recipients (" | " between recipients) (optional).
-
-Rules:
-- every row is checked and its errors reported by row number (the header is row 1) and column;
-  nothing is stored when any row has an error (the rows are applied in one transaction that is
-  rolled back, so later rows are checked against the earlier ones as they would be stored);
-- a code already stored updates that thing: name, parent (a counter or officer moves with its
-  QR codes), field, counters, active; nothing is ever duplicated or deleted;
-- a parent_code names a stored unit or a unit on an earlier row; an officer's counters must be
-  counters of the officer's unit (stored, or on an earlier row);
-- an optional column left out of the header leaves that attribute as it is; an empty `active`
-  cell means true for a new row and "leave as it is" for a stored one, so re-importing the
-  onboarding file never undoes a deactivation made in the browser;
-- a new unit takes its parent's questionnaire;
-- with an acting user (the upload page), every row must stay inside the user's units: a stored
-  thing must be in scope, a new parent must be in scope (a unit may keep the parent it has),
-  and only the command line may add or move a unit to the top of the tree.
-
-Audit: one event per created or updated unit, counter and officer ("via": "import", with the
-changes), none for unchanged rows. The log then answers "who changed this counter, when, how"
-for an import exactly as for a change made in the browser; a single summary event would hide
-which objects an import touched.
-"""
+"""Onboarding a province at once from the organisation CSV: every row checked, all stored in
+one transaction or none. The format and the rules: docs/org-import.md."""
 
 import os
 from dataclasses import dataclass, field
