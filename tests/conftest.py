@@ -1,44 +1,17 @@
-import contextvars
 
 import pytest
-from flask.testing import FlaskClient
 from flask_babel import force_locale
 from flask_migrate import upgrade
 
-from survey_app import create_app
 from survey_app.cli import main
 from survey_app.core.extensions import db
 from survey_app.models import Role
-from survey_app.queries.code_cache import clear_code_cache
 from tests.helpers.api_links import PUBLIC_URL
+from tests.helpers.app import empty_tables, make_test_app
 from tests.helpers.builders import make_unit, make_user
 from tests.helpers.databases import fresh_database, suite_backend
 from tests.helpers.raters import create_database, deploy, private_cluster
 from tests.helpers.staff_pages import sign_in
-
-# Loaded by migration 0002 and never changed by a test.
-SEEDED_TABLES = {"instruments", "items", "alembic_version", "calendar_overrides"}
-
-
-class FreshContextClient(FlaskClient):
-    """Each request gets its own app context and `g`, as in production, although the test
-    itself holds an app context for its builders and queries."""
-
-    def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
-
-
-def make_test_app(database_url: str, **overrides):
-    settings = {
-        "SURVEY_ENV": "testing",
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SERVER_NAME": "survey.test",
-    }
-    app = create_app(settings | overrides)
-    app.test_client_class = FreshContextClient
-    return app
 
 
 @pytest.fixture(scope="session")
@@ -63,16 +36,6 @@ def app(migrated_app):
         yield migrated_app
         db.session.remove()
         empty_tables()
-
-
-def empty_tables() -> None:
-    """Delete every row a test may have written, and the survey codes the app kept of them;
-    the seeded instruments stay."""
-    with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            if table.name not in SEEDED_TABLES:
-                connection.execute(table.delete())
-    clear_code_cache()
 
 
 @pytest.fixture(scope="module")

@@ -24,42 +24,21 @@ from survey_app.core.extensions import db
 from survey_app.models import Answer, Officer, Role, SurveyResponse, Unit, User
 from survey_app.queries.units import get_unit_by_code
 from survey_app.services.accounts.staff import AccountDetails, open_account
+from tests.helpers.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    KIOSK_TABLET,
+    PHONE,
+    STAFF_PASSWORD,
+    TABLET,
+    StaffAccount,
+)
 from tests.helpers.databases import fresh_postgres_database, postgres_server_url, suite_backend
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Quiet, offline Chromium: no updater, sync or QUIC traffic leaves the machine.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-# A counter tablet or a small office laptop: where staff use the administration pages.
-TABLET = {
-    "viewport": {"width": 1024, "height": 768},
-    "device_scale_factor": 1,
-    "has_touch": True,
-    "locale": "vi-VN",
-    "timezone_id": "Asia/Ho_Chi_Minh",
-}
-# The counter tablet on its stand, landscape.
-KIOSK_TABLET = TABLET | {"viewport": {"width": 1280, "height": 800}}
 # The common 4:3 tablet sizes a kiosk must fit without scrolling, either way up.
 KIOSK_SIZES = {
     "landscape": {"width": 1024, "height": 768},
     "portrait": {"width": 768, "height": 1024},
-}
-STAFF_PASSWORD = "mật khẩu trình duyệt 2026"
-PHONE = {
-    "viewport": {"width": 360, "height": 740},
-    "device_scale_factor": 1,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "vi-VN",
-    "timezone_id": "Asia/Ho_Chi_Minh",
 }
 SURVEY_URL = re.compile(r"http://127\.0\.0\.1:\d+/s/[A-Z0-9]{8}")
 SERVING = re.compile(r"Serving on (http://127\.0\.0\.1:\d+) \(Ctrl\+C to stop\)")
@@ -182,15 +161,6 @@ def demo_app(demo, demo_database_url):
     yield app
     with app.app_context():
         db.engine.dispose()
-
-
-@dataclass(frozen=True)
-class StaffAccount:
-    username: str
-    password: str
-    full_name: str
-    unit_code: str
-    officer_code: str | None = None
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE
+from tests.helpers.browser import PHONE
 from tests.helpers.survey_pages import FACTOR_TITLES_VI, SCALE_VI
 
 pytestmark = pytest.mark.slow

@@ -9,8 +9,7 @@ from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from survey_app.models import Ticket, TicketChannel, TicketStatus
-from tests.browser.conftest import PHONE
-from tests.browser.test_staff import in_english, sign_in
+from tests.helpers.browser import PHONE, in_english, sign_in
 
 pytestmark = pytest.mark.slow
 

@@ -15,7 +15,7 @@ from survey_app.months import current_month
 from survey_app.queries.instruments import get_current_instrument
 from survey_app.queries.units import get_unit_by_code
 from survey_app.services.responses.submit import Submission, submit_response
-from tests.browser.conftest import StaffAccount
+from tests.helpers.browser import StaffAccount
 
 pytestmark = pytest.mark.slow
 

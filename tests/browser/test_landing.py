@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from survey_app.models import Ticket
-from tests.browser.conftest import PHONE
+from tests.helpers.browser import PHONE
 
 pytestmark = pytest.mark.slow
 

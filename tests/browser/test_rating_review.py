@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from survey_app.models import Officer, SurveyCode, Unit
 from survey_app.months import current_month
-from tests.browser.conftest import StaffAccount
+from tests.helpers.browser import StaffAccount
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from survey_app.months import current_month
-from tests.browser.test_staff import sign_in
+from tests.helpers.browser import sign_in
 
 pytestmark = pytest.mark.slow
 

@@ -14,25 +14,12 @@ import pytest
 import zxingcpp
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import TABLET, StaffAccount
+from tests.helpers.browser import TABLET, in_english, sign_in
 
 pytestmark = pytest.mark.slow
 
 NEW_COUNTER = {"code": "DT-Q9", "name": "Quầy số 9 - Đất đai", "field": "Đất đai"}
 RENDER_DPI = 100
-
-
-def sign_in(page: Page, base_url: str, account: StaffAccount, password: str | None = None):
-    page.goto(f"{base_url}/dang-nhap")
-    page.get_by_label("Tên đăng nhập").fill(account.username)
-    page.get_by_label("Mật khẩu", exact=True).fill(password or account.password)
-    page.get_by_role("button", name="Đăng nhập").click()
-
-
-def in_english(page: Page) -> None:
-    """The staff pages' Vietnamese catalogue is written last; the tests read the English."""
-    page.get_by_role("link", name="English").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
 def fits_the_screen(page: Page) -> bool:

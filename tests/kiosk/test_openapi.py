@@ -6,7 +6,7 @@ import pytest
 from kiosk.pairing import add_kiosk, revoke_kiosk
 from tests.helpers.builders import make_counter, make_officer
 from tests.helpers.kiosk_devices import PHONE, bearer, paired_kiosk, rating, send
-from tests.survey_app.blueprints.test_api_openapi import json_schema, openapi_document
+from tests.helpers.openapi import json_schema, openapi_document
 
 pytestmark = pytest.mark.usefixtures("public_url")
 

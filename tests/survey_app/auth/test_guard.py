@@ -7,7 +7,7 @@ from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
 from survey_app.core.extensions import db
 from survey_app.models import Role
-from tests.conftest import make_test_app
+from tests.helpers.app import make_test_app
 from tests.helpers.builders import make_counter, make_unit, make_user
 from tests.helpers.staff_pages import sign_in
 
@@ -41,7 +41,7 @@ def client(migrated_app, database_url):
         db.session.remove()
         db.engine.dispose()
     with migrated_app.app_context():
-        from tests.conftest import empty_tables
+        from tests.helpers.app import empty_tables
 
         empty_tables()
 

@@ -6,7 +6,7 @@ import pytest
 from survey_app.core.extensions import db
 from survey_app.core.limits import EXTENSION_KEY
 from survey_app.models import Role
-from tests.conftest import make_test_app
+from tests.helpers.app import make_test_app
 from tests.helpers.builders import make_user
 from tests.helpers.staff_pages import sign_in, sign_out
 from tests.helpers.survey_pages import parse

@@ -11,7 +11,7 @@ from survey_app.core.extensions import db
 from survey_app.models import Procedure, Ticket, TicketChannel
 from tests.helpers.api_links import PUBLIC_URL, new_key
 from tests.helpers.builders import make_counter, make_officer
-from tests.survey_app.blueprints.test_api_openapi import json_schema, openapi_document
+from tests.helpers.openapi import json_schema, openapi_document
 
 pytestmark = pytest.mark.usefixtures("public_url")
 CONTENT = "Cán bộ hẹn trả kết quả nhưng quá hạn hai ngày."

@@ -1,20 +1,15 @@
 """The OpenAPI document of the API: valid, served, and true to what the API answers."""
 
-import json
 
 import jsonschema
 import pytest
 from openapi_spec_validator import validate as validate_openapi
 
-from survey_app.core.paths import PACKAGE_DIR
 from tests.helpers.api_links import DOSSIER, LINK_FIELDS, new_key, post_link
 from tests.helpers.builders import make_counter
+from tests.helpers.openapi import json_schema, openapi_document
 
 pytestmark = pytest.mark.usefixtures("public_url")
-
-
-def openapi_document() -> dict:
-    return json.loads((PACKAGE_DIR / "data" / "openapi.json").read_text(encoding="utf-8"))
 
 
 def test_the_openapi_document_is_served_to_anyone(client):
@@ -48,12 +43,6 @@ def every_answer(client, tree, app, monkeypatch) -> dict[str, dict]:
         status: response.status_code for status, response in answers.items()
     }
     return {status: response.get_json() for status, response in answers.items()}
-
-
-def json_schema(document: dict, response: dict) -> dict:
-    """The response's JSON Schema, with the document's components for its $refs."""
-    schema = response["content"]["application/json"]["schema"]
-    return schema | {"components": document["components"]}
 
 
 def test_every_answer_is_documented_and_matches_its_schema(app, client, tree, monkeypatch):

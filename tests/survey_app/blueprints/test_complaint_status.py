@@ -1,6 +1,5 @@
 """The status page /t/<code>, the citizen's rating of the handling, and staff downloads."""
 
-import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -10,26 +9,15 @@ from pytest import approx
 
 from analytics.indices import ResponseFilter, compute_figures
 from survey_app.core.extensions import db
-from survey_app.models import Factor, Role, TicketChannel, TicketEvent, TicketStatus, utcnow
+from survey_app.models import Factor, Role, TicketEvent, TicketStatus, utcnow
 from survey_app.months import Month
 from survey_app.services.tickets.attachments import CheckedFile, attach_files
-from survey_app.services.tickets.opening import TicketRequest, open_ticket
 from tests.helpers.builders import make_counter, make_officer, make_response, make_user
 from tests.helpers.staff_pages import sign_in
 from tests.helpers.survey_pages import hidden_fields, parse
+from tests.helpers.tickets import new_ticket
 
 ANSWER = "Đơn vị đã bố trí thêm một cán bộ tiếp nhận vào buổi sáng."
-
-
-def new_ticket(unit, **fields):
-    request = TicketRequest(
-        client_ref=uuid.uuid4().hex,
-        unit=unit,
-        content="Phải chờ quá lâu.",
-        channel=TicketChannel.WEB,
-        **fields,
-    )
-    return open_ticket(request).ticket
 
 
 def give_answer(ticket, text=ANSWER, status=TicketStatus.ANSWERED):

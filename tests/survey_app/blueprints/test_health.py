@@ -6,7 +6,7 @@ import pytest
 from survey_app.blueprints.health import code_heads
 from survey_app.core.extensions import db
 from survey_app.core.limits import EXTENSION_KEY
-from tests.conftest import make_test_app
+from tests.helpers.app import make_test_app
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from survey_app.services.org.admin import set_active
 from tests.helpers.api_links import PUBLIC_URL
 from tests.helpers.builders import make_counter, make_officer, make_user
 from tests.helpers.kiosk_devices import bearer, paired_kiosk, rating, send
+from tests.helpers.qr import decoded, svg_as_image
 from tests.helpers.staff_pages import csrf, events, post_form, sign_in, summary, text
 from tests.helpers.survey_pages import parse
-from tests.survey_app.qr.test_images import decoded, svg_as_image
 
 pytestmark = pytest.mark.usefixtures("public_url")
 

@@ -13,7 +13,7 @@ from werkzeug.routing import IntegerConverter
 from survey_app.core.extensions import csrf, db
 from survey_app.models import SurveyResponse, Ticket, TicketStatus, utcnow
 from tests.helpers.builders import full_answers, make_counter, survey_code_of
-from tests.survey_app.blueprints.test_complaint_status import new_ticket
+from tests.helpers.tickets import new_ticket
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 API_PREFIX = "/api/"

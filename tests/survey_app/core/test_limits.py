@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from survey_app.core.extensions import db
 from survey_app.core.limits import EXTENSION_KEY
 from survey_app.models import SurveyResponse
-from tests.conftest import make_test_app
+from tests.helpers.app import make_test_app
 from tests.helpers.builders import full_answers, make_counter, survey_code_of
 from tests.helpers.survey_pages import hidden_fields, parse
 

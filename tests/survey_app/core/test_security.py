@@ -2,27 +2,11 @@
 inline script, no on*="" handler, no style="" attribute or <style> element (every page of the
 service is walked in tests/survey_app/core/test_security_policy.py)."""
 
-from bs4 import BeautifulSoup
 
 from survey_app.core.security import CONTENT_SECURITY_POLICY
+from tests.helpers.html_policy import inline_code
 from tests.helpers.staff_pages import post_form
 from tests.helpers.survey_pages import parse
-
-# <script> elements that hold data, never run: allowed by the policy.
-DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
-
-
-def inline_code(page: BeautifulSoup) -> list[str]:
-    """Everything on the page the policy would block (or that needs 'unsafe-inline')."""
-    found = [f"<style>: {tag.get_text()[:40]}" for tag in page.find_all("style")]
-    for tag in page.find_all("script"):
-        if not tag.get("src") and tag.get("type") not in DATA_SCRIPT_TYPES:
-            found.append(f"inline <script>: {tag.get_text()[:40]}")
-    for tag in page.find_all(True):
-        found += [f"<{tag.name} {name}=...>" for name in tag.attrs if name.startswith("on")]
-        if tag.has_attr("style"):
-            found.append(f'<{tag.name} style="{tag["style"]}">')
-    return found
 
 
 def test_the_page_showing_a_new_api_key_keeps_to_the_policy(client, manager, tree):

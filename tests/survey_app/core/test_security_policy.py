@@ -8,9 +8,9 @@ from bs4 import BeautifulSoup
 
 from survey_app.core.security import CONTENT_SECURITY_POLICY
 from survey_app.models import Role
-from tests.survey_app.auth import test_route_access as route_walk
-from tests.survey_app.auth.test_route_access import rules, url_arguments
-from tests.survey_app.core.test_security import inline_code
+from tests.helpers import route_walk
+from tests.helpers.html_policy import inline_code
+from tests.helpers.route_walk import rules, url_arguments
 
 # The route walk's fixtures: a province with two communes and a signed-in client per role.
 world = route_walk.world

@@ -22,7 +22,7 @@ from survey_app.models import (
     Unit,
     utcnow,
 )
-from tests.conftest import empty_tables
+from tests.helpers.app import empty_tables
 from tests.helpers.staff_pages import sign_in
 from tests.helpers.survey_pages import parse
 

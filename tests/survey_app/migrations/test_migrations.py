@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from survey_app.core.extensions import db
-from tests.conftest import make_test_app
+from tests.helpers.app import make_test_app
 from tests.helpers.databases import fresh_database
 
 BACKENDS = [

@@ -3,11 +3,9 @@ import unicodedata
 import xml.etree.ElementTree as ET
 
 import pypdf
-import pypdfium2
 import pytest
 import zxingcpp
 from flask_babel import force_locale
-from fpdf import FPDF
 from PIL import Image
 
 from survey_app.cli import main
@@ -16,35 +14,15 @@ from survey_app.models import SurveyCode
 from survey_app.models.types import utcnow
 from survey_app.qr.images import survey_url
 from tests.helpers.builders import make_counter, make_officer, make_unit, survey_code_of
+from tests.helpers.qr import RENDER_DPI, decoded, rendered_pages, svg_as_image
 from tests.helpers.survey_pages import parse
 
 PUBLIC_URL = "https://khaosat.example.vn"
-RENDER_DPI = 100
 
 
 @pytest.fixture(autouse=True)
 def public_url(app, monkeypatch):
     monkeypatch.setitem(app.config, "SURVEY_PUBLIC_URL", PUBLIC_URL)
-
-
-def decoded(image: Image.Image) -> list[str]:
-    return [result.text for result in zxingcpp.read_barcodes(image.convert("L"))]
-
-
-def svg_as_image(svg: bytes) -> Image.Image:
-    """Rasterise through a PDF: fpdf2 reads the SVG, PDFium paints it."""
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.image(io.BytesIO(svg), x=20, y=20, w=120)
-    return rendered_pages(bytes(pdf.output()))[0]
-
-
-def rendered_pages(pdf: bytes) -> list[Image.Image]:
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        return [page.render(scale=RENDER_DPI / 72).to_pil() for page in document]
-    finally:
-        document.close()
 
 
 def page_texts(pdf: bytes) -> list[str]:

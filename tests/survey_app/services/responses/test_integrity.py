@@ -26,7 +26,7 @@ from survey_app.models import (
 from survey_app.months import current_month
 from survey_app.services.responses.holding_rules import RatingSource
 from survey_app.services.tallies import tally_responses
-from tests.conftest import make_test_app
+from tests.helpers.app import make_test_app
 from tests.helpers.builders import full_answers, make_officer, make_response, survey_code_of
 from tests.helpers.staff_pages import csrf, events
 from tests.helpers.survey_pages import parse, phone_at, survey_form_data

@@ -1,43 +1,22 @@
 import logging
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 
 from survey_app.core.extensions import db
-from survey_app.models import Ticket, TicketChannel
+from survey_app.models import Ticket
 from survey_app.services.tickets.mail import send_ticket_mail
-from survey_app.services.tickets.opening import TicketRequest, open_ticket
 from tests.helpers.api_links import PUBLIC_URL
 from tests.helpers.builders import make_officer, make_unit
 from tests.helpers.smtp_server import body_of, mail_server
-
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
-MONDAY_MORNING = datetime(2026, 10, 5, 10, 0, tzinfo=HANOI)
-CITIZEN = "nguoi.dan@example.vn"
+from tests.helpers.tickets import CITIZEN, HANOI, MONDAY_MORNING, file_ticket
 
 
 @pytest.fixture
 def mailbox(app):
     with mail_server(app) as box:
         yield box
-
-
-def file_ticket(*, email=CITIZEN, officer=None, unit=None):
-    unit = unit or make_unit(name="UBND xã An Bình")
-    request = TicketRequest(
-        client_ref=f"ref-{email}",
-        unit=unit,
-        officer=officer,
-        content="Chờ quá lâu ở quầy hộ tịch.",
-        channel=TicketChannel.WEB,
-        contact_name="Trần Văn Nam" if email else None,
-        contact_email=email,
-        consent_text="Tôi đồng ý cho đơn vị dùng thông tin liên hệ để trả lời." if email else None,
-        received_at=MONDAY_MORNING,
-    )
-    return open_ticket(request).ticket
 
 
 def test_received_mail_has_code_link_and_due_date(mailbox, public_url):

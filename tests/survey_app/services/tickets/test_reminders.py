@@ -9,7 +9,7 @@ from survey_app.models import Role, TicketStatus
 from survey_app.services.tickets.reminders import send_reminders
 from tests.helpers.builders import make_user
 from tests.helpers.smtp_server import body_of, mail_server, run_tickets_command
-from tests.survey_app.services.tickets.test_mail import file_ticket
+from tests.helpers.tickets import file_ticket
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 # Filed Monday 5/10/2026 10:00, due Thursday 8/10 17:00 (3 working days).

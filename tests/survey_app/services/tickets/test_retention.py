@@ -10,7 +10,7 @@ from survey_app.models import Ticket, TicketStatus
 from survey_app.services.tickets.retention import purge_contacts
 from tests.helpers.builders import make_unit
 from tests.helpers.smtp_server import run_tickets_command
-from tests.survey_app.services.tickets.test_mail import file_ticket
+from tests.helpers.tickets import file_ticket
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2027, 11, 1, 2, 0, tzinfo=HANOI)
