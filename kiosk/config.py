@@ -8,7 +8,6 @@ import io
 from datetime import date, timedelta
 from functools import lru_cache
 
-from flask import current_app
 from flask_babel import force_locale
 from PIL import Image
 
@@ -49,7 +48,7 @@ def kiosk_config(kiosk: Kiosk) -> dict:
         "closes_at": kiosk.closes_at.strftime("%H:%M"),
         "always_open": kiosk.always_open,
         "closed_days": _closed_days(kiosk),
-        "time_zone": current_app.config["SURVEY_TIMEZONE"],
+        "time_zone": survey_zone().key,
         "default_locale": kiosk.default_locale,
         "staff_pin": pin_for_tablet(kiosk.staff_pin_hash),
         "callback": {"consent_text": _in_each_locale(lambda: callback_consent(counter.unit))},

@@ -26,7 +26,6 @@ schedule, and a deadline counted through one of its days says so.
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 import sqlalchemy as sa
@@ -34,6 +33,7 @@ from flask import current_app
 
 from survey_app.core.extensions import db
 from survey_app.models import CalendarOverride, CalendarYear
+from survey_app.months import survey_zone
 
 OFFICE_CLOSES = time(17, 0)
 CULTURE_DAY_NAME = "Ngày Văn hóa Việt Nam"
@@ -71,7 +71,7 @@ class WorkCalendar:
         if culture_day_off is None:
             culture_day_off = _flag(current_app.config.get("SURVEY_CULTURE_DAY_OFF", False))
         self.culture_day_off = culture_day_off
-        self.zone = ZoneInfo(current_app.config["SURVEY_TIMEZONE"])
+        self.zone = survey_zone()
         self._years: dict[int, dict[date, CalendarDay]] = {}
         self._statuses: dict[int, YearStatus] = {}
 

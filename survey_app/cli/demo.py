@@ -2,12 +2,12 @@
 
 import os
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import click
 
 from survey_app.cli import demo_guard
 from survey_app.core.config import ConfigError
+from survey_app.months import survey_zone
 
 HOST = "127.0.0.1"
 
@@ -34,7 +34,7 @@ def demo_command(port: int, no_serve: bool, allow_published_passwords: bool) -> 
         raise click.ClickException(demo_guard.message(reason))
     with app.app_context():
         upgrade()
-        today = datetime.now(ZoneInfo(app.config["SURVEY_TIMEZONE"])).date()
+        today = datetime.now(survey_zone()).date()
         summary = load_demo(today)
         _print_summary(summary, base_url)
         tally_responses()  # as the timer of a real deployment would have done by now

@@ -1,15 +1,14 @@
 """`survey-app tickets`: jobs run from cron — reminders to staff, erasing old contact data."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from survey_app.models import utcnow
+from survey_app.months import survey_zone
 from survey_app.services.follow_ups.reminders import send_follow_up_reminders
 from survey_app.services.tickets.auto_close import close_idle_tickets
 from survey_app.services.tickets.reminders import send_reminders
@@ -81,5 +80,5 @@ def _now(text: str | None) -> datetime:
             _("Use ISO 8601, e.g. 2026-11-24T08:30:00+07:00."), param_hint="--now"
         ) from error
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(current_app.config["SURVEY_TIMEZONE"]))
+        moment = moment.replace(tzinfo=survey_zone())
     return moment

@@ -4,6 +4,8 @@ from urllib.parse import urlencode
 
 from flask import current_app, has_request_context, request, session
 
+from survey_app.months import survey_zone
+
 LANG_PARAMETER = "lang"
 
 
@@ -21,7 +23,7 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    return current_app.config["SURVEY_TIMEZONE"]
+    return survey_zone().key
 
 
 def language_url(code: str) -> str:

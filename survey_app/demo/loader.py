@@ -9,11 +9,9 @@ import json
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import holidays
 import sqlalchemy as sa
-from flask import current_app
 
 from survey_app.core.extensions import db
 from survey_app.core.paths import PACKAGE_DIR
@@ -35,6 +33,7 @@ from survey_app.models import (
     User,
     utcnow,
 )
+from survey_app.months import survey_zone
 from survey_app.queries.instruments import get_current_instrument
 from survey_app.queries.org import list_survey_codes
 from survey_app.queries.units import get_unit_by_code, get_unit_instrument, list_unit_subtree_ids
@@ -183,7 +182,7 @@ class _ResponseGenerator:
     def __init__(self, data: dict, procedures: dict[str, list[Procedure]], today: date) -> None:
         # Reproducible demo data, not a secret (Bandit B311).
         self.rng = random.Random(data["seed"])  # nosec B311
-        self.zone = ZoneInfo(current_app.config["SURVEY_TIMEZONE"])
+        self.zone = survey_zone()
         self.days = working_days(months_before(today, HISTORY_MONTHS), today)
         self.procedures = procedures
         self.comments = data["comments"]

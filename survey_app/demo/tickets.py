@@ -1,12 +1,10 @@
 """The demo's complaint tickets: enough to show the queue's urgency states and a finished case."""
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
-from flask import current_app
 
 from survey_app.core.extensions import db
 from survey_app.models import Ticket, TicketChannel, TicketEvent, TicketStatus, utcnow
+from survey_app.months import survey_zone
 from survey_app.queries.units import get_unit_by_code
 from survey_app.services.tickets.opening import new_tracking_code
 from survey_app.workdays import answer_due
@@ -37,7 +35,7 @@ TICKETS = (
 def add_demo_tickets(today: date) -> None:
     """Stage the tickets; the demo loader commits them with everything else."""
     db.session.flush()
-    zone = ZoneInfo(current_app.config["SURVEY_TIMEZONE"])
+    zone = survey_zone()
     for number, spec in enumerate(TICKETS, start=1):
         unit_code, days_ago, channel, content, status, answer, rating = spec
         unit = get_unit_by_code(unit_code)

@@ -27,14 +27,13 @@ from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import TextIO
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 
 from survey_app.core.extensions import db
 from survey_app.models import Answer, SurveyResponse, utcnow
+from survey_app.months import survey_zone
 from survey_app.services.errors import DomainError
 from survey_app.services.responses.rows import (
     Catalogue,
@@ -115,7 +114,7 @@ class _Import:
         self.result.errors = header_errors(header, self.catalogue.item_codes)
         if self.result.errors:
             self.skip_invalid = False  # a bad header affects every row: store nothing
-        zone = ZoneInfo(current_app.config["SURVEY_TIMEZONE"])
+        zone = survey_zone()
         reader = RowReader(header, self.catalogue, zone, utcnow())
         numbered = enumerate(rows, start=2)
         while chunk := list(itertools.islice(numbered, CHUNK_ROWS)):

@@ -2,14 +2,13 @@
 and tells the citizen (issue 4, "Handling")."""
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from survey_app.auth.permissions import Permission, can
 from survey_app.core.extensions import db
 from survey_app.models import Ticket, TicketEvent, TicketStatus, Unit, User, utcnow
+from survey_app.months import survey_zone
 from survey_app.queries.units import list_unit_subtree_ids
 from survey_app.services.errors import DomainError
 from survey_app.services.tickets.mail import send_ticket_mail
@@ -77,7 +76,7 @@ def extend_ticket(
     _require_open(ticket)
     if not reason.strip():
         raise InvalidTransition(_l("Give the reason for the extension."))
-    zone = ZoneInfo(current_app.config["SURVEY_TIMEZONE"])
+    zone = survey_zone()
     new_due = datetime.combine(new_day, OFFICE_CLOSES, zone)
     if new_due <= ticket.effective_due_at:
         raise InvalidTransition(_l("The new due date must be later than the current one."))

@@ -6,12 +6,12 @@ and nothing is sent without an address left with consent (domain.md §3).
 
 import logging
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 
 from survey_app.core.mail import Mail, send_mail
 from survey_app.models import Ticket
+from survey_app.months import survey_zone
 
 logger = logging.getLogger(__name__)
 
@@ -67,5 +67,5 @@ def render_mail(template: str, **context) -> str:
 
 def local_time(moment: datetime) -> str:
     """'17:00 ngày 25/11/2026' in the configured zone, as Vietnamese offices write it."""
-    local = moment.astimezone(ZoneInfo(current_app.config["SURVEY_TIMEZONE"]))
+    local = moment.astimezone(survey_zone())
     return f"{local:%H:%M} ngày {local:%d/%m/%Y}"

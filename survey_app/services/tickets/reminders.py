@@ -5,11 +5,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 
 from survey_app.core.extensions import db
 from survey_app.core.mail import Mail, send_mail
 from survey_app.models import Role, Ticket, TicketStatus, Unit, User
+from survey_app.months import survey_zone
 from survey_app.services.tickets.mail import render_mail
 from survey_app.workdays import answer_due, is_working_day
 
@@ -105,4 +105,4 @@ def responsible_managers(unit: Unit) -> list[User]:
 
 
 def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["SURVEY_TIMEZONE"])
+    return survey_zone()
