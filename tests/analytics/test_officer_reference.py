@@ -20,7 +20,7 @@ PAGE_SIPAS, PDF_SIPAS = "99,5", "99,50"
 def test_the_province_dashboard_prints_each_officers_reference(client, tree):
     make_small_month(tree)
     sign_in(client, make_user(role=Role.MANAGER, unit=tree[0]))
-    page = parse(client.get(f"/reports/TINH/{MARCH}"))
+    page = parse(client.get(f"/quan-tri/bao-cao/TINH/{MARCH}"))
     row = page.select_one('#officers tr[data-officer="CB-AN"]')
     reference = row.select_one("td.reference").get_text(" ", strip=True)
     assert reference == f"{PAGE_SIPAS} UBND xã An Bình"

@@ -83,12 +83,12 @@ def test_the_dashboard_opens_on_that_month_with_a_link_to_the_current_one(client
     long_ago = current_month().shifted(-4)
     rated_in(unit, long_ago)
     sign_in(client, make_user(role=Role.MANAGER, unit=unit))
-    response = client.get("/reports/")
+    response = client.get("/quan-tri/bao-cao/")
     opened = _expected(long_ago)
-    assert response.location.endswith(f"/reports/{unit.code}/{opened}")
+    assert response.location.endswith(f"/quan-tri/bao-cao/{unit.code}/{opened}")
     page = parse(client.get(response.location))
     link = page.select_one("a.current-month")
-    assert link["href"] == f"/reports/{unit.code}/{current_month()}"
+    assert link["href"] == f"/quan-tri/bao-cao/{unit.code}/{current_month()}"
     assert current_month().slashed() in link.get_text()
 
 

@@ -65,7 +65,7 @@ def test_a_flagged_response_is_followed_up_to_handled(tablet, demo, demo_app, st
     sign_in(tablet, demo.base_url, manager)
     with demo_app.app_context():
         month = current_month()
-    tablet.goto(f"{demo.base_url}/reports/LD-DUCTRONG/{month}")
+    tablet.goto(f"{demo.base_url}/quan-tri/bao-cao/LD-DUCTRONG/{month}")
 
     tablet.locator("#follow-up-link").click()
 

@@ -66,7 +66,7 @@ def responses_card(page: Page) -> int:
 
 def test_a_manager_rejects_one_burst_and_accepts_another(tablet, browser, demo, staff_accounts):
     manager = staff_accounts["manager"]
-    dashboard = f"{demo.base_url}/reports/{manager.unit_code}/{current_month(DEMO_ZONE)}"
+    dashboard = f"{demo.base_url}/quan-tri/bao-cao/{manager.unit_code}/{current_month(DEMO_ZONE)}"
     sign_in(tablet, demo.base_url, manager)
     tablet.goto(dashboard)
     before = responses_card(tablet)

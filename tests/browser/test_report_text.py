@@ -21,7 +21,7 @@ def test_manager_edits_the_draft_and_saves_it(tablet, demo, staff_accounts):
     manager = staff_accounts["manager"]
     sign_in(tablet, demo.base_url, manager)
     month = current_month(ZoneInfo("Asia/Ho_Chi_Minh")).previous()
-    tablet.goto(f"{demo.base_url}/reports/LD-DUCTRONG/{month}/van-ban")
+    tablet.goto(f"{demo.base_url}/quan-tri/bao-cao/LD-DUCTRONG/{month}/van-ban")
     assessment = tablet.get_by_label("Đánh giá chung")
     expect(assessment).to_contain_text(f"Trong tháng {month.month}/{month.year}")
     expect(assessment).to_contain_text("phiếu đánh giá của người dân, tổ chức")

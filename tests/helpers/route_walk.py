@@ -107,6 +107,7 @@ def url_arguments(rule: Rule, place: dict, world: "World") -> dict:
         "year": 2027,
         "period": "2026-Q3",
         "format": "xlsx",
+        "rest": place["unit"].code,  # an old /reports/<rest> URL
         "filename": "css/survey.css",
         "procedure_code": world.procedure.code,
         "ticket_code": place["ticket"].code,

@@ -81,5 +81,5 @@ def test_the_kiosk_page_and_the_dashboard_show_the_filtered_count(client, manage
     page = parse(client.get(f"/quan-tri/kiosk/{kiosk.token_prefix}"))
     assert page.select_one("dd.filtered").get_text(" ", strip=True).startswith("3 ")
     assert integrity_counts([tree[1].id], current_month()).filtered == 3
-    dashboard = parse(client.get(f"/reports/{tree[1].code}/{current_month()}"))
+    dashboard = parse(client.get(f"/quan-tri/bao-cao/{tree[1].code}/{current_month()}"))
     assert "3 phiếu bấm lặp" in dashboard.select_one("#integrity-counts").get_text()

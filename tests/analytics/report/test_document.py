@@ -34,7 +34,7 @@ SETTINGS = {
     "signer_name": "Lê Văn Ký",
     "recipients": "UBND tỉnh Thử Nghiệm (để báo cáo)\nThường trực Đảng ủy xã",
 }
-TEXT_URL = "/reports/XA-A/2026-03/van-ban"
+TEXT_URL = "/quan-tri/bao-cao/XA-A/2026-03/van-ban"
 
 
 @pytest.fixture

@@ -147,24 +147,24 @@ def download(client, url: str):
 
 def test_dashboard_offers_the_periods_and_their_text(client, province_year):
     sign_in(client, make_user(role=Role.MANAGER, unit=province_year.commune))
-    page = parse(client.get("/reports/XA-A/2026-03"))
+    page = parse(client.get("/quan-tri/bao-cao/XA-A/2026-03"))
     rows = {row["data-period"]: row for row in page.select("table.periods tr")}
     assert list(rows) == ["2026-Q1", "2026-H1", "2026-9M", "2026"]
-    response = download(client, "/reports/XA-A/ky/2026-Q1/report.docx")
+    response = download(client, "/quan-tri/bao-cao/XA-A/ky/2026-Q1/report.docx")
     assert response.status_code == 200
     document = Document(io.BytesIO(response.data))
     assert any("quý I năm 2026" in p.text for p in document.paragraphs)
-    url = "/reports/XA-A/2026-Q1/van-ban"
+    url = "/quan-tri/bao-cao/XA-A/2026-Q1/van-ban"
     edited = "Quý I, đơn vị hoàn thành chỉ tiêu khảo sát."
     data = {"assessment": edited, "shortcomings": "Không.", "proposals": "- Không."}
     assert post_form(client, url, data).status_code == 302
-    response = download(client, "/reports/XA-A/ky/2026-Q1/report.pdf")
+    response = download(client, "/quan-tri/bao-cao/XA-A/ky/2026-Q1/report.pdf")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
     assert edited in re.sub(r"\s+", " ", text)
 
 
 def test_a_period_not_begun_is_not_found(client, province_year):
     sign_in(client, make_user(role=Role.MANAGER, unit=province_year.commune))
-    assert client.get("/reports/XA-A/ky/2999-Q1/report.pdf").status_code == 404
-    assert client.get("/reports/XA-A/ky/2026-Q9/report.pdf").status_code == 404
-    assert client.get("/reports/XA-B/ky/2026-Q1/report.pdf").status_code == 404
+    assert client.get("/quan-tri/bao-cao/XA-A/ky/2999-Q1/report.pdf").status_code == 404
+    assert client.get("/quan-tri/bao-cao/XA-A/ky/2026-Q9/report.pdf").status_code == 404
+    assert client.get("/quan-tri/bao-cao/XA-B/ky/2026-Q1/report.pdf").status_code == 404

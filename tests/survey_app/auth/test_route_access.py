@@ -47,6 +47,7 @@ EVERY_ROLE = frozenset(Role)
 # Pages anonymous visitors may reach: the citizen's survey, public files and sign-in.
 PUBLIC = {
     "main.show_home",
+    "reports_old_url",
     "main.show_favicon",
     "static",
     "survey.answer_survey",

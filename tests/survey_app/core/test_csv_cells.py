@@ -45,7 +45,7 @@ def evil_month(app, tree, tmp_path, monkeypatch, manager):
 
 
 def test_an_officer_named_as_a_formula_is_text_in_the_officer_csv(client, evil_month):
-    response = download(client, "/reports/XA-A/2026-03/officers.csv")
+    response = download(client, "/quan-tri/bao-cao/XA-A/2026-03/officers.csv")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8"))))
     names = [row[1] for row in rows[1:]]
     assert "'" + EVIL_NAME in names
@@ -53,7 +53,7 @@ def test_an_officer_named_as_a_formula_is_text_in_the_officer_csv(client, evil_m
 
 
 def test_an_officer_named_as_a_formula_is_text_in_the_workbook(client, evil_month):
-    response = download(client, "/reports/XA-A/2026-03/report.xlsx")
+    response = download(client, "/quan-tri/bao-cao/XA-A/2026-03/report.xlsx")
     workbook = load_workbook(io.BytesIO(response.data))
     formulas = [
         (sheet.title, cell.coordinate)

@@ -11,8 +11,8 @@ HEADER = (
     "officer_code,officer_name,responses,overall_pct,sipas_index,TC,TT,CC,KQ,PA,mean_overall,"
     "flagged,flagged_pct,below_unit_average,sample_sufficient"
 )
-MACHINE = "/reports/XA-A/2026-03/officers.csv"
-EXCEL = "/reports/XA-A/2026-03/officers-excel.csv"
+MACHINE = "/quan-tri/bao-cao/XA-A/2026-03/officers.csv"
+EXCEL = "/quan-tri/bao-cao/XA-A/2026-03/officers-excel.csv"
 
 
 @pytest.fixture
@@ -59,11 +59,11 @@ def test_the_excel_download_starts_with_a_byte_order_mark(client, manager, month
 
 
 def test_the_dashboard_button_is_the_excel_copy(client, manager, month):
-    page = parse(client.get("/reports/XA-A/2026-03"))
+    page = parse(client.get("/quan-tri/bao-cao/XA-A/2026-03"))
     assert page.select_one("#officers-excel")["href"] == EXCEL
     assert page.select_one("#officers-excel").get_text() == "Đánh giá công chức (CSV cho Excel)"
     assert page.select_one("#officers-machine")["href"] == MACHINE
 
 
 def test_the_excel_copy_of_another_unit_is_not_found(client, manager, month):
-    assert client.get("/reports/XA-B/2026-03/officers-excel.csv").status_code == 404
+    assert client.get("/quan-tri/bao-cao/XA-B/2026-03/officers-excel.csv").status_code == 404

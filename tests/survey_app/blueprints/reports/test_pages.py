@@ -22,7 +22,7 @@ from tests.helpers.staff_pages import post_form, sign_in
 from tests.helpers.survey_pages import parse
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-MARCH = "/reports/XA-A/2025-03"
+MARCH = "/quan-tri/bao-cao/XA-A/2025-03"
 
 
 def local(day: int, hour: int = 9, month: int = 3):
@@ -127,34 +127,34 @@ def test_closing_the_month_and_a_late_response(client, manager, march):
 
 
 def test_the_current_month_has_no_close_button(client, manager, march):
-    page = open_page(client, f"/reports/XA-A/{current_month()}")
+    page = open_page(client, f"/quan-tri/bao-cao/XA-A/{current_month()}")
     assert page.select_one("#closure form") is None
 
 
 def test_own_dashboard_and_unknown_months(client, manager, march):
-    own = client.get("/reports/")
+    own = client.get("/quan-tri/bao-cao/")
     assert own.status_code == 302
     # The month being reported before the 6th, else the latest with responses (March 2025).
     opened = current_month().previous() if local_today().day <= 5 else "2025-03"
-    assert own.location.endswith(f"/reports/XA-A/{opened}")
+    assert own.location.endswith(f"/quan-tri/bao-cao/XA-A/{opened}")
     future = current_month().next()
-    assert client.get(f"/reports/XA-A/{future}").status_code == 404
-    assert client.get("/reports/XA-A/2025-13").status_code == 404
+    assert client.get(f"/quan-tri/bao-cao/XA-A/{future}").status_code == 404
+    assert client.get("/quan-tri/bao-cao/XA-A/2025-13").status_code == 404
 
 
 def test_a_manager_sees_only_the_own_subtree(client, tree, manager, march):
-    assert client.get("/reports/XA-B/2025-03").status_code == 404
-    assert client.get("/reports/TINH/2025-03/units").status_code == 404
-    assert client.get("/reports/XA-B/2025-03/flagged").status_code == 404
+    assert client.get("/quan-tri/bao-cao/XA-B/2025-03").status_code == 404
+    assert client.get("/quan-tri/bao-cao/TINH/2025-03/units").status_code == 404
+    assert client.get("/quan-tri/bao-cao/XA-B/2025-03/flagged").status_code == 404
 
 
 def test_an_officer_has_no_access(app, march):
     client = app.test_client()
     sign_in(client, make_user(role=Role.OFFICER, unit=march))
     assert client.get(MARCH).status_code == 403
-    assert client.get("/reports/").status_code == 403
+    assert client.get("/quan-tri/bao-cao/").status_code == 403
     page = parse(client.get("/cong-chuc/cua-toi"))
-    assert not page.select("a[href^='/reports']")
+    assert not page.select("a[href^='/quan-tri/bao-cao']")
 
 
 def test_ranking_of_the_units_below(client, tree, admin, march):
@@ -162,7 +162,7 @@ def test_ranking_of_the_units_below(client, tree, admin, march):
     for day in range(1, 6):
         make_response(unit=commune_b, answers=full_answers(value=4), submitted_at=local(day))
     make_unit(code="XA-C", name="UBND xã Cát Lái", parent=province)
-    page = open_page(client, "/reports/TINH/2025-03/units")
+    page = open_page(client, "/quan-tri/bao-cao/TINH/2025-03/units")
     rows = [
         [cell.get_text(" ", strip=True) for cell in row(["td", "th"])]
         for row in page.select("#ranking tbody tr")
@@ -185,7 +185,7 @@ def test_the_reminder_to_close_last_month(app, tree):
 
 
 def test_the_banner_shows_until_last_month_is_closed(client, manager, march):
-    url = f"/reports/XA-A/{current_month()}"
+    url = f"/quan-tri/bao-cao/XA-A/{current_month()}"
     assert open_page(client, url).select_one("#closing-reminder") is not None
     close_month(march, current_month().previous(), by=None)
     assert open_page(client, url).select_one("#closing-reminder") is None
@@ -194,7 +194,7 @@ def test_the_banner_shows_until_last_month_is_closed(client, manager, march):
 def test_closing_needs_the_form_token_and_the_scope(client, tree, manager, march):
     assert client.post(MARCH + "/close").status_code == 400
     token = parse(client.get(MARCH)).select_one("#closure input[name=csrf_token]")["value"]
-    assert client.post("/reports/XA-B/2025-03/close", data={"csrf_token": token}).status_code == 404
+    assert client.post("/quan-tri/bao-cao/XA-B/2025-03/close", data={"csrf_token": token}).status_code == 404
     assert (
         get_closure(tree[2], Month(2025, 3)) is None and get_closure(march, Month(2025, 3)) is None
     )
@@ -202,7 +202,7 @@ def test_closing_needs_the_form_token_and_the_scope(client, tree, manager, march
 
 def test_closing_twice_says_so(client, manager, march):
     close_month(march, Month(2025, 3), by=None)
-    page = open_page(client, f"/reports/XA-A/{current_month()}")  # in English from now on
+    page = open_page(client, f"/quan-tri/bao-cao/XA-A/{current_month()}")  # in English from now on
     token = page.select_one("input[name=csrf_token]")["value"]
     response = client.post(MARCH + "/close", data={"csrf_token": token}, follow_redirects=True)
     assert "03/2025 is already closed" in parse(response).select_one(".flash.error").get_text()
@@ -210,4 +210,11 @@ def test_closing_twice_says_so(client, manager, march):
 
 def test_the_menu_links_to_the_reports(client, manager):
     page = parse(client.get("/quan-tri/"))
-    assert page.select_one("nav.menu a[href='/reports/']") is not None
+    assert page.select_one("nav.menu a[href='/quan-tri/bao-cao/']") is not None
+
+
+def test_old_english_report_urls_lead_to_the_staff_pages(client, manager):
+    response = client.get("/reports/XA-A/2026-03?officer=CB-AN")
+    assert response.status_code == 308
+    assert response.headers["Location"] == "/quan-tri/bao-cao/XA-A/2026-03?officer=CB-AN"
+    assert client.get("/reports/XA-A").headers["Location"] == "/quan-tri/bao-cao/XA-A"

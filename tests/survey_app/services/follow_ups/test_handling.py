@@ -226,7 +226,7 @@ def test_the_ticket_queue_lists_the_follow_ups_due(client, unit, manager):
 def test_the_dashboard_counts_the_follow_ups(client, unit, manager):
     received_at(flagged(unit), MONDAY)
     sign_in(client, manager)
-    page = parse(client.get(f"/reports/{unit.code}/2026-03"))
+    page = parse(client.get(f"/quan-tri/bao-cao/{unit.code}/2026-03"))
     counts = {
         dd["data-count"]: dd.get_text(" ", strip=True) for dd in page.select("#follow-up-counts dd")
     }

@@ -204,7 +204,7 @@ def test_a_crowd_of_phones_is_capped_per_officer(proxied_app, officer):
 
 
 def test_a_unit_sets_its_own_period(client, manager, officer):
-    page = client.get(f"/reports/{officer.unit.code}/rating-rules")
+    page = client.get(f"/quan-tri/bao-cao/{officer.unit.code}/rating-rules")
     assert page.status_code == 200
     data = csrf(client) | {
         "repeat_minutes": "0",
@@ -214,11 +214,11 @@ def test_a_unit_sets_its_own_period(client, manager, officer):
         "pattern_limit": "5",
         "kiosk_repeat_seconds": "10",
     }
-    refused = client.post(f"/reports/{officer.unit.code}/rating-rules", data=data)
+    refused = client.post(f"/quan-tri/bao-cao/{officer.unit.code}/rating-rules", data=data)
     assert refused.status_code == 422
     assert "Nhập một số từ 1 đến 1440" in refused.get_data(as_text=True)
     saved = client.post(
-        f"/reports/{officer.unit.code}/rating-rules", data=data | {"repeat_minutes": "60"}
+        f"/quan-tri/bao-cao/{officer.unit.code}/rating-rules", data=data | {"repeat_minutes": "60"}
     )
     assert saved.status_code == 302
     [event] = events("unit.rating_rules")
@@ -231,7 +231,7 @@ def test_accepting_a_burst_adds_exactly_its_ratings_and_rejecting_adds_none(
     code = survey_code_of(officer)
     flood(phone_at(app, "198.51.100.7"), code, 6)  # 1 counted, 5 held
     tally_responses()  # the held ones are marked tallied, not counted
-    dashboard = f"/reports/{officer.unit.code}/{current_month()}"
+    dashboard = f"/quan-tri/bao-cao/{officer.unit.code}/{current_month()}"
     page = parse(client.get(dashboard))
     assert "5 phiếu đang chờ xem xét" in page.select_one("#held-title").get_text()
     [line] = page.select("#held-bursts tbody tr")
@@ -280,12 +280,12 @@ def test_a_manager_of_another_commune_cannot_decide(app, client, tree, officer):
 
     flood(phone_at(app), survey_code_of(officer), 3)
     sign_in(client, make_user(unit=tree[2]))
-    dashboard = f"/reports/{tree[2].code}/{current_month()}"
+    dashboard = f"/quan-tri/bao-cao/{tree[2].code}/{current_month()}"
     assert "#held-bursts" not in client.get(dashboard).get_data(as_text=True)
     held = db.session.scalars(sa.select(SurveyResponse.id).where(SurveyResponse.held)).all()
     key = f"{officer.unit_id}.{officer.id}.0.{min(held)}.{max(held)}"
     client.post(f"{dashboard}/held/{key}", data=csrf(client) | {"decision": "accept"})
-    outside = f"/reports/{tree[1].code}/{current_month()}/held/{key}"
+    outside = f"/quan-tri/bao-cao/{tree[1].code}/{current_month()}/held/{key}"
     assert client.post(outside, data=csrf(client) | {"decision": "accept"}).status_code == 404
     assert stored_count(held=True) == 2
 
