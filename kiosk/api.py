@@ -29,7 +29,7 @@ from survey_app.queries.code_cache import KioskCopy
 from survey_app.services.errors import InvalidSubmission
 from survey_app.services.kiosk_replay import ConflictingRepeat
 
-bp = Blueprint("kiosk_api", __name__, url_prefix="/api/v1")
+bp = Blueprint("tablet_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 

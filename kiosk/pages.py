@@ -18,7 +18,7 @@ from kiosk.pairing import PAIRING_CODE_LENGTH
 from kiosk.strings import strings_by_locale
 from survey_app.services.org.members import CODE_ALPHABET
 
-bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
+bp = Blueprint("tablet", __name__, url_prefix="/kiosk")
 
 STATIC_SUBDIR = "kiosk"
 ENTRY_MODULE = "app.js"
@@ -50,17 +50,17 @@ def service_worker():
     script = render_template(
         "kiosk/sw.js",
         version=_app_version(files, strings),
-        app_page=url_for("kiosk.show_app"),
+        app_page=url_for("tablet.show_app"),
         assets=[_static_url(path.name) for path in files],
     )
     response = _uncached(Response(script, mimetype="text/javascript"))
-    response.headers["Service-Worker-Allowed"] = url_for("kiosk.show_app")
+    response.headers["Service-Worker-Allowed"] = url_for("tablet.show_app")
     return response
 
 
 @bp.get("/manifest.webmanifest")
 def show_manifest():
-    start = url_for("kiosk.show_app")
+    start = url_for("tablet.show_app")
     manifest = {
         "name": _("Counter rating"),
         "short_name": _("Counter rating"),

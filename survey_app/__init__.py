@@ -139,10 +139,10 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(contact_rights.bp)
     app.register_blueprint(follow_ups.bp)
-    from kiosk import api as kiosk_api
+    from kiosk import api as tablet_api
     from kiosk import pages as kiosk_pages
     from survey_app.blueprints import kiosks as kiosk_admin
 
-    app.register_blueprint(kiosk_api.bp)
+    app.register_blueprint(tablet_api.bp)
     app.register_blueprint(kiosk_admin.bp)
     app.register_blueprint(kiosk_pages.bp)

@@ -24,7 +24,7 @@ from survey_app.qr.images import qr_svg
 from survey_app.queries import kiosks as queries
 from survey_app.services.org.admin import InvalidChange
 
-bp = Blueprint("kiosks", __name__, url_prefix="/quan-tri/kiosk")
+bp = Blueprint("kiosk_admin", __name__, url_prefix="/quan-tri/kiosk")
 guard_staff_blueprint(bp)
 
 MANAGE_ORGANISATION = Permission.MANAGE_ORGANISATION

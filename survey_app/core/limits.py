@@ -81,14 +81,14 @@ def device_or_client() -> str:
 
 
 # API endpoints anyone may call without a key or a device token.
-OPEN_API_ENDPOINTS = frozenset({"api.show_openapi", "kiosk_api.pair_device"})
+OPEN_API_ENDPOINTS = frozenset({"api.show_openapi", "tablet_api.pair_device"})
 
 
 def without_credentials() -> bool:
     """A call to the API that shows no key or token at all: it is answered 401 at once, without
     a database query, and the documented order (401 before 429) holds even for a limited
     address. A wrong key or token is counted, so guessing keys is still limited."""
-    if request.blueprint not in ("api", "kiosk_api") or request.endpoint in OPEN_API_ENDPOINTS:
+    if request.blueprint not in ("api", "tablet_api") or request.endpoint in OPEN_API_ENDPOINTS:
         return False
     return not request.headers.get("Authorization") and not request.headers.get("X-Api-Key")
 
@@ -140,8 +140,8 @@ RULES = (
     Rule("api", _setting("API_KEY"), api_key_or_client, "api-key"),
     Rule("api", _setting("API_CLIENT"), client_address, "api-client"),
     # The kiosk.
-    Rule("kiosk_api", _kiosk_limit, device_or_client, "kiosk-device"),
-    Rule("kiosk_api", _setting("KIOSK_CLIENT"), client_address, "kiosk-client"),
+    Rule("tablet_api", _kiosk_limit, device_or_client, "kiosk-device"),
+    Rule("tablet_api", _setting("KIOSK_CLIENT"), client_address, "kiosk-client"),
 )
 
 

@@ -30,7 +30,7 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 HSTS_SECONDS = 365 * 24 * 3600
 # Their URLs carry survey, ticket and complaint codes that must not travel in a Referer header.
 CODE_IN_URL_BLUEPRINTS = frozenset(
-    {"survey", "complaints", "qr", "kiosk", "kiosk_api", "account_links"}
+    {"survey", "complaints", "qr", "tablet", "tablet_api", "account_links"}
 )
 
 

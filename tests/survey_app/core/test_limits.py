@@ -162,7 +162,7 @@ def test_made_up_keys_from_one_address_share_its_budget(app, limited):
 
 
 def test_a_kiosk_is_limited_per_device_token(app, limited):
-    if "kiosk_api" not in app.blueprints:
+    if "tablet_api" not in app.blueprints:
         pytest.skip("the kiosk API is not part of this build yet")
     limited("KIOSK_DEVICE", "2/minute")
     device = {"Authorization": "Bearer kt_devicea1_secret"}
