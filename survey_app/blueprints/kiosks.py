@@ -12,13 +12,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from analytics.integrity import count_filtered_repeats
+from forms.errors import attach_error
 from forms.kiosks import COUNTERS_OFFICERS, KioskSettingsForm, NewKioskForm, RevokeKioskForm
 from kiosk import pairing as kiosk_service
 from kiosk.pairing import KioskRevoked, KioskSettings
 from survey_app.auth.guard import guard_staff_blueprint
 from survey_app.auth.permissions import Permission, needs
 from survey_app.auth.scope import current_scope
-from survey_app.blueprints.org.common import attach_error, form_page, go_to
+from survey_app.blueprints.org.common import form_page, go_to
 from survey_app.models import Kiosk
 from survey_app.qr.images import qr_svg
 from survey_app.queries import kiosks as queries

@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import get_locale
 
 from forms import honeypot
+from forms.errors import attach_errors
 from forms.survey import SurveyForm, build_survey_form, unknown_field_names
 from survey_app.blueprints.phone_cookie import give_phone_id, rating_source
 from survey_app.core.errors import (
@@ -66,7 +67,7 @@ def answer_survey(code: str):
             try:
                 submit_response(_submission(form, survey_code, instrument, submission_id))
             except InvalidSubmission as error:
-                _attach_errors(form, error.errors)
+                attach_errors(form, error.errors)
             except DossierAlreadyRated:
                 return _show_answered(survey_code)
             else:
@@ -182,14 +183,6 @@ def _submission(
         link=survey_code if survey_code.single_use else None,
         source=rating_source(),
     )
-
-
-def _attach_errors(form: SurveyForm, errors: dict[str, str]) -> None:
-    for name, message in errors.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            form.form_errors.append(message)
 
 
 def _render_form(

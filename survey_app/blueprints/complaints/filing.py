@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from forms import honeypot
 from forms.complaints import ComplaintForm, RatingForm
+from forms.errors import attach_errors
 from survey_app.blueprints.complaints.blueprint import bp
 from survey_app.core.extensions import db
 from survey_app.display.collation import person_key, sorted_vi
@@ -89,7 +90,7 @@ def file_form(unit_code: str):
                 raise InvalidSubmission(complaint_errors(ticket_request, uploads))
             opened = file_complaint(ticket_request, uploads)
         except InvalidSubmission as error:
-            _attach_errors(form, error.errors)
+            attach_errors(form, error.errors)
         else:
             return _after_filing(unit, client_ref, opened)
         return _render_form(form, unit, sent_files=bool(uploads)), 422
@@ -216,14 +217,6 @@ def _uploads() -> list[Upload]:
         finally:
             file.close()  # a large part is spooled to a temporary file: close it now
     return uploads
-
-
-def _attach_errors(form: ComplaintForm, errors: dict[str, str]) -> None:
-    for name, message in errors.items():
-        if name not in form:
-            form.form_errors.append(message)
-        elif not form[name].errors:  # the form's own message already says it
-            form[name].errors = [message]
 
 
 def _render_form(

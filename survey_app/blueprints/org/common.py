@@ -9,7 +9,6 @@ from forms.org import StatusForm
 from survey_app.models import Counter, Officer, SurveyResponse
 from survey_app.queries import org as org_reads
 from survey_app.services.org import admin as org_admin
-from survey_app.services.org.admin import InvalidChange
 
 
 def change_status(target) -> None:
@@ -47,14 +46,6 @@ def with_counters(form, unit):
         for counter in sorted(unit.counters, key=lambda counter: counter.code)
     ]
     return form
-
-
-def attach_error(form, error: InvalidChange) -> None:
-    field = getattr(form, error.field, None)
-    if field is None:
-        form.form_errors.append(str(error))
-    else:
-        field.errors.append(str(error))
 
 
 def form_page(template: str, form, **context):

@@ -5,11 +5,11 @@ import io
 from flask import abort, flash, render_template, send_file
 from flask_babel import gettext as _
 
+from forms.errors import attach_error
 from forms.org import NewOfficerForm, OfficerForm, PhotoForm, RemovePhotoForm
 from survey_app.auth.permissions import needs
 from survey_app.blueprints.org.blueprint import MANAGE_ORGANISATION, bp
 from survey_app.blueprints.org.common import (
-    attach_error,
     change_status,
     form_page,
     go_to,

@@ -12,6 +12,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from forms.errors import attach_error
 from forms.org import (
     CounterForm,
     NewCounterForm,
@@ -22,7 +23,6 @@ from forms.org import (
 from survey_app.auth.permissions import needs
 from survey_app.blueprints.org.blueprint import MANAGE_ORGANISATION, MANAGE_UNITS, bp
 from survey_app.blueprints.org.common import (
-    attach_error,
     change_status,
     form_page,
     go_to,

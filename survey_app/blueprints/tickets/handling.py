@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from forms.errors import attach_errors
 from forms.tickets import (
     AnswerForm,
     AssignForm,
@@ -66,7 +67,7 @@ def new_ticket():
         try:
             opened = open_ticket(_entry_request(form))
         except InvalidSubmission as problem:
-            _attach_errors(form, problem.errors)
+            attach_errors(form, problem.errors)
         else:
             flash(_("Ticket %(code)s was filed.", code=opened.ticket.code), "success")
             return redirect(url_for(".show_ticket", ticket_code=opened.ticket.code), 303)
@@ -246,16 +247,6 @@ def _procedure(code: str | None) -> Procedure | None:
     if not code:
         return None
     return db.session.scalar(sa.select(Procedure).where(Procedure.code == code))
-
-
-def _attach_errors(form, errors: dict[str, str]) -> None:
-    fields = {"consent": form.consent}
-    for name, message in errors.items():
-        target = fields.get(name) or getattr(form, name, None)
-        if target is None:
-            form.form_errors.append(message)
-        else:
-            target.errors = [*target.errors, message]
 
 
 # The queue and attachment downloads live in their own modules on this blueprint.
