@@ -32,7 +32,7 @@ def one_newline(value):
     return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
-class ComplaintForm(FlaskForm):
+class CitizenTicketForm(FlaskForm):
     client_ref = HiddenField()
     phieu = HiddenField()  # the client_ref of the survey it comes from, known only to that phone
     content = TextAreaField(

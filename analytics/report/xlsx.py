@@ -37,7 +37,7 @@ def write_report_xlsx(report: MonthlyReport, path: Path) -> int:
     _officers_sheet(workbook.create_sheet(_title("officers")), report)
     flagged = workbook.create_sheet(_title("flagged"))
     template_row = _flagged_head(flagged)
-    _complaints_sheet(workbook.create_sheet(_title("complaints")), report)
+    _tickets_sheet(workbook.create_sheet(_title("complaints")), report)
     _trend_sheet(workbook.create_sheet(_title("trend")), report)
     _texts_only(workbook)
     return save_streaming(workbook, flagged, template_row, _flagged_rows(report), path)
@@ -207,7 +207,7 @@ def _flagged_rows(report: MonthlyReport):
         )
 
 
-def _complaints_sheet(sheet: Worksheet, report: MonthlyReport) -> None:
+def _tickets_sheet(sheet: Worksheet, report: MonthlyReport) -> None:
     figures = report.complaints
     rows = [
         [str(t.COMPLAINTS_RECEIVED), figures.received],

@@ -84,14 +84,14 @@ def create_survey_link():
 
 
 @bp.post("/complaints")
-def create_complaint():
+def create_ticket():
     api_key = find_api_key(_presented_key())
     if api_key is None:
         return _unauthorized()
     try:
         # The API speaks English to developers, whatever the service's default language.
         with force_locale("en"):  # only the checks: the citizen's e-mail keeps its language
-            ticket_request = complaint_request(api_key, request.get_json(silent=True))
+            ticket_request = sent_ticket(api_key, request.get_json(silent=True))
             if errors := ticket_errors(ticket_request):
                 raise InvalidSubmission(errors)
         opened = open_ticket(ticket_request)
@@ -100,10 +100,10 @@ def create_complaint():
         return _json({"errors": errors}, 422)
     except LinkTargetNotFound as error:
         return _json({"error": "not_found", "field": error.field, "message": str(error)}, 404)
-    return _json(complaint_body(opened.ticket), 201 if opened.created else 200)
+    return _json(ticket_body(opened.ticket), 201 if opened.created else 200)
 
 
-def complaint_request(api_key: ApiKey, payload) -> TicketRequest:
+def sent_ticket(api_key: ApiKey, payload) -> TicketRequest:
     """The request's shape, then its codes looked up within the key's units."""
     if not isinstance(payload, dict):
         raise InvalidSubmission({"body": "Send a JSON object with unit_code and content."})
@@ -164,7 +164,7 @@ def _in_scope(model, field: str, code: str | None, unit_of, scope):
     return found
 
 
-def complaint_body(ticket: Ticket) -> dict:
+def ticket_body(ticket: Ticket) -> dict:
     public = current_app.config["SURVEY_PUBLIC_URL"].rstrip("/")
     return {
         "code": ticket.code,

@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 
 from forms import honeypot
-from forms.complaints import ComplaintForm, RatingForm
+from forms.complaints import CitizenTicketForm, RatingForm
 from forms.errors import attach_errors
 from survey_app.blueprints.complaints.blueprint import bp
 from survey_app.core.extensions import db
@@ -36,8 +36,8 @@ from survey_app.queries.responses import get_response_by_ref
 from survey_app.queries.units import get_unit_by_code
 from survey_app.services.errors import InvalidSubmission
 from survey_app.services.tickets.attachments import MAX_FILE_BYTES, Upload
-from survey_app.services.tickets.consent import complaint_consent
-from survey_app.services.tickets.filing import complaint_errors, file_complaint
+from survey_app.services.tickets.consent import ticket_consent
+from survey_app.services.tickets.filing import file_ticket, filing_errors
 from survey_app.services.tickets.opening import TicketRequest
 from survey_app.services.tickets.rating import (
     ANSWERED_STATUSES,
@@ -70,7 +70,7 @@ def file_form(unit_code: str):
     if request.method == "POST" and honeypot.caught():
         honeypot.log_dropped("complaint form", unit.code)  # the bot sees the usual page
         return render_template("complaints/filed.html", ticket=honeypot.decoy_ticket(unit))
-    form = ComplaintForm()
+    form = CitizenTicketForm()
     _offer_choices(form, unit)
     survey = _linked_survey(unit, form.phieu.data or request.args.get("phieu", ""))
     if request.method == "GET" and survey is not None:
@@ -87,8 +87,8 @@ def file_form(unit_code: str):
         ticket_request = _ticket_request(form, unit, survey, client_ref)
         try:
             if not valid:  # still tell about the files and the consent in the same answer
-                raise InvalidSubmission(complaint_errors(ticket_request, uploads))
-            opened = file_complaint(ticket_request, uploads)
+                raise InvalidSubmission(filing_errors(ticket_request, uploads))
+            opened = file_ticket(ticket_request, uploads)
         except InvalidSubmission as error:
             attach_errors(form, error.errors)
         else:
@@ -117,7 +117,7 @@ def _recently_filed(unit_code: str) -> str | None:
     return filed.get("ref") if fresh and filed.get("unit") == unit_code else None
 
 
-def _ref_of_this_text(form: ComplaintForm, unit: Unit, client_ref: str) -> str:
+def _ref_of_this_text(form: CitizenTicketForm, unit: Unit, client_ref: str) -> str:
     """The form's id, unless a complaint with another text was already filed with it: the
     citizen went back and wrote a new complaint, which must not be taken for the first one."""
     filed = db.session.scalar(
@@ -164,7 +164,7 @@ def _linked_survey(unit: Unit, ref: str):
     return get_response_by_ref(unit.id, ref) if ref else None
 
 
-def _offer_choices(form: ComplaintForm, unit: Unit) -> None:
+def _offer_choices(form: CitizenTicketForm, unit: Unit) -> None:
     form.offer(
         sorted_vi(_active(Counter, unit), key=lambda counter: counter.name),
         sorted(_active(Officer, unit), key=lambda officer: person_key(officer.full_name)),
@@ -181,7 +181,7 @@ def _active(model, unit: Unit):
     ).all()
 
 
-def _ticket_request(form: ComplaintForm, unit: Unit, survey, client_ref: str) -> TicketRequest:
+def _ticket_request(form: CitizenTicketForm, unit: Unit, survey, client_ref: str) -> TicketRequest:
     return TicketRequest(
         client_ref=client_ref,
         unit=unit,
@@ -194,7 +194,7 @@ def _ticket_request(form: ComplaintForm, unit: Unit, survey, client_ref: str) ->
         contact_name=form.contact_name.data or None,
         contact_phone=form.contact_phone.data or None,
         contact_email=form.contact_email.data or None,
-        consent_text=complaint_consent(unit) if form.consent.data else None,
+        consent_text=ticket_consent(unit) if form.consent.data else None,
     )
 
 
@@ -220,13 +220,13 @@ def _uploads() -> list[Upload]:
 
 
 def _render_form(
-    form: ComplaintForm, unit: Unit, sent_files: bool = False, filed_before: bool = False
+    form: CitizenTicketForm, unit: Unit, sent_files: bool = False, filed_before: bool = False
 ):
     return render_template(
         "complaints/form.html",
         form=form,
         unit=unit,
-        consent_text=complaint_consent(unit),
+        consent_text=ticket_consent(unit),
         sent_files=sent_files,
         filed_before=filed_before,
     )

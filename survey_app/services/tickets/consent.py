@@ -7,7 +7,7 @@ from survey_app.models import Unit
 from survey_app.services.tickets.retention import retention_period
 
 
-def complaint_consent(unit: Unit) -> str:
+def ticket_consent(unit: Unit) -> str:
     """For the complaint form, which asks for a name, a phone number and an e-mail address."""
     return _(
         "I agree that %(unit)s collects the name, phone number and e-mail address I give above, "

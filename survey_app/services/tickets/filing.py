@@ -10,7 +10,7 @@ from survey_app.services.tickets.opening import (
 )
 
 
-def file_complaint(request: TicketRequest, uploads: list[Upload]) -> OpenedTicket:
+def file_ticket(request: TicketRequest, uploads: list[Upload]) -> OpenedTicket:
     """File a ticket with its attachments; every problem, files included, is reported at once.
 
     A repeat of the same client_ref (a double tap) returns the first ticket and stores no file.
@@ -29,8 +29,8 @@ def file_complaint(request: TicketRequest, uploads: list[Upload]) -> OpenedTicke
     return opened
 
 
-def complaint_errors(request: TicketRequest, uploads: list[Upload]) -> dict[str, str]:
-    """What file_complaint would refuse, by field."""
+def filing_errors(request: TicketRequest, uploads: list[Upload]) -> dict[str, str]:
+    """What file_ticket would refuse, by field."""
     return _errors(request, check_uploads(uploads)[1])
 
 

@@ -83,7 +83,7 @@ PUBLIC = {
 # JSON endpoints authenticated by an API key: anonymous gets 401 (public documentation excepted).
 API = {
     "api.create_survey_link",
-    "api.create_complaint",
+    "api.create_ticket",
     "tablet_api.show_config",
     "tablet_api.submit_rating",
 }

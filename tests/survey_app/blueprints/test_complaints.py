@@ -12,7 +12,7 @@ from werkzeug.test import stream_encode_multipart
 from survey_app.core.extensions import db
 from survey_app.models import Ticket, TicketChannel, TicketStatus
 from survey_app.services.tickets.attachments import Upload, attachment_path
-from survey_app.services.tickets.filing import file_complaint
+from survey_app.services.tickets.filing import file_ticket
 from survey_app.services.tickets.opening import TicketRequest
 from tests.helpers.builders import (
     full_answers,
@@ -264,7 +264,7 @@ def test_a_ticket_and_its_files_are_stored_together_or_not_at_all(app, monkeypat
     writer.add_blank_page(width=100, height=100)
     writer.write(pdf)
     with pytest.raises(OSError):
-        file_complaint(request, [Upload("don.pdf", pdf.getvalue())])
+        file_ticket(request, [Upload("don.pdf", pdf.getvalue())])
     assert db.session.scalars(sa.select(Ticket)).all() == []
 
 

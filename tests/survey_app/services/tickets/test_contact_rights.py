@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from survey_app.core.extensions import db
 from survey_app.models import AuditEvent, Ticket, TicketChannel, TicketStatus
-from survey_app.services.tickets.consent import complaint_consent
+from survey_app.services.tickets.consent import ticket_consent
 from survey_app.services.tickets.mail import citizen_address
 from survey_app.services.tickets.opening import TicketRequest, open_ticket
 from tests.helpers.builders import make_unit
@@ -24,7 +24,7 @@ def ticket_with_contact(unit) -> Ticket:
         contact_name="Trần Văn Nam",
         contact_phone="0912 345 678",
         contact_email="nam.tran@example.vn",
-        consent_text=complaint_consent(unit),
+        consent_text=ticket_consent(unit),
     )
     return open_ticket(request).ticket
 
@@ -51,7 +51,7 @@ def stored(ticket) -> Ticket:
 
 def test_the_consent_notice_names_the_rights_and_who_to_write_to(app):
     unit = make_unit(name="UBND xã An Bình")
-    text = complaint_consent(unit)
+    text = ticket_consent(unit)
     assert "xem, chỉnh sửa hoặc rút lại sự đồng ý" in text
     assert "gửi văn bản đến UBND xã An Bình" in text
     assert "kể từ khi kết thúc xử lý phản ánh" in text
