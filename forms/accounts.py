@@ -9,7 +9,7 @@ from survey_app.core.patterns import EMAIL_PATTERN
 from survey_app.display.collation import sorted_vi
 from survey_app.display.history import audit_action_label
 from survey_app.display.labels import COMMAND_LINE_LABEL, ROLE_LABELS
-from survey_app.models import Officer, Role, Unit
+from survey_app.models import Officer, Role, Unit, User, max_length
 
 # Enough to catch a typo; whether the mailbox exists is not for a form to say.
 COMMAND_LINE = "-"  # the audit filter's value for changes made with `survey-app`
@@ -69,14 +69,17 @@ class AccountForm(FlaskForm):
     full_name = StringField(
         _l("Full name"),
         filters=[strip],
-        validators=[InputRequired(_l("Enter the person's full name.")), Length(max=200)],
+        validators=[
+            InputRequired(_l("Enter the person's full name.")),
+            Length(max=max_length(User.full_name)),
+        ],
     )
     email = StringField(
         _l("E-mail (optional)"),
         filters=[strip],
         validators=[
             Optional(),
-            Length(max=254),
+            Length(max=max_length(User.email)),
             Regexp(EMAIL_PATTERN, message=_l("Enter an address such as name@example.gov.vn.")),
         ],
     )
@@ -98,7 +101,7 @@ class NewAccountForm(AccountForm):
     username = StringField(
         _l("Username"),
         filters=[strip, lower],
-        validators=[InputRequired(_l("Enter a username.")), Length(max=80)],
+        validators=[InputRequired(_l("Enter a username.")), Length(max=max_length(User.username))],
     )
     # Left empty (the usual way): the person sets their own from an activation link.
     password = PasswordField(

@@ -21,7 +21,7 @@ from wtforms.validators import InputRequired, Length
 from forms.survey import strip_text
 from survey_app.core.patterns import CLIENT_ID_PATTERN
 from survey_app.display.labels import SCALE_LABELS
-from survey_app.models import CONTENT_MAX_LENGTH
+from survey_app.models import CONTENT_MAX_LENGTH, Ticket, max_length
 
 NOT_CHOSEN = SelectChoice("", _l("— Not sure / not about one —"))
 
@@ -53,7 +53,11 @@ class CitizenTicketForm(FlaskForm):
     officer = SelectField(_l("Officer concerned (optional)"), choices=[NOT_CHOSEN], default="")
     procedure = SelectField(_l("Procedure concerned (optional)"), choices=[NOT_CHOSEN], default="")
     attachments = MultipleFileField(_l("Pictures or PDF documents (optional)"))
-    contact_name = StringField(_l("Your name"), filters=[strip_text], validators=[Length(max=200)])
+    contact_name = StringField(
+        _l("Your name"),
+        filters=[strip_text],
+        validators=[Length(max=max_length(Ticket.contact_name))],
+    )
     contact_phone = TelField(_l("Phone"), filters=[strip_text], validators=[Length(max=40)])
     contact_email = EmailField(_l("E-mail"), filters=[strip_text], validators=[Length(max=254)])
     consent = BooleanField()

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from survey_app.core.extensions import db
-from survey_app.models import Counter, Kiosk, Officer, User, utcnow
+from survey_app.models import Counter, Kiosk, Officer, User, max_length, utcnow
 from survey_app.queries.code_cache import KioskCopy, cached_kiosk, keep_kiosk
 from survey_app.services.api_keys import (
     SECRET_BYTES,
@@ -37,7 +37,7 @@ from survey_app.services.org.members import CODE_ALPHABET
 TOKEN_SCHEME = "kt"  # nosec B105
 PAIRING_CODE_LENGTH = 8
 PAIRING_VALID_FOR = timedelta(hours=24)
-NAME_MAX_LENGTH = 200
+NAME_MAX_LENGTH = max_length(Kiosk.name)
 IDLE_SECONDS = range(10, 301)
 THANKS_SECONDS = range(3, 61)
 PIN_LENGTHS = range(4, 9)

@@ -9,17 +9,17 @@ from datetime import datetime
 
 from kiosk.ratings import KIOSK_INSTRUMENT, CallbackRequest, KioskRating
 from survey_app.core.json_fields import text_field
-from survey_app.models import SCALE
+from survey_app.models import SCALE, Item, Kiosk, Officer, max_length
 from survey_app.models.response import COMMENT_MAX_LENGTH
 from survey_app.services.errors import InvalidSubmission
 from survey_app.services.tickets.opening import PHONE_PATTERN
 
 UUID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 CALLBACK_LIMITS = {"phone": 40, "consent_text": 2000, "name": 200}
-OFFICER_CODE_MAX_LENGTH = 40
+OFFICER_CODE_MAX_LENGTH = max_length(Officer.code)
 PAIRING_CODE_MAX_LENGTH = 40
-ITEM_CODE_MAX_LENGTH = 20
-VERSION_MAX_LENGTH = 40
+ITEM_CODE_MAX_LENGTH = max_length(Item.code)
+VERSION_MAX_LENGTH = max_length(Kiosk.app_version)
 MAX_QUEUE = 1_000_000
 LOCALES = ("vi", "en")
 # Enough for every item of any instrument; more is not a rating.

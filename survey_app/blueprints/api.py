@@ -23,6 +23,7 @@ from survey_app.models import (
     Ticket,
     TicketChannel,
     Unit,
+    max_length,
 )
 from survey_app.qr.images import survey_url
 from survey_app.queries.codes import is_link_answered
@@ -43,7 +44,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 OPENAPI_FILE = PACKAGE_DIR / "data" / "openapi.json"
-OWNER_CODE_MAX_LENGTH = 40
+OWNER_CODE_MAX_LENGTH = max_length(Unit.code)
 COMPLAINT_LIMITS = {
     "unit_code": OWNER_CODE_MAX_LENGTH,
     "content": CONTENT_MAX_LENGTH,

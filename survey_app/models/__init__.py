@@ -41,9 +41,10 @@ from survey_app.models.tickets import (
     TicketEvent,
     TicketStatus,
 )
-from survey_app.models.types import UTCDateTime, utcnow
+from survey_app.models.types import UTCDateTime, max_length, utcnow
 
 __all__ = [
+    "max_length",
     "FINISHED_STATES",
     "FOLLOW_UP_DAYS",
     "CalendarYear",

@@ -7,6 +7,11 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
 
+def max_length(attribute) -> int:
+    """The width of a String column, for the checks that must refuse what it cannot store."""
+    return attribute.property.columns[0].type.length
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

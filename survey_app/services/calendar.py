@@ -11,12 +11,12 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from survey_app.core.extensions import db
-from survey_app.models import CalendarOverride, CalendarYear, utcnow
+from survey_app.models import CalendarOverride, CalendarYear, max_length, utcnow
 from survey_app.services.audit import acting_user, record_change
 from survey_app.services.org.admin import InvalidChange
 
-NAME_MAX_LENGTH = 200
-SOURCE_MAX_LENGTH = 300
+NAME_MAX_LENGTH = max_length(CalendarOverride.name)
+SOURCE_MAX_LENGTH = max_length(CalendarOverride.source)
 
 
 def get_override(day: date) -> CalendarOverride | None:

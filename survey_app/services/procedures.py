@@ -15,7 +15,7 @@ from typing import TextIO
 from flask_babel import gettext as _
 
 from survey_app.core.extensions import db
-from survey_app.models import Procedure
+from survey_app.models import Procedure, max_length
 from survey_app.queries.procedures import get_procedure
 from survey_app.services.audit import record_change
 from survey_app.services.csv_tables import (
@@ -34,10 +34,10 @@ from survey_app.services.org.admin import (
 )
 from survey_app.services.responses.rows import RowError
 
-CODE_MAX_LENGTH = 60
+CODE_MAX_LENGTH = max_length(Procedure.code)
 
 
-PROCEDURE_NAME_MAX_LENGTH = 500
+PROCEDURE_NAME_MAX_LENGTH = max_length(Procedure.name)
 
 
 COLUMNS = ("code", "name", "field")

@@ -11,17 +11,17 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from survey_app.core.extensions import db
-from survey_app.models import Counter, Instrument, Officer, Unit
+from survey_app.models import Counter, Instrument, Officer, Unit, max_length
 from survey_app.queries.instruments import get_current_instrument, get_instrument
 from survey_app.queries.org import list_instrument_codes
 from survey_app.services.audit import record_change
 from survey_app.services.errors import DomainError
 from survey_app.services.org.members import add_counter, add_officer, add_unit
 
-CODE_MAX_LENGTH = 40
+CODE_MAX_LENGTH = max_length(Unit.code)
 
 
-NAME_MAX_LENGTH = 200
+NAME_MAX_LENGTH = max_length(Unit.name)
 
 
 # Codes travel in URLs, CSV files and on posters: plain letters, digits and . - _ only.

@@ -21,6 +21,7 @@ from survey_app.models import (
     SurveyCode,
     SurveyResponse,
     Unit,
+    max_length,
     utcnow,
 )
 from survey_app.models.response import CLIENT_REF_MAX_LENGTH, COMMENT_MAX_LENGTH
@@ -36,7 +37,7 @@ from survey_app.services.responses.holding_rules import (
     screen_qr_rating,
 )
 
-DOSSIER_CODE_MAX_LENGTH = 60
+DOSSIER_CODE_MAX_LENGTH = max_length(SurveyResponse.dossier_code)
 
 
 class DossierAlreadyRated(DomainError):

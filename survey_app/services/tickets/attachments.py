@@ -15,7 +15,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from survey_app.core.extensions import db
-from survey_app.models import Ticket, TicketAttachment, TicketEvent, utcnow
+from survey_app.models import Ticket, TicketAttachment, TicketEvent, max_length, utcnow
 from survey_app.services.tickets.file_names import clean_text
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -39,7 +39,7 @@ IMAGE_TYPES = {
 PDF = ("application/pdf", ".pdf")
 
 
-ORIGINAL_NAME_MAX_LENGTH = 255
+ORIGINAL_NAME_MAX_LENGTH = max_length(TicketAttachment.original_name)
 
 
 @dataclass(frozen=True)
