@@ -5,12 +5,11 @@ Every answer is JSON, errors included; the API speaks to developers, so messages
 
 from functools import cache
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import force_locale
 from werkzeug.exceptions import HTTPException
 
-from survey_app.core.extensions import csrf, db
+from survey_app.core.extensions import csrf
 from survey_app.core.json_fields import text_field
 from survey_app.core.paths import PACKAGE_DIR
 from survey_app.models import (
@@ -27,6 +26,7 @@ from survey_app.models import (
 )
 from survey_app.qr.images import survey_url
 from survey_app.queries.codes import is_link_answered
+from survey_app.queries.org import get_by_code
 from survey_app.queries.units import list_unit_subtree_ids
 from survey_app.services.api_keys import find_api_key
 from survey_app.services.codes import (
@@ -158,7 +158,7 @@ def _in_scope(model, field: str, code: str | None, unit_of, scope):
     """The row with the code; 404 when there is none, or it lies outside the key's units."""
     if code is None:
         return None
-    found = db.session.scalar(sa.select(model).where(model.code == code))
+    found = get_by_code(model, code)
     if found is None or (scope is not None and unit_of(found) not in scope):
         what = field.removesuffix("_code")
         raise LinkTargetNotFound(field, f"No {what} has the code {code!r} within this key's units.")

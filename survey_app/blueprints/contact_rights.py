@@ -1,13 +1,13 @@
 """The citizen's rights over their contact data, from the tracking page: the code in the URL is
 the proof (Law 91/2025/QH15, Decree 356/2025). See it masked, correct it, withdraw the consent."""
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from forms.contact_rights import ContactCorrectionForm, WithdrawConsentForm
-from survey_app.core.extensions import csrf, db
+from survey_app.core.extensions import csrf
 from survey_app.models import Ticket
+from survey_app.queries.tickets import get_ticket_by_code
 from survey_app.services.errors import InvalidSubmission
 from survey_app.services.tickets.contact_rights import (
     correct_contact,
@@ -82,7 +82,7 @@ def _attach(form: ContactCorrectionForm, errors: dict[str, str]) -> None:
 
 
 def _ticket_or_404(code: str) -> Ticket:
-    ticket = db.session.scalar(sa.select(Ticket).where(Ticket.code == code.upper()))
+    ticket = get_ticket_by_code(code.upper())
     if ticket is None:
         abort(make_response(render_template("complaints/unknown.html"), 404))
     return ticket

@@ -1,7 +1,6 @@
 """The follow-up of a unit's flagged responses of a month: the list with each low answer's
 question, and one form to set state, handler, action and note for the ticked responses."""
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -11,13 +10,16 @@ from wtforms.fields.choices import SelectChoice
 from analytics.follow_ups import count_follow_ups, list_follow_ups, response_id_of
 from forms.follow_ups import FOLLOW_UP_STATE_LABELS, FollowUpForm
 from survey_app.auth.guard import guard_staff_blueprint
-from survey_app.auth.permissions import Permission, can, needs
+from survey_app.auth.permissions import Permission, needs
 from survey_app.auth.scope import current_scope
 from survey_app.blueprints.figure_parts import comment_masks
 from survey_app.blueprints.reports.pages import url_month
-from survey_app.core.extensions import db
+from survey_app.core.bounded import id_or_none
 from survey_app.display.labels import CHANNEL_LABELS
 from survey_app.models import FollowUpState, SurveyResponse, Unit, User, utcnow
+from survey_app.queries.org import get_by_id
+from survey_app.queries.responses import list_responses
+from survey_app.queries.users import list_handlers_in
 from survey_app.services.errors import InvalidSubmission
 from survey_app.services.follow_ups.handling import FollowUpChange, update_follow_ups
 
@@ -75,8 +77,7 @@ def _ticked(tokens: list[str]) -> list[SurveyResponse]:
     ids = [found for found in map(response_id_of, tokens) if found is not None]
     if not ids:
         return []
-    query = sa.select(SurveyResponse).where(SurveyResponse.id.in_(ids))
-    return list(db.session.scalars(query))
+    return list_responses(ids)
 
 
 def _change(form: FollowUpForm) -> FollowUpChange:
@@ -90,24 +91,18 @@ def _change(form: FollowUpForm) -> FollowUpChange:
 
 
 def _handler(raw: str | None) -> User | None:
-    if not raw or not raw.isdigit():
+    if (number := id_or_none(raw)) is None:  # a bounded whole number, or nothing
         return None
-    person = db.session.get(User, int(raw))
+    person = get_by_id(User, number)
     return person if person is not None and current_scope().covers(person.unit_id) else None
 
 
 def _handler_choices(unit: Unit) -> list[SelectChoice]:
     """The unit's people who handle feedback (and those of the units above it in scope)."""
-    people = db.session.scalars(
-        sa.select(User)
-        .where(User.active.is_(True), User.unit_id.in_(sorted(current_scope().unit_ids)))
-        .order_by(User.full_name, User.username)
-    )
     choices = [SelectChoice("", _("— Me —"))]
     return choices + [
         SelectChoice(str(p.id), f"{p.full_name} ({p.username})")
-        for p in people
-        if can(p.role, Permission.HANDLE_COMPLAINTS)
+        for p in list_handlers_in(current_scope().unit_ids)
     ]
 
 

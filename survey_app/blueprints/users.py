@@ -4,7 +4,6 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import contains_eager, joinedload
 
 from forms.accounts import (
     COMMAND_LINE,
@@ -19,11 +18,17 @@ from survey_app.auth.permissions import Permission, needs
 from survey_app.auth.scope import current_scope
 from survey_app.blueprints.user_import import activation_sent
 from survey_app.core.bounded import page_number
-from survey_app.core.extensions import db
-from survey_app.display.collation import person_key, vi_key
 from survey_app.display.labels import AUDIT_DEVICE_ACTORS
 from survey_app.models import AuditEvent, Officer, Role, User, utcnow
 from survey_app.queries import units as queries
+from survey_app.queries.audit import (
+    actor_condition,
+    list_actions,
+    list_actors,
+    page_of_events,
+    visible_events,
+)
+from survey_app.queries.users import list_linkable_officers, list_staff
 from survey_app.services.accounts import staff as accounts
 from survey_app.services.accounts.links import open_account_for_activation
 from survey_app.services.accounts.staff import MIN_PASSWORD_LENGTH, AccountDetails, InvalidAccount
@@ -37,14 +42,7 @@ AUDIT_PAGE_SIZE = 50
 @bp.get("/nguoi-dung")
 @needs(Permission.MANAGE_USERS)
 def list_users():
-    users = db.session.scalars(
-        sa.select(User)
-        .join(User.unit)
-        .where(User.unit_id.in_(current_scope().unit_ids))
-        .options(contains_eager(User.unit), joinedload(User.officer))
-        .order_by(User.username)
-    ).all()
-    users.sort(key=lambda user: (vi_key(user.unit.name), person_key(user.full_name)))
+    users = list_staff(current_scope().unit_ids)
     return render_template("users/list.html", users=users, now=utcnow())
 
 
@@ -128,19 +126,11 @@ def reactivate_user(user: User):
 @bp.get("/nhat-ky")
 @needs(Permission.VIEW_AUDIT_LOG)
 def show_audit_log():
-    visible = _visible_events()
+    visible = visible_events(current_scope().unit_ids, current_user)
     form = AuditFilterForm(request.args)
-    form.set_choices(_actions(visible), _actors(visible))
+    form.set_choices(list_actions(visible), list_actors(visible))
     query = _filtered(visible, form) if form.validate() else visible
-    page = db.paginate(
-        sa.select(AuditEvent)
-        .where(query)
-        .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.unit))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
-        page=page_number(),
-        per_page=AUDIT_PAGE_SIZE,
-        error_out=False,
-    )
+    page = page_of_events(query, page_number(), AUDIT_PAGE_SIZE)
     return render_template("users/audit_log.html", form=form, page=page)
 
 
@@ -148,14 +138,7 @@ def _offer_choices(form: AccountForm, keep: Officer | None = None) -> dict[str, 
     """Units and (active) officers in scope, offered in the form and looked up by code."""
     scope = current_scope().unit_ids
     units = queries.list_units(scope)
-    offered = Officer.active if keep is None else Officer.active | (Officer.id == keep.id)
-    officers = db.session.scalars(
-        sa.select(Officer)
-        .where(Officer.unit_id.in_(scope), offered)
-        .options(joinedload(Officer.unit))
-        .order_by(Officer.code)
-    ).all()
-    officers.sort(key=lambda officer: person_key(officer.full_name))
+    officers = list_linkable_officers(scope, keep)
     form.set_choices(units, officers)
     return {
         "units": {unit.code: unit for unit in units},
@@ -202,35 +185,6 @@ def _render_form(template: str, form, **context):
     return render_template(template, **context), status
 
 
-def _visible_events() -> sa.ColumnElement[bool]:
-    """Events of units in scope, and every change the user made themself; events tied to no
-    unit (national data: the catalogue, the calendar) only for administrators of a top unit,
-    who administer everything."""
-    in_scope = AuditEvent.unit_id.in_(current_scope().unit_ids) | (
-        AuditEvent.actor_id == current_user.id
-    )
-    if current_user.unit.parent_id is None:
-        return in_scope | AuditEvent.unit_id.is_(None)
-    return in_scope
-
-
-def _actions(visible) -> list[str]:
-    return list(
-        db.session.scalars(
-            sa.select(AuditEvent.action).where(visible).distinct().order_by(AuditEvent.action)
-        )
-    )
-
-
-def _actors(visible) -> list[tuple[str, str]]:
-    rows = db.session.execute(
-        sa.select(User.username, User.full_name)
-        .where(User.id.in_(sa.select(AuditEvent.actor_id).where(visible)))
-        .order_by(User.username)
-    )
-    return [(username, f"{full_name} ({username})") for username, full_name in rows]
-
-
 def _filtered(visible, form: AuditFilterForm) -> sa.ColumnElement[bool]:
     condition = visible
     if form.action.data:
@@ -241,6 +195,5 @@ def _filtered(visible, form: AuditFilterForm) -> sa.ColumnElement[bool]:
     elif form.user.data == DEVICE:
         condition &= AuditEvent.actor_id.is_(None) & by_device
     elif form.user.data:
-        actor = sa.select(User.id).where(User.username == form.user.data).scalar_subquery()
-        condition &= AuditEvent.actor_id == actor
+        condition &= actor_condition(form.user.data)
     return condition

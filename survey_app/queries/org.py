@@ -80,3 +80,26 @@ def list_instrument_codes() -> list[str]:
 def list_current_instruments() -> list[Instrument]:
     """The newest version of every loaded questionnaire, for a unit to choose from."""
     return [get_current_instrument(code) for code in list_instrument_codes()]
+
+
+def get_by_code(model, code: str):
+    """The unit, counter or officer with the code, whatever its unit."""
+    return db.session.scalar(sa.select(model).where(model.code == code))
+
+
+def get_member(model, unit_id: int, code: str):
+    """The unit's counter or officer with the code."""
+    return db.session.scalar(sa.select(model).where(model.unit_id == unit_id, model.code == code))
+
+
+def list_members(model, unit_ids, *, active_only: bool = False) -> list:
+    """Counters or officers of the units, by code."""
+    query = sa.select(model).where(model.unit_id.in_(unit_ids)).order_by(model.code)
+    if active_only:
+        query = query.where(model.active)
+    return list(db.session.scalars(query))
+
+
+def get_by_id(model, record_id: int):
+    """A row by its id (an id a form sent: check its unit before trusting it)."""
+    return db.session.get(model, record_id)

@@ -60,3 +60,7 @@ def list_known_fields() -> list[str]:
 
 def get_procedure(code: str) -> Procedure | None:
     return db.session.scalar(sa.select(Procedure).where(Procedure.code == code))
+
+
+def list_all_procedures() -> list[Procedure]:
+    return list(db.session.scalars(sa.select(Procedure).order_by(Procedure.code)))

@@ -22,3 +22,7 @@ def get_response_by_ref(unit_id: int, client_ref: str) -> SurveyResponse | None:
             SurveyResponse.unit_id == unit_id, SurveyResponse.client_ref == client_ref
         )
     )
+
+
+def list_responses(ids) -> list[SurveyResponse]:
+    return list(db.session.scalars(sa.select(SurveyResponse).where(SurveyResponse.id.in_(ids))))

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from survey_app import workdays
 from survey_app.core.extensions import db
-from survey_app.models import Ticket, TicketStatus
+from survey_app.models import Ticket, TicketAttachment, TicketStatus
 from survey_app.queries.ticket_search import search_condition
 
 OPEN = (TicketStatus.RECEIVED, TicketStatus.ASSIGNED, TicketStatus.TRANSFERRED)
@@ -77,3 +77,18 @@ def queue_conditions(unit_ids: Collection[int], chosen: QueueFilter) -> list:
     if chosen.search:
         found.append(search_condition(chosen.search))
     return found
+
+
+def get_ticket_by_code(code: str) -> Ticket | None:
+    return db.session.scalar(sa.select(Ticket).where(Ticket.code == code))
+
+
+def get_filed_text(unit_id: int, client_ref: str) -> str | None:
+    """The text a form id already filed at the unit, if any: a citizen who went Back."""
+    return db.session.scalar(
+        sa.select(Ticket.content).where(Ticket.unit_id == unit_id, Ticket.client_ref == client_ref)
+    )
+
+
+def get_attachment(attachment_id: int) -> TicketAttachment | None:
+    return db.session.get(TicketAttachment, attachment_id)

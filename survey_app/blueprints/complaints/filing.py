@@ -4,7 +4,6 @@ and (staff only) the download of a ticket's attachments."""
 import time
 import uuid
 
-import sqlalchemy as sa
 from flask import (
     abort,
     make_response,
@@ -20,7 +19,6 @@ from forms import honeypot
 from forms.complaints import CitizenTicketForm, RatingForm
 from forms.errors import attach_errors
 from survey_app.blueprints.complaints.blueprint import bp
-from survey_app.core.extensions import db
 from survey_app.display.collation import person_key, sorted_vi
 from survey_app.display.labels import SCALE_LABELS
 from survey_app.models import (
@@ -32,7 +30,10 @@ from survey_app.models import (
     TicketStatus,
     Unit,
 )
+from survey_app.queries.org import get_member, list_members
+from survey_app.queries.procedures import get_procedure, list_all_procedures
 from survey_app.queries.responses import get_response_by_ref
+from survey_app.queries.tickets import get_filed_text, get_ticket_by_code
 from survey_app.queries.units import get_unit_by_code
 from survey_app.services.errors import InvalidSubmission
 from survey_app.services.tickets.attachments import MAX_FILE_BYTES, Upload
@@ -120,9 +121,7 @@ def _recently_filed(unit_code: str) -> str | None:
 def _ref_of_this_text(form: CitizenTicketForm, unit: Unit, client_ref: str) -> str:
     """The form's id, unless a complaint with another text was already filed with it: the
     citizen went back and wrote a new complaint, which must not be taken for the first one."""
-    filed = db.session.scalar(
-        sa.select(Ticket.content).where(Ticket.unit_id == unit.id, Ticket.client_ref == client_ref)
-    )
+    filed = get_filed_text(unit.id, client_ref)
     typed = (form.content.data or "").strip()
     if filed is not None and filed != typed:
         form.client_ref.data = client_ref = uuid.uuid4().hex
@@ -153,7 +152,7 @@ def _active_unit_or_404(unit_code: str) -> Unit:
 
 
 def _ticket_or_404(code: str) -> Ticket:
-    ticket = db.session.scalar(sa.select(Ticket).where(Ticket.code == code.upper()))
+    ticket = get_ticket_by_code(code.upper())
     if ticket is None:
         abort(make_response(render_template("complaints/unknown.html"), 404))
     return ticket
@@ -169,16 +168,14 @@ def _offer_choices(form: CitizenTicketForm, unit: Unit) -> None:
         sorted_vi(_active(Counter, unit), key=lambda counter: counter.name),
         sorted(_active(Officer, unit), key=lambda officer: person_key(officer.full_name)),
         sorted_vi(
-            db.session.scalars(sa.select(Procedure).order_by(Procedure.code)),
+            list_all_procedures(),
             key=lambda procedure: procedure.name,
         ),
     )
 
 
 def _active(model, unit: Unit):
-    return db.session.scalars(
-        sa.select(model).where(model.unit_id == unit.id, model.active).order_by(model.code)
-    ).all()
+    return list_members(model, [unit.id], active_only=True)
 
 
 def _ticket_request(form: CitizenTicketForm, unit: Unit, survey, client_ref: str) -> TicketRequest:
@@ -201,11 +198,11 @@ def _ticket_request(form: CitizenTicketForm, unit: Unit, survey, client_ref: str
 def _by_code(model, unit: Unit, code: str | None):
     if not code:
         return None
-    return db.session.scalar(sa.select(model).where(model.unit_id == unit.id, model.code == code))
+    return get_member(model, unit.id, code)
 
 
 def _procedure(code: str | None) -> Procedure | None:
-    return db.session.scalar(sa.select(Procedure).where(Procedure.code == code)) if code else None
+    return get_procedure(code) if code else None
 
 
 def _uploads() -> list[Upload]:

@@ -4,14 +4,13 @@ no-referrer policy (a tracking code is in the URL) apply to them."""
 
 import re
 
-import sqlalchemy as sa
 from flask import redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from survey_app.blueprints.complaints.blueprint import bp
 from survey_app.blueprints.unit_lookup import TRACKING_PARAMETER, typed_code, unit_lookup
-from survey_app.core.extensions import db
 from survey_app.models import Ticket
+from survey_app.queries.tickets import get_ticket_by_code
 from survey_app.services.org.members import CODE_ALPHABET
 from survey_app.services.tickets.opening import TRACKING_CODE_LENGTH
 
@@ -45,7 +44,7 @@ def find_ticket():
 
 
 def _ticket_by_code(code: str) -> Ticket | None:
-    return db.session.scalar(sa.select(Ticket).where(Ticket.code == code))
+    return get_ticket_by_code(code)
 
 
 def _tracking_error(code: str) -> tuple[str, int]:

@@ -5,8 +5,7 @@ from flask import abort, send_file
 
 from survey_app.auth.permissions import Permission, needs
 from survey_app.blueprints.tickets.blueprint import bp
-from survey_app.core.extensions import db
-from survey_app.models import TicketAttachment
+from survey_app.queries.tickets import get_attachment
 from survey_app.services.tickets.attachments import attachment_path
 from survey_app.services.tickets.file_names import download_name
 
@@ -14,7 +13,7 @@ from survey_app.services.tickets.file_names import download_name
 @bp.get("/<ticket_code>/tep/<int:attachment_id>")
 @needs(Permission.HANDLE_COMPLAINTS)
 def download_attachment(ticket, attachment_id: int):
-    attachment = db.session.get(TicketAttachment, attachment_id)
+    attachment = get_attachment(attachment_id)
     if attachment is None or attachment.ticket_id != ticket.id:
         abort(404)
     path = attachment_path(attachment)

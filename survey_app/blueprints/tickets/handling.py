@@ -2,7 +2,6 @@
 
 import uuid
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -22,7 +21,6 @@ from survey_app.auth.permissions import Permission, can, needs
 from survey_app.auth.scope import current_scope
 from survey_app.blueprints.tickets.blueprint import bp
 from survey_app.core.bounded import id_or_none
-from survey_app.core.extensions import db
 from survey_app.display.collation import person_key, vi_key
 from survey_app.models import (
     Counter,
@@ -34,8 +32,11 @@ from survey_app.models import (
     User,
     utcnow,
 )
+from survey_app.queries.org import get_by_id, list_members
+from survey_app.queries.procedures import get_procedure
 from survey_app.queries.tickets import urgency
 from survey_app.queries.units import get_unit_by_code, list_units
+from survey_app.queries.users import list_ticket_handlers
 from survey_app.services.errors import InvalidSubmission
 from survey_app.services.tickets import handling
 from survey_app.services.tickets.handling import InvalidTransition
@@ -85,7 +86,7 @@ def show_ticket(ticket: Ticket):
 @needs(Permission.HANDLE_COMPLAINTS)
 def assign_ticket(ticket: Ticket):
     def run(form):
-        assignee = db.session.get(User, int(form.assignee.data))  # one of the choices
+        assignee = get_by_id(User, int(form.assignee.data))  # one of the choices
         handling.assign_ticket(ticket, assignee, actor=_me())
 
     return _act(ticket, "assign", run, _("The ticket was assigned."))
@@ -173,22 +174,11 @@ def _ticket_page(ticket: Ticket, **given):
 
 def _assignee_choices(ticket: Ticket) -> list[SelectChoice]:
     """People whose scope covers the ticket's unit and whose role handles complaints."""
-    people = db.session.scalars(
-        sa.select(User).where(User.active.is_(True)).order_by(User.username)
-    ).all()
     return [
         SelectChoice(str(person.id), f"{person.full_name} ({person.username})")
-        for person in sorted(people, key=lambda person: person_key(person.full_name))
-        if can(person.role, Permission.HANDLE_COMPLAINTS) and _covers(person, ticket.unit)
+        for person in list_ticket_handlers(ticket.unit_id)
     ]
 
-
-def _covers(person: User, unit: Unit | None) -> bool:
-    while unit is not None:
-        if unit.id == person.unit_id:
-            return True
-        unit = unit.parent
-    return False
 
 
 def _me() -> User:
@@ -208,9 +198,7 @@ def _offer_entry_choices(form: StaffTicketForm) -> None:
 
 
 def owned_choices(model, label, unit_ids) -> list[SelectChoice]:
-    rows = db.session.scalars(
-        sa.select(model).where(model.unit_id.in_(unit_ids)).order_by(model.code)
-    ).all()
+    rows = list_members(model, unit_ids)
     key = person_key if model is Officer else vi_key
     rows.sort(key=lambda row: key(getattr(row, label.key)))
     return [SelectChoice(str(row.id), f"{row.code} · {getattr(row, label.key)}") for row in rows]
@@ -236,7 +224,7 @@ def _entry_request(form: StaffTicketForm) -> TicketRequest:
 
 def _in_scope(model, raw: str | None):
     """An id from a form is trusted only inside the user's units."""
-    found = db.session.get(model, number) if (number := id_or_none(raw)) else None
+    found = get_by_id(model, number) if (number := id_or_none(raw)) else None
     if found is None:
         return None
     unit_id = found.id if model is Unit else found.unit_id
@@ -244,9 +232,7 @@ def _in_scope(model, raw: str | None):
 
 
 def _procedure(code: str | None) -> Procedure | None:
-    if not code:
-        return None
-    return db.session.scalar(sa.select(Procedure).where(Procedure.code == code))
+    return get_procedure(code) if code else None
 
 
 # The queue and attachment downloads live in their own modules on this blueprint.
