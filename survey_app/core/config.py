@@ -112,7 +112,8 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "SURVEY_MAX_BODY_WITHOUT_FILES": 1024 * 1024,
         # How many proxies (nginx: 1) put the client's address in X-Forwarded-For; 0 trusts none.
         "SURVEY_TRUSTED_PROXIES": int(os.environ.get("SURVEY_TRUSTED_PROXIES", 0)),
-        # Rate limits (survey_app/core/limits.py): off in tests, shared storage (Redis) in production.
+        # Rate limits (survey_app/core/limits.py): off in tests, shared storage (Redis) in
+        # production.
         "SURVEY_RATELIMIT_ENABLED": _flag("SURVEY_RATELIMIT_ENABLED", env != "testing"),
         "SURVEY_RATELIMIT_STORAGE_URL": os.environ.get("SURVEY_RATELIMIT_STORAGE_URL")
         or (None if env == "production" else "memory://"),

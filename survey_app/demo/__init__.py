@@ -1,1 +1,2 @@
-"""The demo's loaders: a province with two communes, staff accounts, tickets, a year of responses."""
+"""The demo's loaders: a province with two communes, staff accounts, tickets, a year of
+responses."""

@@ -13,7 +13,8 @@ from tests.helpers.report_data import MARCH, make_small_month
 from tests.helpers.staff_pages import sign_in
 from tests.helpers.survey_pages import parse
 
-# Commune A: SIPAS 99.5 (tests/helpers/report_data.py); the province adds commune B's response of all 1s.
+# Commune A: SIPAS 99.5 (tests/helpers/report_data.py); the province adds commune B's response of
+# all 1s.
 PAGE_SIPAS, PDF_SIPAS = "99,5", "99,50"
 
 

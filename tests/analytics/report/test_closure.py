@@ -105,7 +105,8 @@ def test_streamed_flagged_responses_and_the_newest_few(closed_with_late_response
 
 
 def test_answers_per_level_are_the_published_ones(closed_with_late_response):
-    # By hand (tests/helpers/report_data.py): 0, 1, 1, 19, 139 over the 160 answers of the 8 responses;
+    # By hand (tests/helpers/report_data.py): 0, 1, 1, 19, 139 over the 160 answers of the 8
+    # responses;
     # the late paper form's twenty 1s are not in it.
     report = build_monthly_report(closed_with_late_response.commune, MARCH)
     assert report.levels_total == (0, 1, 1, 19, 139)

@@ -1,6 +1,7 @@
 """Every page of the service, as every role and as an anonymous visitor, keeps to the Content
 Security Policy: no inline script, no on*="" handler, no style="" attribute or <style> element.
-The route walk of tests/survey_app/auth/test_route_access.py is reused read-only; its module-wide world of two
+The route walk of tests/survey_app/auth/test_route_access.py is reused read-only; its module-wide
+world of two
 communes is why this test lives alone."""
 
 import pytest

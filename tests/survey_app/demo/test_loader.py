@@ -138,7 +138,8 @@ def test_demo_command_reuses_the_data_and_prints_links_that_open_the_survey(
         "SURVEY_ENV": "development",
         "FLASK_RUN_FROM_CLI": None,  # FlaskGroup sets it; CliRunner restores it afterwards
     }
-    # A PostgreSQL test database is refused without the flag (tests/survey_app/cli/test_demo_guard.py).
+    # A PostgreSQL test database is refused without the flag
+    # (tests/survey_app/cli/test_demo_guard.py).
     forced = [] if database_url.startswith("sqlite") else ["--allow-published-passwords"]
     command = ["demo", "--no-serve", "--port", "5123", *forced]
     result = CliRunner().invoke(main, command, env=env)

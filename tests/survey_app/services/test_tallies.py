@@ -84,7 +84,8 @@ def test_the_hand_worked_small_month_from_the_tallies(tree):
     small = make_small_month(tree)
     tally_responses()
     figures = compute_figures(ResponseFilter(unit_ids=frozenset({small.commune.id})), MARCH)
-    # By hand (tests/helpers/report_data.py): 8 responses, 2 flagged, SIPAS 99.5, CHUNG ≥ 4 in 7 of 8.
+    # By hand (tests/helpers/report_data.py): 8 responses, 2 flagged, SIPAS 99.5, CHUNG ≥ 4 in 7 of
+    # 8.
     assert (figures.responses, figures.flagged) == (8, 2)
     assert figures.sipas_index == pytest.approx(99.5)
     assert figures.overall_pct == pytest.approx(87.5)
