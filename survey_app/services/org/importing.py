@@ -5,7 +5,6 @@ import os
 from dataclasses import dataclass, field
 from typing import TextIO
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -27,6 +26,15 @@ from survey_app.services.org.admin import (
     apply_changes,
     code_problem,
     set_officer_counters,
+)
+from survey_app.services.org.import_rows import (
+    ACTIVE_VALUES,
+    active_values,
+    code_of,
+    first_document_column,
+    is_within,
+    move_member,
+    row_kind,
 )
 from survey_app.services.org.members import add_counter, add_officer, add_unit
 from survey_app.services.responses.rows import RowError
@@ -50,7 +58,6 @@ COLUMNS = (
 REQUIRED_COLUMNS = ("kind", "code", "name", "parent_code")
 KINDS = ("unit", "counter", "officer")
 OUTCOMES = ("created", "updated", "unchanged")
-ACTIVE_VALUES = {"true": True, "false": False, "": None}
 # Codes per IN (...) lookup: far below every backend's limit on bound parameters.
 
 
@@ -105,11 +112,11 @@ class _OrgImport:
     def _load(self, rows: list[Row]) -> None:
         """What the file names and is already stored, in a few queries instead of one a row."""
         unit_codes = {row[c] for row in rows for c in ("code", "parent_code") if row[c]}
-        counter_codes = {row["code"] for row in rows if _kind(row) == "counter"}
+        counter_codes = {row["code"] for row in rows if row_kind(row) == "counter"}
         counter_codes |= {
-            c for row in rows if _kind(row) == "officer" for c in row["counters"].split()
+            c for row in rows if row_kind(row) == "officer" for c in row["counters"].split()
         }
-        officer_codes = {row["code"] for row in rows if _kind(row) == "officer"}
+        officer_codes = {row["code"] for row in rows if row_kind(row) == "officer"}
         self.units = load_by_code(Unit, unit_codes, joinedload(Unit.parent))
         self.counters = load_by_code(Counter, counter_codes, joinedload(Counter.unit))
         self.officers = load_by_code(
@@ -117,7 +124,7 @@ class _OrgImport:
         )
 
     def _check_common(self, row: Row) -> str | None:
-        kind = _kind(row)
+        kind = row_kind(row)
         if kind not in KINDS:
             row.error("kind", _("Write unit, counter or officer."))
         if problem := code_problem(row["code"]):
@@ -141,7 +148,7 @@ class _OrgImport:
                 "email", _("Only an officer has an e-mail address, such as name@example.gov.vn.")
             )
         if kind != "unit" and any(row[name] for name in DOCUMENT_FIELDS):
-            row.error(_first_document_column(row), _("Only a unit has document settings."))
+            row.error(first_document_column(row), _("Only a unit has document settings."))
         return kind
 
     def _check_repeated(self, row: Row, kind: str) -> None:
@@ -165,10 +172,10 @@ class _OrgImport:
             if documents:
                 stage_document_settings(created, documents)
             return
-        changes = apply_changes(unit, name=row["name"], **_active(row))
+        changes = apply_changes(unit, name=row["name"], **active_values(row))
         changes |= stage_document_settings(unit, documents) if documents else {}
         if unit.parent is not parent:
-            changes["parent"] = [unit.parent.code if unit.parent else None, _code(parent)]
+            changes["parent"] = [unit.parent.code if unit.parent else None, code_of(parent)]
             unit.parent = parent
         self._record("unit", unit, changes)
 
@@ -176,9 +183,9 @@ class _OrgImport:
         unit = add_unit(code=row["code"], name=row["name"], parent=parent)
         if parent is not None:
             unit.instrument_code = parent.instrument_code
-        unit.active = _active(row).get("active", True)
+        unit.active = active_values(row).get("active", True)
         self.units[unit.code] = unit
-        record_change("unit.create", unit, {"via": "import", "parent": _code(parent)})
+        record_change("unit.create", unit, {"via": "import", "parent": code_of(parent)})
         if self.scope is not None:
             self.scope.add(unit.id)
         self.result.counts["unit"]["created"] += 1
@@ -195,7 +202,7 @@ class _OrgImport:
             return parent
         if not self._in_scope(parent):
             row.error("parent_code", _("You can only import under the units you manage."))
-        elif unit is not None and _is_within(parent, unit):
+        elif unit is not None and is_within(parent, unit):
             row.error("parent_code", _("A unit cannot be placed under itself or a unit below it."))
         return parent
 
@@ -211,14 +218,14 @@ class _OrgImport:
         values = {"name": row["name"]} | ({"field": row["field"]} if row.has("field") else {})
         if counter is None:
             counter = add_counter(unit=unit, code=row["code"], **values)
-            counter.active = _active(row).get("active", True)
+            counter.active = active_values(row).get("active", True)
             self.counters[counter.code] = counter
             self._record("counter", counter, {"via": "import"}, created=True)
             return
-        changes = apply_changes(counter, **values, **_active(row))
+        changes = apply_changes(counter, **values, **active_values(row))
         if counter.unit is not unit:
             changes["unit"] = [counter.unit.code, unit.code]
-            _move(counter, unit, SurveyCode.counter_id)
+            move_member(counter, unit, SurveyCode.counter_id)
             counter.officers = [o for o in counter.officers if o.unit is unit]
         self._record("counter", counter, changes)
 
@@ -234,15 +241,15 @@ class _OrgImport:
             officer = add_officer(
                 unit=unit, code=row["code"], full_name=row["name"], counters=counters or []
             )
-            officer.active = _active(row).get("active", True)
+            officer.active = active_values(row).get("active", True)
             officer.email = row["email"] or None
             self._record("officer", officer, {"via": "import"}, created=True)
             return
         email = {"email": row["email"] or None} if row.has("email") else {}
-        changes = apply_changes(officer, full_name=row["name"], **_active(row), **email)
+        changes = apply_changes(officer, full_name=row["name"], **active_values(row), **email)
         if officer.unit is not unit:
             changes["unit"] = [officer.unit.code, unit.code]
-            _move(officer, unit, SurveyCode.officer_id)
+            move_member(officer, unit, SurveyCode.officer_id)
             counters = (
                 [c for c in officer.counters if c.unit is unit] if counters is None else counters
             )
@@ -310,39 +317,3 @@ class _OrgImport:
         self.result.counts[kind][outcome] += 1
 
 
-def _first_document_column(row: Row) -> str:
-    return next(name for name in DOCUMENT_FIELDS if row[name])
-
-
-def _kind(row: Row) -> str:
-    return row["kind"].lower()
-
-
-def _active(row: Row) -> dict[str, bool]:
-    """{"active": ...} when the cell says so; {} leaves a stored thing as it is."""
-    value = ACTIVE_VALUES.get(row["active"].lower())
-    return {} if value is None else {"active": value}
-
-
-def _code(unit: Unit | None) -> str | None:
-    return unit.code if unit is not None else None
-
-
-def _is_within(candidate: Unit, unit: Unit) -> bool:
-    """Whether `candidate` is `unit` or below it."""
-    node = candidate
-    while node is not None:
-        if node is unit:
-            return True
-        node = node.parent
-    return False
-
-
-def _move(owner: Counter | Officer, unit: Unit, owner_column) -> None:
-    """The QR codes follow: new ratings go to the new unit; stored responses keep theirs."""
-    owner.unit = unit
-    db.session.execute(
-        sa.update(SurveyCode)
-        .where(owner_column == owner.id, SurveyCode.single_use.is_(False))
-        .values(unit_id=unit.id)
-    )
