@@ -165,7 +165,7 @@ def _tally_month(connection: Connection, month: Month, zone: ZoneInfo) -> int:
     )
     _add_counts(connection, ResponseTally, responses)
     _add_counts(connection, AnswerTally, answers)
-    _add_counts(connection, FactorTally, _factor_counts(keys, counted))
+    _add_counts(connection, FactorTally, _factor_counts(keys, counting))
     return connection.execute(sa.update(Response).where(new).values(tallied=True)).rowcount
 
 
