@@ -251,12 +251,12 @@ def _item_row(item: ItemFigure, texts: dict, levels: dict) -> ItemRow:
     return ItemRow(figure=item, text=texts.get(key, ""), levels=tuple(levels.get(key, NO_LEVELS)))
 
 
-def _instrument_names(figures: Figures, unit_ids: list[int], month: Month) -> dict[str, str]:
+def _instrument_names(figures: Figures, unit_ids: list[int], *months: Month) -> dict[str, str]:
     """Each instrument of the month by code, named in the report's language (newest version
     answered) with the versions the month's responses answered; complaint ratings, which
     count in the PA factor, are no questionnaire."""
     codes = sorted({item.instrument for item in figures.items})
-    answered = _answered_versions(unit_ids, month)
+    answered = _answered_versions(unit_ids, months)
     rows = db.session.execute(
         sa.select(Instrument.code, Instrument.version, Instrument.name_vi, Instrument.name_en)
         .where(Instrument.code.in_(codes))
@@ -279,17 +279,20 @@ def _instrument_names(figures: Figures, unit_ids: list[int], month: Month) -> di
     )
 
 
-def _answered_versions(unit_ids: list[int], month: Month) -> dict[str, set[int]]:
-    """The questionnaire versions the month's responses answered, by instrument code."""
-    bounds = month.bounds(survey_zone())
-    conditions = response_conditions(ResponseFilter(unit_ids=frozenset(unit_ids)), *bounds)
-    used = sa.select(Response.instrument_id).where(conditions).distinct().subquery()
-    rows = db.session.execute(
-        sa.select(Instrument.code, Instrument.version).where(Instrument.id.in_(sa.select(used)))
-    )
+def _answered_versions(unit_ids: list[int], months) -> dict[str, set[int]]:
+    """The questionnaire versions the months' responses answered, by instrument code."""
     found: dict[str, set[int]] = {}
-    for code, version in rows:
-        found.setdefault(code, set()).add(version)
+    for month in months:
+        bounds = month.bounds(survey_zone())
+        conditions = response_conditions(ResponseFilter(unit_ids=frozenset(unit_ids)), *bounds)
+        used = sa.select(Response.instrument_id).where(conditions).distinct().subquery()
+        rows = db.session.execute(
+            sa.select(Instrument.code, Instrument.version).where(
+                Instrument.id.in_(sa.select(used))
+            )
+        )
+        for code, version in rows:
+            found.setdefault(code, set()).add(version)
     return found
 
 

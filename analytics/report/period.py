@@ -87,7 +87,7 @@ def build_period_report(unit: Unit, period: Period, *, today: date | None = None
         title=_title_block(unit, today or _local_day(utcnow())),
         figures=figures,
         items=items,
-        instruments=_instrument_names(figures),
+        instruments=_instrument_names(figures, unit_ids, *period.months),
         participation=Participation(channels, *map(sum, zip(*links, strict=True))),
         officers=officers,
         complaints=complaints,
