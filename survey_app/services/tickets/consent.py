@@ -24,12 +24,10 @@ def ticket_consent(unit: Unit) -> str:
 def callback_consent(unit: Unit) -> str:
     """For the kiosk's call-back offer, which asks only for a phone number."""
     return _(
-        "I agree that %(unit)s keeps the phone number I give here, only to call me back about "
-        "my rating and tell me what was done. It is kept for %(days)d days after the handling "
-        "of my feedback ends, then deleted, and is never shown to the officer concerned "
-        "(Law 91/2025/QH15 on personal data protection, Decree 356/2025). I can withdraw this "
-        "consent (the number is then deleted at once), see or correct it at any time by asking "
-        "%(unit)s when it calls me back or in writing.",
+        "I agree that %(unit)s keeps the phone number I give here only to call me back about "
+        "my rating. It is deleted %(days)d days after my feedback is handled and never shown to "
+        "the officer concerned (Law 91/2025/QH15, Decree 356/2025). I may see, correct or "
+        "withdraw it at any time by asking %(unit)s.",
         unit=unit.name,
         days=retention_period().days,
     )
