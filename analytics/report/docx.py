@@ -199,13 +199,7 @@ def appendix_tables(report: MonthlyReport) -> list[tuple[str, list[str], list[li
     responses = [[str(t.RESPONSES), t.count(figures.responses)]]
     responses += [[f"   {t.CHANNEL_LABELS[c]}", t.count(n)] for c, n in known.by_channel.items()]
     responses.append([str(t.DOSSIER_LINKS), t.count(known.dossier_links)])
-    headline = [
-        [str(t.OVERALL_PCT), t.number(figures.overall_pct)],
-        [str(t.MEAN_OVERALL), t.number(figures.mean_overall)],
-        [str(t.SIPAS_INDEX), t.number(figures.sipas_index)],
-        [str(t.FLAGGED), t.count(figures.flagged)],
-        [str(t.FLAGGED_PCT), t.number(figures.flagged_pct)],
-    ]
+    headline = t.headline_rows(figures)
     items = [
         [row.figure.code, row.text, t.count(row.figure.answers), t.number(row.figure.index)]
         for row in report.items
@@ -218,7 +212,7 @@ def appendix_tables(report: MonthlyReport) -> list[tuple[str, list[str], list[li
         [r.officer_name, t.count(r.responses), t.number(r.sipas_index), t.below_average(r)]
         for r in report.officers.officers
     ]
-    complaints = _complaint_rows(report)
+    complaints = t.complaint_rows(report.complaints)
     trend = [
         [m.slashed(), t.count(f.responses), t.number(f.overall_pct), t.number(f.sipas_index)]
         for m, f in report.trend
@@ -270,14 +264,3 @@ def _theme_rows(report: MonthlyReport) -> list[list[str]]:
 def _flagged_rows(report: MonthlyReport) -> list[list[str]]:
     return [[found.low_items_text, found.comment] for found in report.flagged(limit=FLAGGED_LISTED)]
 
-
-def _complaint_rows(report: MonthlyReport) -> list[list[str]]:
-    figures = report.complaints
-    return [
-        [str(t.COMPLAINTS_RECEIVED), t.count(figures.received)],
-        [str(t.COMPLAINTS_ANSWERED), t.count(figures.answered)],
-        [str(t.COMPLAINTS_ON_TIME), t.count(figures.on_time)],
-        [str(t.COMPLAINTS_EXTENDED), t.count(figures.on_time_after_extension)],
-        [str(t.COMPLAINTS_LATE), t.count(figures.late)],
-        [str(t.COMPLAINTS_OPEN), t.count(figures.still_open)],
-    ]

@@ -94,7 +94,7 @@ def _responses(pdf: ReportPDF, report: MonthlyReport) -> None:
 
 def _satisfaction(pdf: ReportPDF, report: MonthlyReport) -> None:
     heading(pdf, str(t.PART_SATISFACTION))
-    table(pdf, ["", report.column_label], _headline_rows(report.figures), [120, 50])
+    table(pdf, ["", report.column_label], t.headline_rows(report.figures), [120, 50])
     counts = report.levels_total
     total = sum(counts)
     paragraph(pdf, str(t.LEVELS_TOTAL), size=SMALL_SIZE)
@@ -103,16 +103,6 @@ def _satisfaction(pdf: ReportPDF, report: MonthlyReport) -> None:
     rows = [[t.count(count) for count in counts], [f"{share} %" for share in shares]]
     table(pdf, headers, rows, [34] * 5, align=["R"] * 5)
 
-
-def _headline_rows(figures: Figures) -> list[list[str]]:
-    return [
-        [str(t.OVERALL_PCT), t.number(figures.overall_pct)],
-        [str(t.MEAN_OVERALL), t.number(figures.mean_overall)],
-        [str(t.SIPAS_INDEX), t.number(figures.sipas_index)],
-        [str(t.SIPAS_MEAN), t.number(figures.sipas_mean)],
-        [str(t.FLAGGED), t.count(figures.flagged)],
-        [str(t.FLAGGED_PCT), t.number(figures.flagged_pct)],
-    ]
 
 
 def _items(pdf: ReportPDF, report: MonthlyReport) -> None:
@@ -231,16 +221,7 @@ def _flagged(pdf: ReportPDF, report: MonthlyReport) -> None:
 def _complaints(pdf: ReportPDF, report: MonthlyReport) -> None:
     figures = report.complaints
     heading(pdf, str(t.PART_COMPLAINTS))
-    rows = [
-        [str(t.COMPLAINTS_RECEIVED), t.count(figures.received)],
-        [str(t.COMPLAINTS_ANSWERED), t.count(figures.answered)],
-        [str(t.COMPLAINTS_ON_TIME), t.count(figures.on_time)],
-        [str(t.COMPLAINTS_EXTENDED), t.count(figures.on_time_after_extension)],
-        [str(t.COMPLAINTS_LATE), t.count(figures.late)],
-        [str(t.COMPLAINTS_OPEN), t.count(figures.still_open)],
-        [str(t.COMPLAINTS_DAYS), t.number(figures.average_working_days, "0.0")],
-    ]
-    table(pdf, ["", report.column_label], rows, [120, 50])
+    table(pdf, ["", report.column_label], t.complaint_rows(figures), [120, 50])
 
 
 def _trend(pdf: ReportPDF, report: MonthlyReport) -> None:
@@ -270,7 +251,7 @@ def _amendment(pdf: ReportPDF, report: MonthlyReport) -> None:
         paragraph(pdf, str(t.NO_AMENDMENT))
         return
     paragraph(pdf, str(t.AMENDMENT_NOTE) % {"count": change.late_responses})
-    frozen, current = _headline_rows(change.frozen), _headline_rows(change.current)
+    frozen, current = t.headline_rows(change.frozen), t.headline_rows(change.current)
     rows = [[str(t.RESPONSES), t.count(change.frozen.responses), t.count(change.current.responses)]]
     rows += [[label, then, now] for (label, then), (_, now) in zip(frozen, current, strict=True)]
     table(pdf, ["", str(t.PUBLISHED), str(t.WITH_AMENDMENT)], rows, [90, 40, 40])

@@ -231,3 +231,28 @@ def integrity_lines(counts) -> list[tuple[str, str]]:
         (str(FILTERED), count(counts.filtered)),
         (str(THROUGH_LINKS), share),
     ]
+
+
+def headline_rows(figures) -> list[list[str]]:
+    """The satisfaction table's rows, the same in the PDF and the DOCX."""
+    return [
+        [str(OVERALL_PCT), number(figures.overall_pct)],
+        [str(MEAN_OVERALL), number(figures.mean_overall)],
+        [str(SIPAS_INDEX), number(figures.sipas_index)],
+        [str(SIPAS_MEAN), number(figures.sipas_mean)],
+        [str(FLAGGED), count(figures.flagged)],
+        [str(FLAGGED_PCT), number(figures.flagged_pct)],
+    ]
+
+
+def complaint_rows(figures) -> list[list[str]]:
+    """The complaints table's rows (a TicketFigures), the same in the PDF and the DOCX."""
+    return [
+        [str(COMPLAINTS_RECEIVED), count(figures.received)],
+        [str(COMPLAINTS_ANSWERED), count(figures.answered)],
+        [str(COMPLAINTS_ON_TIME), count(figures.on_time)],
+        [str(COMPLAINTS_EXTENDED), count(figures.on_time_after_extension)],
+        [str(COMPLAINTS_LATE), count(figures.late)],
+        [str(COMPLAINTS_OPEN), count(figures.still_open)],
+        [str(COMPLAINTS_DAYS), number(figures.average_working_days, "0.0")],
+    ]
