@@ -5,6 +5,7 @@ from flask_migrate import upgrade
 
 from survey_app.cli import main
 from survey_app.core.extensions import db
+from survey_app.core.limits import EXTENSION_KEY
 from survey_app.models import Role
 from tests.helpers.api_links import PUBLIC_URL
 from tests.helpers.app import empty_tables, make_test_app
@@ -103,3 +104,17 @@ def manager(client, tree):
 def public_url(app, monkeypatch):
     """QR codes and links name the service's public address."""
     monkeypatch.setitem(app.config, "SURVEY_PUBLIC_URL", PUBLIC_URL)
+
+@pytest.fixture
+def limited(app, monkeypatch):
+    """The test app with its rate limits on, counted from zero; returns a setter for the
+    amounts (left as shipped unless a test sets them)."""
+    limiter = app.extensions[EXTENSION_KEY]
+    limiter.reset()
+    monkeypatch.setitem(app.config, "SURVEY_RATELIMIT_ENABLED", True)
+
+    def set_limit(name: str, value: str) -> None:
+        monkeypatch.setitem(app.config["SURVEY_RATELIMITS"], name, value)
+
+    yield set_limit
+    limiter.reset()

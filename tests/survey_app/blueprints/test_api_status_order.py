@@ -3,21 +3,6 @@ methods, and a call without credentials is a 401 even from an address past its r
 
 import pytest
 
-from survey_app.core.limits import EXTENSION_KEY
-
-
-@pytest.fixture
-def limited(app, monkeypatch):
-    limiter = app.extensions[EXTENSION_KEY]
-    limiter.reset()
-    monkeypatch.setitem(app.config, "SURVEY_RATELIMIT_ENABLED", True)
-
-    def set_limit(name: str, value: str) -> None:
-        monkeypatch.setitem(app.config["SURVEY_RATELIMITS"], name, value)
-
-    yield set_limit
-    limiter.reset()
-
 
 @pytest.mark.parametrize(
     ("method", "path", "allowed"),

@@ -36,19 +36,6 @@ def other_app(database_url):
             db.engine.dispose()
 
 
-@pytest.fixture
-def limited(app, monkeypatch):
-    """The test app with limits on, counted from zero; returns a setter for the amounts."""
-    limiter = app.extensions[EXTENSION_KEY]
-    limiter.reset()
-    monkeypatch.setitem(app.config, "SURVEY_RATELIMIT_ENABLED", True)
-
-    def set_limit(name: str, value: str) -> None:
-        monkeypatch.setitem(app.config["SURVEY_RATELIMITS"], name, value)
-
-    yield set_limit
-    limiter.reset()
-
 
 def phone(app, address: str = "198.51.100.7", headers: dict | None = None):
     """A phone of its own (own cookies, own form), reaching the service from `address`."""

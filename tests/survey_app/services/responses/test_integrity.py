@@ -41,19 +41,6 @@ def officer(tree):
     return make_officer(unit=tree[1], code="CB-LAN", full_name="Nguyễn Thị Lan")
 
 
-@pytest.fixture
-def limits_on(app, monkeypatch):
-    """The app with its limits on, as shipped (amounts untouched), counted from zero."""
-    limiter = app.extensions[EXTENSION_KEY]
-    limiter.reset()
-    monkeypatch.setitem(app.config, "SURVEY_RATELIMIT_ENABLED", True)
-
-    def set_limit(name: str, value: str) -> None:
-        monkeypatch.setitem(app.config["SURVEY_RATELIMITS"], name, value)
-
-    yield set_limit
-    limiter.reset()
-
 
 @pytest.fixture
 def proxied_app(database_url):
@@ -163,9 +150,9 @@ def test_a_busy_morning_of_twenty_phones_all_counts(proxied_app, tree, one_addre
 
 
 def test_after_a_flood_the_flooding_address_can_still_file_a_complaint(
-    app, limits_on, tree, officer
+    app, limited, tree, officer
 ):
-    limits_on("PUBLIC_CLIENT", "20/hour")  # reached sooner than the shipped 600/hour
+    limited("PUBLIC_CLIENT", "20/hour")  # reached sooner than the shipped 600/hour
     client = phone_at(app)
     statuses = flood(client, survey_code_of(officer), 25)
     assert statuses[-1] == 429
