@@ -279,6 +279,18 @@ def create_user(someone: Newcomer, template: str) -> None:
     assert someone.count("users", "username = ?", "quantri.moi") == 1
 
 
+def import_users(someone: Newcomer, template: str) -> None:
+    sheet = someone.file("users.csv")
+    rows = [
+        {"username": "thu.le", "full_name": "Lê Thị Thu", "role": "complaint_handler",
+         "unit_code": COMMUNE, "email": "thu.le@example.gov.vn"},
+    ]  # fmt: skip
+    sheet.write_text(_csv_text(rows), "utf-8")
+    printed = someone.run(template, "import-users", str(sheet))
+    assert someone.count("users", "username = 'thu.le'") == 1
+    assert "/kich-hoat/" in printed or "kich-hoat" in printed  # no SMTP: the link is printed
+
+
 def import_org(someone: Newcomer, template: str) -> None:
     rows = [
         {"kind": "unit", "code": "KH", "name": "Tỉnh Khánh Hòa"},
@@ -321,7 +333,8 @@ def tickets_purge_contacts(someone: Newcomer, template: str) -> None:
     purged = someone.run(
         template, "tickets", "purge-contacts", "--now", "2026-12-07T09:00:00+07:00"
     )
-    assert purged.startswith("Đã xóa thông tin liên hệ của")
+    # First the answered tickets closed for want of a reply, then the contacts removed.
+    assert purged.startswith("Đã kết thúc") and "Đã xóa thông tin liên hệ của" in purged
 
 
 def kiosk_register(someone: Newcomer, template: str) -> None:
@@ -340,13 +353,24 @@ def report_close(someone: Newcomer, template: str) -> None:
 
 
 def report_monthly(someone: Newcomer, template: str) -> None:
-    for kind in ("xlsx", "pdf"):
+    for kind in ("xlsx", "pdf", "docx"):
         output = someone.file(f"monthly.{kind}")
         args = ["--unit", ROOT_UNIT, "--month", last_month(), "--format", kind]
         someone.run(template, "report", "monthly", *args, "--output", str(output))
     assert openpyxl.load_workbook(someone.file("monthly.xlsx")).sheetnames
     first_page = PdfReader(someone.file("monthly.pdf")).pages[0].extract_text()
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in first_page and "LÂM ĐỒNG" in first_page
+
+
+def report_period(someone: Newcomer, template: str) -> None:
+    year = "2026"  # the README's example; any year builds (the demo's months, or none)
+    for kind in ("docx", "pdf", "xlsx"):
+        output = someone.file(f"year.{kind}")
+        args = ["--unit", ROOT_UNIT, "--period", year, "--format", kind, "--output", str(output)]
+        someone.run(template, "report", "period", *args)
+    first_page = PdfReader(someone.file("year.pdf")).pages[0].extract_text()
+    assert f"năm {year}" in first_page and "BÁO CÁO" in first_page
+    assert someone.file("year.docx").read_bytes().startswith(b"PK")  # a Word (zip) file
 
 
 def report_officers(someone: Newcomer, template: str) -> None:
@@ -373,6 +397,7 @@ RUNS: dict[str, Callable[[Newcomer, str], None]] = {
         create_user
     ),
     "survey-app import-org FILE.csv": import_org,
+    "survey-app import-users FILE.csv [--officers-of UNIT]": import_users,
     "survey-app calendar due --received 2026-02-13T10:00:00+07:00 [--days N]": calendar_due,
     "survey-app calendar days-off 2026": calendar_days_off,
     "survey-app tickets remind [--now ISO]": tickets_remind,
@@ -380,9 +405,14 @@ RUNS: dict[str, Callable[[Newcomer, str], None]] = {
     "survey-app kiosk register --counter CODE [--name NAME]": kiosk_register,
     "survey-app report tally": report_tally,
     "survey-app report close --unit CODE --month YYYY-MM": report_close,
-    "survey-app report monthly --unit CODE --month YYYY-MM --format xlsx\\|pdf --output FILE": (
-        report_monthly
-    ),
+    (
+        "survey-app report monthly --unit CODE --month YYYY-MM --format xlsx\\|pdf\\|docx "
+        "--output FILE"
+    ): report_monthly,
+    (
+        "survey-app report period --unit CODE --period 2026-Q3\\|2026-H1\\|2026-9M\\|2026 "
+        "--format docx\\|pdf\\|xlsx --output FILE"
+    ): report_period,
     "survey-app report officers --unit CODE --month YYYY-MM --format csv --output FILE": (
         report_officers
     ),
