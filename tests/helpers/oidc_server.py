@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import pytest
 import requests
 from bs4 import BeautifulSoup
 
@@ -41,7 +42,12 @@ def install_provider() -> None:
     if (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
         return
     npm = shutil.which("npm")
-    assert npm, "Node.js and npm are needed for the single sign-on tests"
+    if npm is None or shutil.which("node") is None:
+        # Like PostgreSQL, Chromium and Redis: a reason on a developer's machine, a failure in CI.
+        reason = "Node.js and npm run the OpenID Connect provider of the SSO tests"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (under CI these tests must run)")
+        pytest.skip(f"{reason}: apt-get install nodejs npm")
     subprocess.run(  # noqa: S603 (a fixed command)
         [npm, "ci", "--no-audit", "--no-fund", "--silent"], cwd=PROVIDER_DIR, check=True
     )
