@@ -2,7 +2,7 @@
 manager's decisions on held ratings (docs/rating-integrity.md)."""
 
 import enum
-from datetime import datetime
+from datetime import datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -18,6 +18,9 @@ ADDRESS_LIMIT = 5
 TARGET_LIMIT = 12
 PATTERN_LIMIT = 5
 KIOSK_REPEAT_SECONDS = 10
+# Office hours (local time) of a unit that takes no QR or web ratings outside them: off unless set.
+OPENS_AT = time(7, 0)
+CLOSES_AT = time(17, 0)
 
 
 class HoldReason(enum.StrEnum):
@@ -29,6 +32,7 @@ class HoldReason(enum.StrEnum):
     TARGET_BURST = "target_burst"  # many ratings to one officer or counter within minutes
     SAME_ANSWERS = "same_answers"  # the same answer pattern again and again to one code
     KIOSK_REPEAT = "kiosk_repeat"  # the same tablet, the same answers, within seconds
+    OUTSIDE_HOURS = "outside_hours"  # outside the office hours of a unit that takes none then
 
 
 # Filtered, not held: left out for good, counted as a number, never waiting for a decision.
@@ -50,6 +54,14 @@ class RatingRules(db.Model):
     pattern_limit: Mapped[int] = mapped_column(default=PATTERN_LIMIT)
     # A tablet's identical rating this soon after the thank-you screen is filtered.
     kiosk_repeat_seconds: Mapped[int] = mapped_column(default=KIOSK_REPEAT_SECONDS)
+    # A QR or web rating outside [opens_at, closes_at) local time, or on a day off, is held.
+    office_hours_only: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    opens_at: Mapped[time] = mapped_column(
+        sa.Time, default=OPENS_AT, server_default=sa.text("'07:00:00'")
+    )
+    closes_at: Mapped[time] = mapped_column(
+        sa.Time, default=CLOSES_AT, server_default=sa.text("'17:00:00'")
+    )
 
 
 class RatingDecision(db.Model):
