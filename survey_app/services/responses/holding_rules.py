@@ -5,14 +5,15 @@ docs/rating-integrity.md explains each rule and its default.
 QR ratings are checked against the recent ratings of the same target (the unit, counter and
 officer a survey code names). On PostgreSQL the check and the insert hold a transaction lock
 on that target, so ratings racing to one officer are checked one after another: a burst sent
-in parallel is held as surely as one sent in a row. Kiosk ratings meet the repeat filter only.
+in parallel is held as surely as one sent in a row. Kiosk ratings meet the repeat filter only
+(a kiosk has its own hours); one-time dossier links and paper imports meet no rule.
 """
 
 import math
 import zlib
 from collections import Counter as Tally
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -30,13 +31,17 @@ from survey_app.models import (
 from survey_app.models.integrity import (
     ADDRESS_LIMIT,
     BURST_MINUTES,
+    CLOSES_AT,
     KIOSK_REPEAT_SECONDS,
+    OPENS_AT,
     PATTERN_LIMIT,
     REPEAT_MINUTES,
     TARGET_LIMIT,
 )
 from survey_app.models.response import counted
+from survey_app.months import survey_zone
 from survey_app.services.audit import record_change
+from survey_app.workdays import is_working_day
 
 # "Far above the normal rate": a target's usual ratings per window, times this, once it passes
 # the unit's fixed limit. Usual: the last four weeks, spread over 20 working days of 8 hours.
@@ -56,6 +61,10 @@ RULE_FIELDS = (
     "pattern_limit",
     "kiosk_repeat_seconds",
 )
+# The office-hours rule: whether it applies, and the local hours [opens_at, closes_at).
+HOURS_FIELDS = ("office_hours_only", "opens_at", "closes_at")
+# The channels of a citizen's own phone or browser; a kiosk keeps its own hours.
+OFFICE_HOURS_CHANNELS = (Channel.QR, Channel.WEB)
 # pg_advisory_xact_lock takes two int4 keys: this one names "rating target" locks.
 LOCK_CLASS = 1515
 
@@ -78,22 +87,37 @@ def rules_of(unit_id: int) -> RatingRules:
         target_limit=TARGET_LIMIT,
         pattern_limit=PATTERN_LIMIT,
         kiosk_repeat_seconds=KIOSK_REPEAT_SECONDS,
+        office_hours_only=False,
+        opens_at=OPENS_AT,
+        closes_at=CLOSES_AT,
     )
 
 
-def save_rules(unit: Unit, values: dict[str, int], *, by: User | None) -> RatingRules:
-    """Set the unit's thresholds (RULE_FIELDS), audited; one commit."""
+def save_rules(unit: Unit, values: dict, *, by: User | None) -> RatingRules:
+    """Set the unit's thresholds (RULE_FIELDS, numbers) and office hours (HOURS_FIELDS: a flag
+    and two local times), audited; one commit."""
     rules = db.session.get(RatingRules, unit.id)
     if rules is None:
         rules = rules_of(unit.id)
         db.session.add(rules)
-    before = {name: getattr(rules, name) for name in RULE_FIELDS}
+    before = _audited(rules)
     for name in RULE_FIELDS:
         setattr(rules, name, int(values[name]))
-    event = record_change("unit.rating_rules", unit, {"before": before, "after": dict(values)})
+    rules.office_hours_only = bool(values["office_hours_only"])
+    rules.opens_at, rules.closes_at = values["opens_at"], values["closes_at"]
+    event = record_change("unit.rating_rules", unit, {"before": before, "after": _audited(rules)})
     event.actor = by
     db.session.commit()
     return rules
+
+
+def _audited(rules: RatingRules) -> dict:
+    """The settings as the audit log keeps them (JSON): times as HH:MM."""
+    values = {name: getattr(rules, name) for name in (*RULE_FIELDS, *HOURS_FIELDS)}
+    return {
+        name: value.strftime("%H:%M") if isinstance(value, time) else value
+        for name, value in values.items()
+    }
 
 
 def screen_qr_rating(response: SurveyResponse, source: RatingSource) -> None:
@@ -128,7 +152,21 @@ def qr_hold_reason(
         return HoldReason.SAME_ANSWERS
     if _count(window, counted()) >= _target_limit(response, rules):
         return HoldReason.TARGET_BURST
+    # Last, so a burst at night is still named a burst.
+    if outside_office_hours(response, rules):
+        return HoldReason.OUTSIDE_HOURS
     return None
+
+
+def outside_office_hours(response: SurveyResponse, rules: RatingRules) -> bool:
+    """A QR or web rating of a unit that takes none outside its office hours, sent outside
+    [opens_at, closes_at) local time or on a day off of the working-day calendar."""
+    if not rules.office_hours_only or response.channel not in OFFICE_HOURS_CHANNELS:
+        return False
+    local = response.submitted_at.astimezone(survey_zone())
+    if not is_working_day(local.date()):
+        return True
+    return not rules.opens_at <= local.time() < rules.closes_at
 
 
 def _same_target(response: SurveyResponse, *, since: datetime) -> sa.ColumnElement[bool]:

@@ -44,6 +44,7 @@ HOLD_REASON_LABELS = {
     HoldReason.TARGET_BURST: _l("far more than usual to this code"),
     HoldReason.SAME_ANSWERS: _l("the same answers again and again"),
     HoldReason.KIOSK_REPEAT: _l("repeated on the tablet"),
+    HoldReason.OUTSIDE_HOURS: _l("outside the unit's office hours"),
 }
 DECISION_ACTIONS = {True: "rating_burst.accept", False: "rating_burst.reject"}
 
