@@ -2,9 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, StringField
+from wtforms import BooleanField, IntegerField, RadioField, StringField, TimeField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from survey_app.services.responses.review import REASON_MAX_LENGTH
 
@@ -34,6 +34,17 @@ def _whole(label, low: int, high: int) -> IntegerField:
     )
 
 
+class LocalTimeField(TimeField):
+    """A time of day as HH:MM, with the house's own message when it is not one (WTForms'
+    message has no Vietnamese)."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(_l("Enter a time as HH:MM, for example 07:30."))) from error
+
+
 class RatingRulesForm(FlaskForm):
     repeat_minutes = _whole(_l("One counted rating per phone per code every (minutes)"), 1, 1440)
     burst_minutes = _whole(_l("Burst window (minutes)"), 1, 120)
@@ -41,3 +52,14 @@ class RatingRulesForm(FlaskForm):
     target_limit = _whole(_l("Ratings to one officer or counter in the window"), 2, 1000)
     pattern_limit = _whole(_l("Identical answer patterns to one code in the window"), 2, 1000)
     kiosk_repeat_seconds = _whole(_l("Kiosk repeat window after the thank-you (seconds)"), 0, 600)
+    office_hours_only = BooleanField(
+        _l("Hold QR and web ratings sent outside office hours or on a day off")
+    )
+    opens_at = LocalTimeField(_l("Opens at"))
+    closes_at = LocalTimeField(_l("Closes at"))
+
+    def validate_closes_at(self, field: LocalTimeField) -> None:
+        # Hours past midnight are not office hours: a closing time before the opening one is
+        # a slip, not a night shift.
+        if self.opens_at.data and field.data and field.data <= self.opens_at.data:
+            raise ValidationError(_l("The closing time must be after the opening."))

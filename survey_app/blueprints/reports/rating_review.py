@@ -14,7 +14,12 @@ from survey_app.blueprints.reports.pages import url_month
 from survey_app.models import Unit
 from survey_app.services.errors import DomainError
 from survey_app.services.responses import review as rating_review
-from survey_app.services.responses.holding_rules import RULE_FIELDS, rules_of, save_rules
+from survey_app.services.responses.holding_rules import (
+    HOURS_FIELDS,
+    RULE_FIELDS,
+    rules_of,
+    save_rules,
+)
 
 
 @bp.post("/<unit_code>/<month>/held/<key>")
@@ -57,7 +62,8 @@ def edit_rating_rules(unit: Unit):
     rules = rules_of(unit.id)
     form = RatingRulesForm(obj=rules)
     if form.validate_on_submit():
-        save_rules(unit, {name: form[name].data for name in RULE_FIELDS}, by=_user())
+        fields = (*RULE_FIELDS, *HOURS_FIELDS)
+        save_rules(unit, {name: form[name].data for name in fields}, by=_user())
         flash(_("The thresholds are saved; they apply to the next rating."), "success")
         return redirect(url_for("reports.edit_rating_rules", unit_code=unit.code))
     status = 422 if form.is_submitted() else 200
