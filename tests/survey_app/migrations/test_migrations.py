@@ -61,3 +61,69 @@ def test_downgrade_to_nothing_and_back(empty_app):
     assert sa.inspect(db.engine).get_table_names() == ["alembic_version"]
     upgrade()
     assert schema_differences() == []
+
+
+def test_office_hours_upgrade_and_downgrade(empty_app):
+    """0012: the rules gain office hours (off), the hold reason outside_hours is accepted; the
+    downgrade keeps a rating held for it (without a reason) and refuses the reason again."""
+    upgrade(revision="0007_report")
+    unit_id = _a_unit_with_rules()
+    upgrade(revision="0012_hours")
+    rules = db.session.execute(
+        sa.text("SELECT office_hours_only, opens_at, closes_at FROM rating_rules")
+    ).one()
+    assert not rules.office_hours_only
+    assert [str(rules.opens_at)[:5], str(rules.closes_at)[:5]] == ["07:00", "17:00"]
+    _a_held_rating(unit_id, "outside_hours")
+    db.session.commit()
+
+    downgrade(revision="0007_report")
+    held = db.session.execute(sa.text("SELECT held, hold_reason FROM survey_responses")).one()
+    assert bool(held.held) and held.hold_reason is None
+    columns = {column["name"] for column in sa.inspect(db.engine).get_columns("rating_rules")}
+    assert "office_hours_only" not in columns
+    with pytest.raises(sa.exc.IntegrityError):
+        _a_held_rating(unit_id, "outside_hours")
+    db.session.rollback()
+
+    upgrade()
+    assert schema_differences() == []
+
+
+def _a_unit_with_rules() -> int:
+    db.session.execute(
+        sa.text(
+            "INSERT INTO units (code, name, instrument_code, active, created_at) "
+            "VALUES ('XA-A', 'UBND xã A', 'sipas-2023', true, :at)"
+        ),
+        {"at": "2026-11-01 00:00:00"},
+    )
+    unit_id = db.session.scalar(sa.text("SELECT id FROM units"))
+    db.session.execute(
+        sa.text(
+            "INSERT INTO rating_rules (unit_id, repeat_minutes, burst_minutes, address_limit, "
+            "target_limit, pattern_limit, kiosk_repeat_seconds) "
+            "VALUES (:unit, 30, 10, 5, 12, 5, 10)"
+        ),
+        {"unit": unit_id},
+    )
+    db.session.commit()
+    return unit_id
+
+
+def _a_held_rating(unit_id: int, reason: str) -> None:
+    instrument_id = db.session.scalar(sa.text("SELECT min(id) FROM instruments"))
+    db.session.execute(
+        sa.text(
+            "INSERT INTO survey_responses (client_ref, unit_id, instrument_id, channel, "
+            "submitted_at, received_at, comment, flagged, is_spam, held, hold_reason) VALUES "
+            "(:ref, :unit, :instrument, 'qr', :at, :at, '', false, false, true, :reason)"
+        ),
+        {
+            "ref": f"ref-{reason}",
+            "unit": unit_id,
+            "instrument": instrument_id,
+            "at": "2026-11-11 14:00:00",
+            "reason": reason,
+        },
+    )
