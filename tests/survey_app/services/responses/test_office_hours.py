@@ -3,9 +3,8 @@ its office hours has QR and web ratings sent outside them, or on a day off, held
 of the figures, waiting for a manager), and the citizen is thanked as always. Kiosk ratings,
 paper imports and units without the setting are left alone."""
 
-from datetime import UTC, date, datetime, time, timedelta
-
 import re
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
