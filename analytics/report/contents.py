@@ -280,19 +280,18 @@ def _instrument_names(figures: Figures, unit_ids: list[int], *months: Month) -> 
 
 
 def _answered_versions(unit_ids: list[int], months) -> dict[str, set[int]]:
-    """The questionnaire versions the months' responses answered, by instrument code."""
+    """The questionnaire versions the responses of the months (one after another: a month or a
+    period) answered, by instrument code; one query over their whole span."""
+    zone = survey_zone()
+    start, end = months[0].bounds(zone)[0], months[-1].bounds(zone)[1]
+    conditions = response_conditions(ResponseFilter(unit_ids=frozenset(unit_ids)), start, end)
+    used = sa.select(Response.instrument_id).where(conditions).distinct().subquery()
+    rows = db.session.execute(
+        sa.select(Instrument.code, Instrument.version).where(Instrument.id.in_(sa.select(used)))
+    )
     found: dict[str, set[int]] = {}
-    for month in months:
-        bounds = month.bounds(survey_zone())
-        conditions = response_conditions(ResponseFilter(unit_ids=frozenset(unit_ids)), *bounds)
-        used = sa.select(Response.instrument_id).where(conditions).distinct().subquery()
-        rows = db.session.execute(
-            sa.select(Instrument.code, Instrument.version).where(
-                Instrument.id.in_(sa.select(used))
-            )
-        )
-        for code, version in rows:
-            found.setdefault(code, set()).add(version)
+    for code, version in rows:
+        found.setdefault(code, set()).add(version)
     return found
 
 
