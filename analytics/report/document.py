@@ -12,8 +12,8 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from survey_app.core.extensions import db
-from survey_app.models import Unit, UnitDocument
+from survey_app.models import Unit
+from survey_app.queries.org import get_unit_document
 
 DEFAULT_SYMBOL = "BC"
 DEFAULT_TITLE = _l("HEAD OF THE UNIT")
@@ -50,7 +50,7 @@ class DocumentSettings:
 
 def document_settings(unit: Unit, place: str) -> DocumentSettings:
     """`place`: the one written before the date when the unit's settings name none."""
-    stored = db.session.get(UnitDocument, unit.id)
+    stored = get_unit_document(unit.id)
     if stored is None:
         return DocumentSettings(
             "", unit.name, DEFAULT_SYMBOL, place, "", str(DEFAULT_TITLE), "", ()

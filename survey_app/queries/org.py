@@ -7,7 +7,15 @@ import sqlalchemy as sa
 
 from survey_app.core.extensions import db
 from survey_app.display.collation import sorted_vi
-from survey_app.models import Counter, Instrument, Officer, SurveyCode, SurveyResponse, Unit
+from survey_app.models import (
+    Counter,
+    Instrument,
+    Officer,
+    SurveyCode,
+    SurveyResponse,
+    Unit,
+    UnitDocument,
+)
 from survey_app.queries.instruments import get_current_instrument
 from survey_app.queries.units import unit_subtree_ids_query
 
@@ -103,3 +111,8 @@ def list_members(model, unit_ids, *, active_only: bool = False) -> list:
 def get_by_id(model, record_id: int):
     """A row by its id (an id a form sent: check its unit before trusting it)."""
     return db.session.get(model, record_id)
+
+
+def get_unit_document(unit_id: int) -> UnitDocument | None:
+    """The document settings a unit saved; None: the report uses the defaults."""
+    return db.session.get(UnitDocument, unit_id)

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from survey_app.core.extensions import db
 from survey_app.models import Unit, UnitDocument
+from survey_app.queries.org import get_unit_document
 from survey_app.services.audit import record_change
 
 # Column of the organisation CSV and form field → longest text stored.
@@ -32,7 +33,7 @@ def document_problem(name: str, value: str) -> str | None:
 def stage_document_settings(unit: Unit, values: dict[str, str]) -> dict[str, list]:
     """Set the given settings (the caller commits); returns the changes made, for the audit.
     Settings not in `values` stay as they are."""
-    stored = db.session.get(UnitDocument, unit.id) if unit.id else None
+    stored = get_unit_document(unit.id) if unit.id else None
     if stored is None:
         stored = UnitDocument(unit=unit, **dict.fromkeys(DOCUMENT_FIELDS, ""))
         db.session.add(stored)

@@ -19,9 +19,9 @@ from forms.report_text import DocumentSettingsForm, NarrativeForm
 from survey_app.auth.permissions import Permission, needs
 from survey_app.blueprints.org import units as org
 from survey_app.blueprints.reports import pages as reports
-from survey_app.core.extensions import db
-from survey_app.models import Unit, UnitDocument
+from survey_app.models import Unit
 from survey_app.months import current_month
+from survey_app.queries.org import get_unit_document
 from survey_app.services.errors import DomainError
 from survey_app.services.narratives import get_stored_narrative, save_narrative
 from survey_app.services.unit_documents import (
@@ -84,7 +84,7 @@ def _data(narrative: Narrative) -> dict[str, str]:
 @org.bp.route("/don-vi/<unit_code>/van-ban", methods=["GET", "POST"])
 @needs(Permission.MANAGE_ORGANISATION)
 def edit_document_settings(unit: Unit):
-    stored = db.session.get(UnitDocument, unit.id)
+    stored = get_unit_document(unit.id)
     form = DocumentSettingsForm(obj=stored)
     if form.validate_on_submit():
         values = {name: getattr(form, name).data or "" for name in DOCUMENT_FIELDS}
