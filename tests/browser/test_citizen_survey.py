@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.helpers.browser import PHONE
+from tests.helpers.browser import PHONE, fits_width
 from tests.helpers.survey_pages import FACTOR_TITLES_VI, SCALE_VI
 
 pytestmark = pytest.mark.slow
@@ -80,7 +80,7 @@ def test_survey_page_is_in_vietnamese(phone, demo):
 def test_survey_fits_a_phone_screen_without_sideways_scrolling(phone, demo):
     open_survey(phone, demo.survey_urls[0])
 
-    assert phone.evaluate("document.scrollingElement.scrollWidth") <= PHONE["viewport"]["width"]
+    assert fits_width(phone, PHONE["viewport"]["width"])
 
 
 def test_every_answer_option_is_big_enough_to_tap(phone, demo):

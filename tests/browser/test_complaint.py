@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from survey_app.models import Ticket, TicketChannel, TicketStatus
-from tests.helpers.browser import PHONE, in_english, sign_in
+from tests.helpers.browser import PHONE, fits_width, in_english, sign_in
 
 pytestmark = pytest.mark.slow
 
@@ -26,7 +26,7 @@ def stored_ticket(demo, code: str) -> Ticket:
 def test_a_complaint_is_filed_answered_and_read_on_a_phone(phone, tablet, demo, staff_accounts):
     phone.goto(f"{demo.base_url}/phan-anh/LD-DUCTRONG?lang=en")
     phone.get_by_label("Your complaint or recommendation").fill(CONTENT)
-    assert phone.evaluate("document.scrollingElement.scrollWidth") <= PHONE["viewport"]["width"]
+    assert fits_width(phone, PHONE["viewport"]["width"])
     phone.get_by_role("button", name="Send").click()
     expect(phone).to_have_url(FILED_URL)
     code = FILED_URL.search(phone.url).group(1)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from survey_app.models import Ticket
-from tests.helpers.browser import PHONE
+from tests.helpers.browser import PHONE, fits_width
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +38,7 @@ def watch_failures(page: Page) -> list[str]:
 
 
 def fits_the_phone(page: Page) -> bool:
-    return page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["viewport"]["width"]
+    return fits_width(page, PHONE["viewport"]["width"])
 
 
 def small_targets(page: Page) -> list[str]:

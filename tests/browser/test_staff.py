@@ -14,7 +14,7 @@ import pytest
 import zxingcpp
 from playwright.sync_api import Page, expect
 
-from tests.helpers.browser import TABLET, in_english, sign_in
+from tests.helpers.browser import TABLET, fits_width, in_english, sign_in
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +23,7 @@ RENDER_DPI = 100
 
 
 def fits_the_screen(page: Page) -> bool:
-    return page.evaluate("document.scrollingElement.scrollWidth") <= TABLET["viewport"]["width"]
+    return fits_width(page, TABLET["viewport"]["width"])
 
 
 def test_sign_in_and_sign_out_on_a_tablet(tablet, demo, staff_accounts):

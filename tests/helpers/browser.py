@@ -67,3 +67,10 @@ def in_english(page: Page) -> None:
     """The staff pages' Vietnamese catalogue is written last; the tests read the English."""
     page.get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def fits_width(page: Page, width: int) -> bool:
+    """No sideways scrolling at this width, measured once the page's stylesheets have loaded:
+    right after a click-through the document can be laid out before its CSS arrives."""
+    page.wait_for_load_state("load")
+    return page.evaluate("document.scrollingElement.scrollWidth") <= width
