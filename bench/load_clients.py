@@ -128,11 +128,14 @@ class QrClient:
 
     expected = 303
 
-    def __init__(self, base_url: str, target: QrTarget, rng, visits: bool = False):
+    def __init__(self, base_url: str, target: QrTarget, rng, visits: bool = False, citizens=None):
         self.connection, self.target, self.rng = Connection(base_url), target, rng
         self.path = f"/s/{target.code}"
         self.token = None
         self.visits = visits
+        # (phone cookie, address) pairs: each rating from a citizen of its own, behind the
+        # trusted proxy, so the hold rules run in full (bench/yardstick_run.py).
+        self.citizens = citizens
 
     async def send(self) -> Reply:
         if self.visits:
@@ -149,6 +152,10 @@ class QrClient:
         form |= {"csrf_token": self.token, "submission_id": uuid.uuid4().hex, "comment": ""}
         body = urlencode(form).encode()
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if self.citizens is not None:
+            phone, address = next(self.citizens)
+            self.connection.cookies["sipas_phone"] = phone
+            headers["X-Forwarded-For"] = address
         return await self.connection.request("POST", self.path, body, headers)
 
 

@@ -34,7 +34,7 @@ SERVER_URL = os.environ.get(
 )
 KIOSK_INSTRUMENT = "kiosk-5"
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
-GUNICORN_CONF = ROOT / "survey_app" / "gunicorn_conf.py"
+GUNICORN_CONF = ROOT / "survey_app" / "core" / "gunicorn_conf.py"
 # The app's rate limits stay on (their cost is part of a request) but so high that one client
 # address sending thousands of ratings a minute is never refused.
 BENCH_RATE_LIMITS = {f"SURVEY_RATELIMIT_{name}": "1000000/minute" for name in DEFAULT_RATE_LIMITS}
