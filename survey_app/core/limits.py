@@ -31,10 +31,13 @@ from datetime import UTC, datetime, timedelta
 
 from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_limiter import Limiter
+from limits import parse_many
 
 from survey_app.core.errors import API_PREFIX
+from survey_app.core.limit_batch import BatchedFixedWindow, Plan
 
 EXTENSION_KEY = "survey_limiter"
+KEY_PREFIX = "survey"
 PHONE_COOKIE = "sipas_phone"  # survey_app/blueprints/phone_cookie.py
 COMPLAINT_FORM = ("complaints.file_form", "complaints.filed", "complaints.find_unit_to_complain_to")
 TRACKING = ("complaints.show_status", "complaints.find_ticket")
@@ -151,18 +154,36 @@ def init_app(app: Flask) -> None:
         key_func=client_address,
         storage_uri=app.config["SURVEY_RATELIMIT_STORAGE_URL"] or "memory://",
         strategy="fixed-window",
-        key_prefix="survey",
+        key_prefix=KEY_PREFIX,
         in_memory_fallback_enabled=True,
     )
     # Read on each request, so a test can switch the limits on for one app.
     limiter.request_filter(lambda: not current_app.config["SURVEY_RATELIMIT_ENABLED"])
     limiter.request_filter(without_credentials)
     limiter.init_app(app)
+    # One round trip for all the counters of a request (core/limit_batch.py); Flask-Limiter
+    # offers no setting for its strategy object.
+    limiter._limiter = BatchedFixedWindow(limiter.storage, planned_hits)
     for rule in RULES:
         if rule.blueprint in app.blueprints:
             _apply(limiter, rule, app.blueprints[rule.blueprint])
     app.extensions[EXTENSION_KEY] = limiter
     app.register_error_handler(429, too_many_requests)
+
+
+def planned_hits() -> Plan:
+    """The hits Flask-Limiter will ask for in this request, as _apply declared them: each rule of
+    the request's blueprint that its method and endpoint meet, each limit of the rule's amount."""
+    plan = []
+    for rule in RULES:
+        if rule.blueprint != request.blueprint:
+            continue
+        if rule.methods is not None and request.method not in rule.methods:
+            continue
+        if rule.endpoints is not None and request.endpoint not in rule.endpoints:
+            continue
+        plan += [(item, (KEY_PREFIX, rule.key(), rule.scope)) for item in parse_many(rule.limit())]
+    return plan
 
 
 def _apply(limiter: Limiter, rule: Rule, blueprint) -> None:

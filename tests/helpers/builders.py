@@ -11,6 +11,7 @@ from survey_app.models import (
     Officer,
     Role,
     SurveyCode,
+    SurveyResponse,
     TicketChannel,
     TicketStatus,
     Unit,
@@ -97,7 +98,9 @@ def make_response(
         submitted_at=submitted_at,
         source=source,
     )
-    return submit_response(submission).response
+    # The stored row: submit_response writes with Core statements and hands back the transient
+    # response it built, which a test could not change and commit.
+    return db.session.get(SurveyResponse, submit_response(submission).response.id)
 
 
 DEFAULT_PASSWORD = "mật khẩu đủ dài 2026"

@@ -1,12 +1,14 @@
 """Storing a citizen's response, from any channel, exactly once."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from survey_app.core.extensions import db
 from survey_app.models import (
     FLAG_AT_OR_BELOW,
     OVERALL_ITEM,
@@ -30,7 +32,6 @@ from survey_app.queries.instruments import InstrumentCopy
 from survey_app.queries.responses import get_response_by_dossier, get_response_by_ref
 from survey_app.services.comment_alerts import alert_if_serious
 from survey_app.services.errors import DomainError, InvalidSubmission
-from survey_app.services.once import commit_once
 from survey_app.services.responses.holding_rules import (
     RatingSource,
     screen_kiosk_rating,
@@ -38,6 +39,9 @@ from survey_app.services.responses.holding_rules import (
 )
 
 DOSSIER_CODE_MAX_LENGTH = max_length(SurveyResponse.dossier_code)
+RESPONSE_COLUMNS = frozenset(column.key for column in SurveyResponse.__table__.columns) - {"id"}
+INSERT_RESPONSE = sa.insert(SurveyResponse.__table__).returning(SurveyResponse.__table__.c.id)
+INSERT_ANSWERS = sa.insert(Answer.__table__)
 
 
 class DossierAlreadyRated(DomainError):
@@ -125,7 +129,7 @@ def submit_response(submission: Submission) -> SubmitResult:
         submission.link.used_at = utcnow()
     unit_id = submission.unit.id  # read now: the rollback of a clash expires the unit
     try:
-        stored, created = commit_once(
+        stored, created = _insert_once(
             response, lambda: get_response_by_ref(unit_id, submission.client_ref)
         )
     except IntegrityError:
@@ -134,6 +138,40 @@ def submit_response(submission: Submission) -> SubmitResult:
     if created:  # the submission's comment: reading the stored one would cost a query
         alert_if_serious(stored, submission.comment)
     return SubmitResult(stored, created=created)
+
+
+def _insert_once(
+    response: SurveyResponse, find_existing: Callable[[], SurveyResponse | None]
+) -> tuple[SurveyResponse, bool]:
+    """services/once.commit_once for a new rating written by insert_response: the unique key
+    (unit, client_ref) tells a repeat or a lost race, whose stored copy is returned instead."""
+    try:
+        response.id = insert_response(response)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = find_existing()
+        if existing is None:
+            raise
+        return existing, False
+    return response, True
+
+
+def insert_response(response: SurveyResponse) -> int:
+    """Write a new rating's rows in the session's transaction (the caller commits) and return
+    its id: the one place a rating is written. SQLAlchemy Core statements, not the unit of work:
+    the request never reads the rating back, so the session need not track it, and its
+    bookkeeping cost more than the statements. `response` stays transient, as it was built."""
+    values = {key: value for key, value in response.__dict__.items() if key in RESPONSE_COLUMNS}
+    connection = db.session.connection()  # the session's transaction, without its ORM layer
+    response_id = connection.execute(INSERT_RESPONSE, values).scalar_one()
+    answers = [
+        {"response_id": response_id, "item_id": answer.item_id, "value": answer.value}
+        for answer in response.answers
+    ]
+    if answers:
+        connection.execute(INSERT_ANSWERS, answers)
+    return response_id
 
 
 def _check_dossier_not_rated(submission: Submission) -> None:
