@@ -12,6 +12,7 @@ per request. With --profile, the cProfile functions of that path, heaviest first
 
 import argparse
 import cProfile
+import itertools
 import os
 import pstats
 import random
@@ -25,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
+from itsdangerous import URLSafeSerializer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -45,10 +47,18 @@ def qr_sender(client, data: BenchData, rng) -> Callable[[], int]:
     path = f"/s/{target.code}"
     token = CSRF_INPUT.search(client.get(path).get_data(as_text=True)).group(1)
 
+    signer = URLSafeSerializer(client.application.config["SECRET_KEY"], salt="rating-phone")
+    sent = itertools.count()
+
     def send() -> int:
         form = dict(zip(target.items, map(str, levels(len(target.items), rng)), strict=True))
         form |= {"csrf_token": token, "submission_id": uuid.uuid4().hex, "comment": ""}
-        return client.post(path, data=form).status_code
+        # A new citizen each time (phone and address), as bench/yardstick_run.py sends: the
+        # hold rules run in full.
+        n = next(sent)
+        client.set_cookie("sipas_phone", signer.dumps(f"profile-{n}"), path="/s/")
+        address = {"REMOTE_ADDR": f"10.9.{n // 256 % 256}.{n % 256}"}
+        return client.post(path, data=form, environ_overrides=address).status_code
 
     return send
 

@@ -18,15 +18,17 @@ request and is not a setting: writing it does not empty the copies.
 """
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from datetime import time as dt_time
 from itertools import chain
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event, inspect
 
 from survey_app.core.extensions import db
-from survey_app.models import Counter, Kiosk, Officer, SurveyCode, Unit
+from survey_app.models import Counter, Kiosk, Officer, RatingRules, SurveyCode, Unit
 from survey_app.queries.codes import get_active_survey_code
 
 CODE_CACHE_SECONDS = 10
@@ -34,7 +36,8 @@ CODE_CACHE_KEY = "survey_code_cache"
 KIOSK_CACHE_KEY = "survey_kiosk_cache"
 # A bound on memory whatever is asked for: a province has a few thousand live codes.
 MAX_CACHED_CODES = 20_000
-ORG_MODELS = (SurveyCode, Unit, Counter, Officer)
+RULES_CACHE_KEY = "survey_rules_cache"
+ORG_MODELS = (SurveyCode, Unit, Counter, Officer, RatingRules)
 CHANGED_KEY = "survey_org_changed"
 KIOSK_CONTACT_COLUMNS = frozenset({"last_seen_at", "app_version", "queue_length"})
 
@@ -169,7 +172,7 @@ def remember_kiosk_contact(copy: KioskCopy, contact: dict) -> None:
         _store(KIOSK_CACHE_KEY, copy.prefix, replace(cached[0], **contact), cached[1])
 
 
-def _fresh(cache_key: str, key: str):
+def _fresh(cache_key: str, key: str | int):
     """The copy kept under `key`, if read less than CODE_CACHE_SECONDS ago."""
     cached = current_app.extensions.setdefault(cache_key, {}).get(key)
     if cached is not None and time.monotonic() - cached[1] < CODE_CACHE_SECONDS:
@@ -177,17 +180,49 @@ def _fresh(cache_key: str, key: str):
     return None
 
 
-def _store(cache_key: str, key: str, copy, read_at: float) -> None:
+def _store(cache_key: str, key: str | int, copy, read_at: float) -> None:
     cache = current_app.extensions.setdefault(cache_key, {})
     if len(cache) >= MAX_CACHED_CODES:
         cache.clear()
     cache[key] = (copy, read_at)
 
 
+@dataclass(frozen=True)
+class RulesCopy:
+    """A unit's hold-rule thresholds (models.RatingRules) as plain data."""
+
+    unit_id: int
+    repeat_minutes: int
+    burst_minutes: int
+    address_limit: int
+    target_limit: int
+    pattern_limit: int
+    kiosk_repeat_seconds: int
+    office_hours_only: bool
+    opens_at: dt_time
+    closes_at: dt_time
+
+
+RULES_FIELDS = tuple(RulesCopy.__dataclass_fields__)
+
+
+def get_live_rules(unit_id: int, read: Callable[[int], RatingRules]) -> RulesCopy:
+    """A unit's thresholds as `read` gives them (the stored ones or the defaults), read at most
+    once per CODE_CACHE_SECONDS: every QR rating of the unit meets them. A manager's change is
+    seen at once by the process that saved it and by the others within CODE_CACHE_SECONDS."""
+    cached = _fresh(RULES_CACHE_KEY, unit_id)
+    if cached is not None:
+        return cached
+    rules = read(unit_id)
+    copy = RulesCopy(**{name: getattr(rules, name) for name in RULES_FIELDS})
+    _store(RULES_CACHE_KEY, unit_id, copy, time.monotonic())
+    return copy
+
+
 def clear_code_cache() -> None:
     if has_app_context():
-        current_app.extensions.pop(CODE_CACHE_KEY, None)
-        current_app.extensions.pop(KIOSK_CACHE_KEY, None)
+        for key in (CODE_CACHE_KEY, KIOSK_CACHE_KEY, RULES_CACHE_KEY):
+            current_app.extensions.pop(key, None)
 
 
 def init_app(app: Flask) -> None:

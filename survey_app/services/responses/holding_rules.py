@@ -40,13 +40,14 @@ from survey_app.models.integrity import (
 )
 from survey_app.models.response import counted
 from survey_app.months import survey_zone
+from survey_app.queries.code_cache import RulesCopy, get_live_rules
 from survey_app.services.audit import record_change
+from survey_app.services.responses.target_counts import count_target
 from survey_app.workdays import is_working_day
 
 # "Far above the normal rate": a target's usual ratings per window, times this, once it passes
 # the unit's fixed limit. Usual: the last four weeks, spread over 20 working days of 8 hours.
 NORMAL_FACTOR = 5
-NORMAL_DAYS = 28
 WORKING_MINUTES = 20 * 8 * 60
 PATTERNS_COMPARED = 50
 # The longest thank-you screen (60 s) plus the longest repeat window a unit may set (600 s).
@@ -124,7 +125,7 @@ def screen_qr_rating(response: SurveyResponse, source: RatingSource) -> None:
     """Hold the new response if a rule says so; record its source either way."""
     response.phone_hash, response.address_hash = source.phone_hash, source.address_hash
     _lock_target(response)
-    reason = qr_hold_reason(response, source, rules_of(response.unit_id))
+    reason = qr_hold_reason(response, source, get_live_rules(response.unit_id, rules_of))
     response.held, response.hold_reason = reason is not None, reason
 
 
@@ -136,21 +137,23 @@ def screen_kiosk_rating(response: SurveyResponse, *, repeat_on_tablet: bool) -> 
 
 
 def qr_hold_reason(
-    response: SurveyResponse, source: RatingSource, rules: RatingRules
+    response: SurveyResponse, source: RatingSource, rules: RatingRules | RulesCopy
 ) -> HoldReason | None:
     if source.phone_hash is None:
         return HoldReason.NO_PHONE
-    now = response.submitted_at
-    recent = _same_target(response, since=now - timedelta(minutes=rules.repeat_minutes))
-    if db.session.scalar(_exists(recent, SurveyResponse.phone_hash == source.phone_hash)):
+    counts = count_target(
+        response, rules, phone_hash=source.phone_hash, address_hash=source.address_hash
+    )
+    if counts.phone_repeats:
         return HoldReason.PHONE_REPEAT
-    window = _same_target(response, since=now - timedelta(minutes=rules.burst_minutes))
-    from_address = _count(window, SurveyResponse.address_hash == source.address_hash)
-    if from_address >= rules.address_limit:
+    if counts.from_address >= rules.address_limit:
         return HoldReason.ADDRESS_BURST
+    window = _same_target(
+        response, since=response.submitted_at - timedelta(minutes=rules.burst_minutes)
+    )
     if _same_answers(response, window) >= rules.pattern_limit:
         return HoldReason.SAME_ANSWERS
-    if _count(window, counted()) >= _target_limit(response, rules):
+    if counts.in_window >= _target_limit(counts.usual, rules):
         return HoldReason.TARGET_BURST
     # Last, so a burst at night is still named a burst.
     if outside_office_hours(response, rules):
@@ -158,7 +161,7 @@ def qr_hold_reason(
     return None
 
 
-def outside_office_hours(response: SurveyResponse, rules: RatingRules) -> bool:
+def outside_office_hours(response: SurveyResponse, rules: RatingRules | RulesCopy) -> bool:
     """A QR or web rating of a unit that takes none outside its office hours, sent outside
     [opens_at, closes_at) local time or on a day off of the working-day calendar."""
     if not rules.office_hours_only or response.channel not in OFFICE_HOURS_CHANNELS:
@@ -185,19 +188,10 @@ def _same(column: sa.Column, value: int | None) -> sa.ColumnElement[bool]:
     return column.is_(None) if value is None else column == value
 
 
-def _exists(*conditions) -> sa.Select:
-    return sa.select(sa.exists().where(*conditions))
-
-
-def _count(*conditions) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).where(*conditions)) or 0
-
-
-def _target_limit(response: SurveyResponse, rules: RatingRules) -> int:
-    """The unit's limit, or NORMAL_FACTOR times the target's usual rate when that is higher:
-    a busy counter's rush hour is not a burst."""
-    since = response.submitted_at - timedelta(days=NORMAL_DAYS)
-    usual = _count(_same_target(response, since=since), counted())
+def _target_limit(usual: int, rules: RatingRules | RulesCopy) -> int:
+    """The unit's limit, or NORMAL_FACTOR times the target's usual rate (`usual`: its counted
+    ratings of the last NORMAL_DAYS) when that is higher: a busy counter's rush hour is not a
+    burst."""
     per_window = usual * rules.burst_minutes / WORKING_MINUTES
     return max(rules.target_limit, math.ceil(NORMAL_FACTOR * per_window))
 
@@ -265,10 +259,14 @@ def _repeated_on_kiosk(response: SurveyResponse) -> bool:
     if response.kiosk_id is None:
         return False
     at = response.submitted_at
-    rows = db.session.connection().execute(
-        PREVIOUS_KIOSK_RATING,
-        {"kiosk_id": response.kiosk_id, "at": at, "earliest": at - LONGEST_KIOSK_WINDOW},
-    ).all()
+    rows = (
+        db.session.connection()
+        .execute(
+            PREVIOUS_KIOSK_RATING,
+            {"kiosk_id": response.kiosk_id, "at": at, "earliest": at - LONGEST_KIOSK_WINDOW},
+        )
+        .all()
+    )
     if not rows:
         return False
     at, thanks, repeat, comment = rows[0][:4]

@@ -4,11 +4,22 @@ at once by the process that made it and within CODE_CACHE_SECONDS by any other."
 import sqlalchemy as sa
 
 from survey_app.core.extensions import db
-from survey_app.models import SurveyCode, SurveyResponse, utcnow
+from survey_app.models import RatingRules, SurveyCode, SurveyResponse, utcnow
 from survey_app.queries import code_cache
-from survey_app.queries.code_cache import CODE_CACHE_KEY, CODE_CACHE_SECONDS, get_live_survey_code
+from survey_app.queries.code_cache import (
+    CODE_CACHE_KEY,
+    CODE_CACHE_SECONDS,
+    get_live_rules,
+    get_live_survey_code,
+)
 from survey_app.services.codes import rotate_code
 from survey_app.services.org.admin import set_active, update_officer
+from survey_app.services.responses.holding_rules import (
+    HOURS_FIELDS,
+    RULE_FIELDS,
+    rules_of,
+    save_rules,
+)
 from tests.helpers.builders import full_answers, make_counter, make_officer, survey_code_of
 from tests.helpers.statements import reads_of, recorded_statements
 from tests.helpers.survey_pages import hidden_fields, open_survey
@@ -125,3 +136,37 @@ def test_a_one_time_link_is_read_from_the_database_each_time(app):
     db.session.commit()
     assert isinstance(get_live_survey_code("HSLINK01"), SurveyCode)
     assert "HSLINK01" not in cached_codes(app)
+
+
+def rules_values(**changes) -> dict:
+    defaults = rules_of(0)
+    values = {name: getattr(defaults, name) for name in (*RULE_FIELDS, *HOURS_FIELDS)}
+    return values | changes
+
+
+def test_a_units_hold_rules_are_read_once_for_its_ratings(client):
+    counter = make_counter()
+    code = survey_code_of(counter)
+    fields = open_form(client, code)
+    send_from(client, code, fields, "1" * 32)
+    with recorded_statements() as statements:
+        assert send_from(client, code, fields, "2" * 32).status_code == 303
+    assert reads_of(statements, "rating_rules") == []
+
+
+def test_rules_saved_in_this_process_apply_to_the_next_rating_at_once(app):
+    counter = make_counter()
+    assert get_live_rules(counter.unit_id, rules_of).repeat_minutes == rules_of(0).repeat_minutes
+    save_rules(counter.unit, rules_values(repeat_minutes=7), by=None)
+    assert get_live_rules(counter.unit_id, rules_of).repeat_minutes == 7
+
+
+def test_rules_saved_by_another_process_apply_within_the_cache_time(app, monkeypatch):
+    unit_id = make_counter().unit_id
+    assert get_live_rules(unit_id, rules_of).address_limit == rules_of(0).address_limit
+    with db.engine.begin() as connection:  # another worker: this session never sees it
+        values = rules_values(address_limit=2) | {"unit_id": unit_id}
+        connection.execute(sa.insert(RatingRules).values(values))
+    assert get_live_rules(unit_id, rules_of).address_limit == rules_of(0).address_limit
+    later(monkeypatch, CODE_CACHE_SECONDS + 0.1)
+    assert get_live_rules(unit_id, rules_of).address_limit == 2
