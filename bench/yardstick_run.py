@@ -121,12 +121,16 @@ def run(options) -> bool:
 
 def script_inputs(work_dir: Path, base_url: str, data, env: dict, options) -> dict:
     nonce = random.Random().randrange(2**31)
-    wanted = int(options.qr_phones or 4000 * options.seconds * (options.rounds + 1))
     tokens = write_lines(work_dir / "tokens.txt", [k.token for k in data.kiosks])
     forms = write_lines(work_dir / "forms.txt", open_forms(base_url, qr_codes(data)))
-    phones = write_lines(
-        work_dir / "phones.txt", phone_cookies(env["SURVEY_SECRET_KEY"], wanted, nonce)
-    )
+
+    def phones(run: int, seconds: float) -> str:
+        """New phones for each wrk run (a phone that rated the same code within the repeat
+        window would be held after one cheap query: not the path measured)."""
+        wanted = int(options.qr_phones or 3000 * seconds + 1000)
+        cookies = phone_cookies(env["SURVEY_SECRET_KEY"], wanted, nonce + run)
+        return write_lines(work_dir / f"phones-{run}.txt", cookies)
+
     return {"tokens": tokens, "forms": forms, "phones": phones, "nonce": nonce}
 
 
@@ -141,11 +145,13 @@ def measure_paths(options, yardstick, app, inputs: dict, url: str) -> dict[str, 
         nonlocal runs
         runs += 1
         nonce = str(inputs["nonce"] + runs)
-        spec = {
-            "yardstick": (yardstick, "/r", str(YARDSTICK_DIR / "post.lua"), []),
-            "kiosk api": (app, "", "wrk_kiosk.lua", [inputs["tokens"], nonce]),
-            "qr form": (app, "", "wrk_qr.lua", [inputs["forms"], inputs["phones"], nonce]),
-        }[path]
+        if path == "yardstick":
+            spec = (yardstick, "/r", str(YARDSTICK_DIR / "post.lua"), [])
+        elif path == "kiosk api":
+            spec = (app, "", "wrk_kiosk.lua", [inputs["tokens"], nonce])
+        else:
+            phones = inputs["phones"](runs, seconds)
+            spec = (app, "", "wrk_qr.lua", [inputs["forms"], phones, nonce])
         server, suffix, script, args = spec
         pids = {"server": server.process.pid, **db_pids}
         settle()

@@ -11,7 +11,6 @@ in parallel is held as surely as one sent in a row. Kiosk ratings meet the repea
 
 import math
 import zlib
-from collections import Counter as Tally
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -68,6 +67,9 @@ HOURS_FIELDS = ("office_hours_only", "opens_at", "closes_at")
 OFFICE_HOURS_CHANNELS = (Channel.QR, Channel.WEB)
 # pg_advisory_xact_lock takes two int4 keys: this one names "rating target" locks.
 LOCK_CLASS = 1515
+LOCK_TARGET = sa.select(
+    sa.func.pg_advisory_xact_lock(LOCK_CLASS, sa.bindparam("key", type_=sa.Integer))
+)
 
 
 @dataclass(frozen=True)
@@ -197,24 +199,26 @@ def _target_limit(usual: int, rules: RatingRules | RulesCopy) -> int:
 
 
 def _same_answers(response: SurveyResponse, window: sa.ColumnElement[bool]) -> int:
-    """How many counted ratings of the window (the latest few) gave exactly these answers."""
+    """How many counted ratings of the window (the latest few) gave exactly these answers.
+    Counted by the database, which returns one number rather than every answer of the latest
+    ratings: a rating matches when it has as many answers as this one, each one of this one's
+    (item, level) pairs (an item is answered once)."""
     latest = (
         sa.select(SurveyResponse.id)
         .where(window, counted())
         .order_by(SurveyResponse.submitted_at.desc())
         .limit(PATTERNS_COMPARED)
+    )
+    mine = list({(answer.item_id, answer.value) for answer in response.answers})
+    shared = sa.case((sa.tuple_(Answer.item_id, Answer.value).in_(mine), 1), else_=0)
+    matching = (
+        sa.select(Answer.response_id)
+        .where(Answer.response_id.in_(latest))
+        .group_by(Answer.response_id)
+        .having(sa.func.count() == len(mine), sa.func.sum(shared) == len(mine))
         .subquery()
     )
-    rows = db.session.execute(
-        sa.select(Answer.response_id, Answer.item_id, Answer.value).where(
-            Answer.response_id.in_(sa.select(latest.c.id))
-        )
-    )
-    patterns: dict[int, set] = {}
-    for response_id, item_id, value in rows:
-        patterns.setdefault(response_id, set()).add((item_id, value))
-    mine = {(answer.item_id, answer.value) for answer in response.answers}
-    return Tally(frozenset(pattern) for pattern in patterns.values())[frozenset(mine)]
+    return db.session.scalar(sa.select(sa.func.count()).select_from(matching)) or 0
 
 
 def _previous_kiosk_rating() -> sa.Select:
@@ -286,4 +290,4 @@ def _lock_target(response: SurveyResponse) -> None:
     key = f"{response.unit_id}:{response.officer_id}:{response.counter_id}".encode()
     # crc32 is unsigned 32-bit; the lock key is a signed int4.
     signed = zlib.crc32(key) - 2**31
-    db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_CLASS, signed)))
+    db.session.connection().execute(LOCK_TARGET, {"key": signed})
