@@ -3,9 +3,8 @@ figures from the responses attributed to them, compared with their own unit's (w
 below it). Two grouped query sets for all officers and all units, whatever their number."""
 
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
@@ -18,6 +17,9 @@ from survey_app.display.collation import person_key
 from survey_app.models import Factor, Officer, Unit
 from survey_app.months import Month
 from survey_app.queries.units import list_unit_subtree_ids
+
+if TYPE_CHECKING:  # imported where a frame is made: a web worker serving ratings never needs it
+    import pandas as pd
 
 FACTOR_CODES = tuple(factor.value for factor in Factor)
 CSV_COLUMNS = (
@@ -82,14 +84,16 @@ def evaluate_officers(unit: Unit, month: Month, cube: MonthCube | None = None) -
     return OfficerSheet(unit_figures=by_unit[unit.id], officers=rows)
 
 
-def officer_frame(sheet: OfficerSheet) -> pd.DataFrame:
+def officer_frame(sheet: OfficerSheet) -> "pd.DataFrame":
     """The sheet in the columns of the officer evaluation CSV, numbers rounded to 2 decimals."""
+    import pandas as pd
+
     records = [_record(row) for row in sheet.officers]
     frame = pd.DataFrame.from_records(records, columns=list(CSV_COLUMNS))
     return frame.astype(object).where(frame.notna(), None)
 
 
-def write_officer_csv(frame: pd.DataFrame, stream: TextIO) -> None:
+def write_officer_csv(frame: "pd.DataFrame", stream: TextIO) -> None:
     """UTF-8 text with CRLF line ends (RFC 4180); empty cells where there is no data; no cell a
     spreadsheet would run as a formula."""
     neutralise_frame(frame).to_csv(stream, index=False, lineterminator="\r\n", na_rep="")

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from flask_babel import force_locale
-from PIL import Image
 
 from kiosk.ratings import KIOSK_INSTRUMENT
 from survey_app.display.collation import person_key
@@ -98,6 +97,8 @@ def photo_data_uri(officer: Officer) -> str | None:
 def _thumbnail_uri(path: str) -> str | None:
     """A smaller copy than the stored 512 px: the config is read often and the tablet shows a
     face at about 150 px. Cached by file name; a new photo gets a new name."""
+    from PIL import Image  # when a photo is first shown: not by every web worker at start
+
     try:
         with Image.open(path) as image:
             image.thumbnail((PHOTO_SIDE, PHOTO_SIDE))
@@ -120,7 +121,6 @@ def _closed_days(kiosk: Kiosk) -> list[str]:
     if kiosk.always_open:
         return []
     return [day.isoformat() for day in closed_days(CLOSED_DAYS_AHEAD)]
-
 
 
 def _in_each_locale(text) -> dict[str, str]:

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
-import holidays
 import sqlalchemy as sa
 from flask import current_app
 
@@ -38,7 +37,6 @@ from survey_app.months import survey_zone
 OFFICE_CLOSES = time(17, 0)
 CULTURE_DAY_NAME = "Ngày Văn hóa Việt Nam"
 MAKE_UP_DAY_NAME = "Ngày làm việc bù"
-PACKAGE_SOURCE = f"holidays {holidays.__version__} (VN)"
 # The last year whose published schedule (days off, swaps, make-up days) was checked into the
 # package and the overrides when this version was released; later years need a confirmation.
 PUBLISHED_THROUGH = 2026
@@ -182,6 +180,9 @@ def days_off(year: int) -> list[CalendarDay]:
 
 @lru_cache(maxsize=64)
 def _package_year(year: int, culture_day_off: bool) -> dict[date, CalendarDay]:
+    import holidays  # when a year is first asked for: most web workers never need the package
+
+    source = f"holidays {holidays.__version__} (VN)"
     # Neighbouring years too: a swap decided in one year may move a day of the next
     # (e.g. Sat 27/12/2014 worked for Fri 2/1/2015 is listed under 2015).
     calendar = holidays.country_holidays("VN", years=range(year - 1, year + 2), language="vi")
@@ -189,10 +190,10 @@ def _package_year(year: int, culture_day_off: bool) -> dict[date, CalendarDay]:
     for day, names in calendar.items():
         kept = [name for name in names.split("; ") if culture_day_off or not _is_culture(name)]
         if day.year == year and kept:
-            entries[day] = CalendarDay(day, False, "; ".join(kept), PACKAGE_SOURCE)
+            entries[day] = CalendarDay(day, False, "; ".join(kept), source)
     for day in calendar.weekend_workdays:
         if day.year == year:
-            entries[day] = CalendarDay(day, True, MAKE_UP_DAY_NAME, PACKAGE_SOURCE)
+            entries[day] = CalendarDay(day, True, MAKE_UP_DAY_NAME, source)
     return entries
 
 

@@ -16,10 +16,7 @@ from analytics.evaluation import OfficerSheet, evaluate_officers, officer_frame,
 from analytics.periods import Period
 from analytics.report.closure import frozen_officer_sheet
 from analytics.report.contents import build_monthly_report
-from analytics.report.docx import write_report_docx
-from analytics.report.pdf import write_report_pdf
 from analytics.report.period import build_period_report
-from analytics.report.xlsx import write_report_xlsx
 from survey_app.models import Unit
 from survey_app.months import Month
 
@@ -37,7 +34,22 @@ CONTENT_TYPES = {
 EXCEL_BOM = "\ufeff".encode()
 
 
-WRITERS = {"xlsx": write_report_xlsx, "pdf": write_report_pdf, "docx": write_report_docx}
+def report_writer(file_format: str) -> Callable:
+    """The writer of a report format. Imported when a report is written: python-docx, fpdf2 and
+    openpyxl would add some 80 MB to every web worker, which mostly serves ratings."""
+    if file_format == "xlsx":
+        from analytics.report.xlsx import write_report_xlsx
+
+        return write_report_xlsx
+    if file_format == "pdf":
+        from analytics.report.pdf import write_report_pdf
+
+        return write_report_pdf
+    if file_format == "docx":
+        from analytics.report.docx import write_report_docx
+
+        return write_report_docx
+    raise KeyError(file_format)
 
 
 def report_file_name(unit: Unit, month: Month, file_format: str) -> str:
@@ -52,7 +64,7 @@ def export_monthly(
     unit: Unit, month: Month, file_format: str, path: Path, *, today: date | None = None
 ) -> None:
     """The monthly report of domain.md §4 as XLSX, PDF or DOCX, in the language in force."""
-    writer = WRITERS[file_format]
+    writer = report_writer(file_format)
     report = build_monthly_report(unit, month, today=today)
     write_atomically(path, lambda draft: writer(report, draft))
 
@@ -60,7 +72,8 @@ def export_monthly(
 def export_period(unit: Unit, period: Period, file_format: str, path: Path) -> None:
     """The report of a quarter, half-year, nine months or year, as XLSX, PDF or DOCX."""
     report = build_period_report(unit, period)
-    write_atomically(path, lambda draft: WRITERS[file_format](report, draft))
+    writer = report_writer(file_format)
+    write_atomically(path, lambda draft: writer(report, draft))
 
 
 def export_officers(unit: Unit, month: Month, path: Path) -> int:

@@ -10,14 +10,26 @@ of officials allowed to use the service), never a grant.
 
 from urllib.parse import urlencode
 
-import requests
-from authlib.integrations.flask_client import OAuth
 from flask import current_app
 
 EXTENSION_KEY = "survey_oidc"
-# The provider down or answering nonsense: its metadata, keys or token cannot be fetched.
-UNREACHABLE = (requests.RequestException, ValueError)
 CLIENT_NAME = "province"
+
+
+# Authlib and requests (some 40 MB with their cryptography) are imported once a deployment with a
+# provider signs someone in, not by every web worker at start.
+def unreachable() -> tuple[type[Exception], ...]:
+    """The provider down or answering nonsense: its metadata, keys or token cannot be fetched."""
+    import requests
+
+    return (requests.RequestException, ValueError)
+
+
+def refused() -> tuple[type[Exception], ...]:
+    """unreachable(), or the provider's answer refused by Authlib (state, token, signature)."""
+    from authlib.integrations.base_client import OAuthError
+
+    return (OAuthError, *unreachable())
 
 
 def configured() -> bool:
@@ -30,6 +42,8 @@ def provider_client():
     key = (config["SURVEY_OIDC_ISSUER"], config["SURVEY_OIDC_CLIENT_ID"])
     state = current_app.extensions.setdefault(EXTENSION_KEY, {})
     if state.get("key") != key:
+        from authlib.integrations.flask_client import OAuth
+
         oauth = OAuth(current_app._get_current_object())
         oauth.register(
             CLIENT_NAME,
@@ -50,7 +64,7 @@ def end_session_url(id_token: str, after: str) -> str | None:
     """The provider's end-session page for this sign-in, when the provider has one."""
     try:
         endpoint = provider_client().load_server_metadata().get("end_session_endpoint")
-    except UNREACHABLE:
+    except unreachable():
         return None  # signed out here all the same; the provider's page is not offered
     if not endpoint:
         return None

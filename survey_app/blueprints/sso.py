@@ -6,7 +6,6 @@ name this sign-in to the provider's end-session page at sign-out.
 
 import logging
 
-from authlib.integrations.base_client import OAuthError
 from flask import Blueprint, abort, current_app, flash, redirect, session, url_for
 from flask_babel import gettext as _
 
@@ -33,7 +32,7 @@ def only_when_configured():
 def start():
     try:
         return oidc.provider_client().authorize_redirect(callback_url())
-    except oidc.UNREACHABLE as error:
+    except oidc.unreachable() as error:
         return _failed(error)
 
 
@@ -42,7 +41,7 @@ def callback():
     try:
         token = oidc.provider_client().authorize_access_token()
         user = account_for_claims(token.get("userinfo") or {})
-    except (OAuthError, *oidc.UNREACHABLE) as error:
+    except oidc.refused() as error:
         return _failed(error)
     except SsoRefused as refused:
         flash(str(refused), "error")

@@ -3,13 +3,15 @@
 import io
 import unicodedata
 from dataclasses import dataclass
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from survey_app.core.paths import FONTS_DIR
 from survey_app.models import SurveyCode
 from survey_app.qr.images import QUIET_ZONE, make_qr, qr_svg, survey_url
 from survey_app.queries.org import list_survey_codes
+
+if TYPE_CHECKING:  # fpdf2 is imported when a poster is drawn, not by every web worker at start
+    from fpdf import FPDF
 
 FONT = "DejaVu"
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = 210, 297, 15
@@ -81,7 +83,9 @@ def render_poster(pages: list[PosterPage]) -> bytes:
     return bytes(pdf.output())
 
 
-def _new_pdf() -> FPDF:
+def _new_pdf() -> "FPDF":
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.add_font(FONT, "", str(FONTS_DIR / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONTS_DIR / "DejaVuSans-Bold.ttf"))
@@ -93,14 +97,14 @@ def _new_pdf() -> FPDF:
     return pdf
 
 
-def _draw_page(pdf: FPDF, page: PosterPage) -> None:
+def _draw_page(pdf: "FPDF", page: PosterPage) -> None:
     _draw_header(pdf, page)
     steps_top = PAGE_HEIGHT - MARGIN - _steps_height()
     _draw_qr_block(pdf, page, bottom=steps_top - 5)
     _draw_steps(pdf, top=steps_top)
 
 
-def _draw_header(pdf: FPDF, page: PosterPage) -> None:
+def _draw_header(pdf: "FPDF", page: PosterPage) -> None:
     _text(pdf, page.unit_name, size=15, style="B", max_lines=2)
     pdf.set_draw_color(*ACCENT)
     pdf.set_line_width(0.5)
@@ -114,7 +118,7 @@ def _draw_header(pdf: FPDF, page: PosterPage) -> None:
         _text(pdf, page.detail, size=14, max_lines=2)
 
 
-def _draw_qr_block(pdf: FPDF, page: PosterPage, bottom: float) -> None:
+def _draw_qr_block(pdf: "FPDF", page: PosterPage, bottom: float) -> None:
     """QR, link and code centred between header and steps; the QR shrinks if names are long."""
     modules = make_qr(page.url).modules_count
     # Keep the whole quiet zone clear above the symbol; half of the one below is the link's gap.
@@ -130,7 +134,7 @@ def _draw_qr_block(pdf: FPDF, page: PosterPage, bottom: float) -> None:
     _text(pdf, f"Mã khảo sát: {page.code}", size=CODE_SIZE, style="B")
 
 
-def _draw_steps(pdf: FPDF, top: float) -> None:
+def _draw_steps(pdf: "FPDF", top: float) -> None:
     pdf.set_fill_color(*PALE)
     pdf.rect(MARGIN, top, PAGE_WIDTH - 2 * MARGIN, _steps_height(), style="F", round_corners=True)
     pdf.set_font(FONT, "", STEP_SIZE)
@@ -155,7 +159,7 @@ def _line_height(size: float) -> float:
 
 
 def _text(
-    pdf: FPDF,
+    pdf: "FPDF",
     text: str,
     *,
     size: float,

@@ -4,15 +4,18 @@ import io
 import secrets
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import gettext as _
-from PIL import Image, ImageOps
 
 from survey_app.core.extensions import db
 from survey_app.models import Officer
 from survey_app.services.audit import record_change
 from survey_app.services.org.admin import InvalidChange
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 
@@ -69,6 +72,8 @@ def remove_officer_photo(officer: Officer) -> None:
 
 
 def reencoded_photo(data: bytes) -> bytes:
+    from PIL import Image  # when a photo is uploaded: not by every web worker at start
+
     if len(data) > MAX_PHOTO_BYTES:
         raise InvalidChange("photo", _("The photo is larger than 2 MB."))
     try:
@@ -80,6 +85,8 @@ def reencoded_photo(data: bytes) -> bytes:
 
 
 def _reencoded(data: bytes) -> bytes:
+    from PIL import Image, ImageOps
+
     with Image.open(io.BytesIO(data), formats=PHOTO_FORMATS) as probe:
         if probe.width * probe.height > MAX_PHOTO_PIXELS:
             raise ValueError("too many pixels")
@@ -92,8 +99,10 @@ def _reencoded(data: bytes) -> bytes:
     return output.getvalue()
 
 
-def _on_white(image: Image.Image) -> Image.Image:
+def _on_white(image: "Image.Image") -> "Image.Image":
     """JPEG has no transparency: lay a transparent picture on white, not on black."""
+    from PIL import Image
+
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
         background = Image.new("RGB", rgba.size, "white")

@@ -11,8 +11,6 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from PIL import Image
-from pypdf import PdfReader
 
 from survey_app.core.extensions import db
 from survey_app.models import Ticket, TicketAttachment, TicketEvent, max_length, utcnow
@@ -84,6 +82,9 @@ def file_kind(data: bytes) -> tuple[str, str] | None:
 
 
 def _image_kind(data: bytes) -> tuple[str, str] | None:
+    # Pillow and pypdf are imported when a file is checked: most web workers never check one.
+    from PIL import Image
+
     try:
         with warnings.catch_warnings():
             # A decompression bomb is refused, not merely warned about.
@@ -98,6 +99,8 @@ def _image_kind(data: bytes) -> tuple[str, str] | None:
 
 def _too_many_pixels(data: bytes) -> bool:
     """Read from the header only, before anything is decoded."""
+    from PIL import Image
+
     try:
         with Image.open(io.BytesIO(data)) as image:
             return image.width * image.height > MAX_PIXELS
@@ -106,6 +109,8 @@ def _too_many_pixels(data: bytes) -> bool:
 
 
 def _parses_as_pdf(data: bytes) -> bool:
+    from pypdf import PdfReader
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pypdf warns about mere oddities of real-world PDFs
