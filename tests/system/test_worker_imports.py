@@ -24,6 +24,7 @@ ON_DEMAND = (
     "holidays",  # the working-day calendar of a year not read yet
     "authlib",  # single sign-on
     "requests",
+    "zxcvbn",  # the strength of a password being chosen
 )
 
 CHECK = """

@@ -12,7 +12,6 @@ import unicodedata
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from zxcvbn import zxcvbn
 
 from survey_app.core.paths import PACKAGE_DIR
 
@@ -34,6 +33,9 @@ REASONS = {
 
 def weakness(password: str, *, username: str = "", full_name: str = "") -> str | None:
     """Why the password is too weak, or None if it is strong enough."""
+    # Imported when a password is chosen: its word lists take 12 MB in every web worker.
+    from zxcvbn import zxcvbn
+
     personal = personal_words(username, full_name)
     result = zxcvbn(password[:CHECKED_LENGTH], user_inputs=[*_common_vietnamese(), *personal])
     if result["score"] >= MIN_SCORE:
