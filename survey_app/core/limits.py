@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_limiter import Limiter
@@ -182,8 +183,14 @@ def planned_hits() -> Plan:
             continue
         if rule.endpoints is not None and request.endpoint not in rule.endpoints:
             continue
-        plan += [(item, (KEY_PREFIX, rule.key(), rule.scope)) for item in parse_many(rule.limit())]
+        plan += [(item, (KEY_PREFIX, rule.key(), rule.scope)) for item in _parsed(rule.limit())]
     return plan
+
+
+@lru_cache(maxsize=64)
+def _parsed(amounts: str) -> list:
+    """A setting's limits, parsed once per process (a setting has few distinct values)."""
+    return parse_many(amounts)
 
 
 def _apply(limiter: Limiter, rule: Rule, blueprint) -> None:
