@@ -61,3 +61,30 @@ def redis_server_pid(url: str) -> int | None:
         return pid
     except (OSError, ValueError, KeyError, redis.RedisError):
         return None
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """CPU used so far by one process (not its children)."""
+    return sum(int(value) for value in _stat(pid)[11:13]) / TICKS_PER_SECOND
+
+
+def backends_cpu(url: str, database: str) -> dict[int, float]:
+    """CPU used so far by each PostgreSQL backend serving `database` (its connections only: the
+    machine's other work on the same server is left out), by backend pid. Compare two readings
+    pid by pid: a backend may start or end between them."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            pids = connection.scalars(
+                sa.text("SELECT pid FROM pg_stat_activity WHERE datname = :name"),
+                {"name": database},
+            ).all()
+    finally:
+        engine.dispose()
+    found = {}
+    for pid in pids:
+        try:
+            found[pid] = process_cpu_seconds(pid)
+        except (FileNotFoundError, ProcessLookupError):  # ended meanwhile
+            continue
+    return found

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,24 +73,40 @@ def parse_wrk(name: str, output: str) -> WrkResult:
     return result
 
 
+# A meter reads the CPU used so far by some processes, by pid.
+Meter = Callable[[], dict[int, float]]
+
+
 def run_wrk(
-    name: str, url: str, script: str, script_args: list[str], options, pids: dict[str, int | None]
+    name: str, url: str, script: str, script_args: list[str], options, meters: dict[str, Meter]
 ) -> WrkResult:
-    """wrk with the yardstick's client settings; the CPU of each process tree in `pids` during
-    the run."""
+    """wrk with the yardstick's client settings; the CPU each meter saw used during the run."""
     command = [require_wrk(), f"-t{options.threads}", f"-c{options.connections}"]
     command += [f"-d{options.seconds:g}s", "--latency", "-s", str(BENCH / script), url]
     command += ["--", *script_args] if script_args else []
-    before = {part: tree_cpu_seconds(pid) for part, pid in pids.items() if pid}
+    before = {part: meter() for part, meter in meters.items()}
     done = subprocess.run(command, capture_output=True, text=True)
+    after = {part: meter() for part, meter in meters.items()}
     if done.returncode != 0 or "PANIC" in done.stdout:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
-    after = {part: tree_cpu_seconds(pid) for part, pid in pids.items() if pid}
     result = parse_wrk(name, done.stdout)
-    result.cpu_s = {part: after[part] - before[part] for part in before}
+    result.cpu_s = {part: used(before[part], after[part]) for part in meters}
     if options.verbose:
         print(done.stdout, flush=True)
     return result
+
+
+def tree_meter(pid: int | None) -> Meter:
+    """A process and its children (gunicorn's master and workers; Redis)."""
+    return lambda: {pid: tree_cpu_seconds(pid)} if pid else {}
+
+
+def used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU used between two readings: processes started meanwhile count from zero; processes
+    ended meanwhile are lost (rare: the pools keep their connections)."""
+    if not after:
+        return float("nan")
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 def write_lines(path: Path, lines: list[str]) -> str:

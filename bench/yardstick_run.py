@@ -30,11 +30,13 @@ import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.cpu_usage import postgres_server_pid, redis_server_pid  # noqa: E402
+from bench.cpu_usage import backends_cpu, redis_server_pid  # noqa: E402
 from bench.load_setup import (  # noqa: E402
+    SERVER_URL,
     app_environment,
     bench_database,
     count_new_responses,
@@ -49,6 +51,7 @@ from bench.wrk_runs import (  # noqa: E402
     phone_cookies,
     run_wrk,
     settle,
+    tree_meter,
     write_lines,
 )
 from tests.helpers.live_server import gunicorn  # noqa: E402
@@ -110,7 +113,8 @@ def run(options) -> bool:
             start_app(env, work_dir, options) as app,
         ):
             inputs = script_inputs(Path(work_dir), app.base_url, data, env, options)
-            results = measure_paths(options, yardstick, app, inputs, url)
+            urls = {"app": url, "yardstick": shared_url}
+            results = measure_paths(options, yardstick, app, inputs, urls)
             paced = None
             if options.open_rate:
                 paced = mixed_open_loop(app.base_url, data, env, options)
@@ -134,11 +138,12 @@ def script_inputs(work_dir: Path, base_url: str, data, env: dict, options) -> di
     return {"tokens": tokens, "forms": forms, "phones": phones, "nonce": nonce}
 
 
-def measure_paths(options, yardstick, app, inputs: dict, url: str) -> dict[str, list[WrkResult]]:
-    db_pids = {
-        "postgres": postgres_server_pid(url),
-        "redis": redis_server_pid(rate_limit_storage()),
-    }
+def measure_paths(
+    options, yardstick, app, inputs: dict, urls: dict[str, str]
+) -> dict[str, list[WrkResult]]:
+    """urls: the app's and the yardstick's databases. PostgreSQL's CPU is that of the backends
+    serving the measured server's database: other work on the same PostgreSQL is left out."""
+    redis = tree_meter(redis_server_pid(rate_limit_storage()))
     runs = 0
 
     def one(path: str, seconds: float) -> WrkResult:
@@ -153,10 +158,15 @@ def measure_paths(options, yardstick, app, inputs: dict, url: str) -> dict[str, 
             phones = inputs["phones"](runs, seconds)
             spec = (app, "", "wrk_qr.lua", [inputs["forms"], phones, nonce])
         server, suffix, script, args = spec
-        pids = {"server": server.process.pid, **db_pids}
+        database = urls["yardstick" if server is yardstick else "app"]
+        meters = {
+            "server": tree_meter(server.process.pid),
+            "postgres": lambda: backends_cpu(SERVER_URL, make_url(database).database),
+            "redis": redis,
+        }
         settle()
         timed = argparse.Namespace(**{**vars(options), "seconds": seconds})
-        return run_wrk(path, server.base_url + suffix, script, args, timed, pids)
+        return run_wrk(path, server.base_url + suffix, script, args, timed, meters)
 
     warm = {path: one(path, options.warmup) for path in PATHS}
     results = {path: [] for path in PATHS}
@@ -202,8 +212,8 @@ def report(results: dict[str, list[WrkResult]], options) -> bool:
         )
         if m.socket_errors:
             print(f"{'':14}socket errors: {m.socket_errors}")
-    print("(CPU of the gunicorn tree, of every PostgreSQL backend and of Redis during the run;")
-    print(" the other work on this machine is not counted, but it does slow every path)")
+    print("(CPU during the run of the gunicorn tree, of the PostgreSQL backends serving its")
+    print(" database, and of Redis; the machine's other work is not counted, but slows every path)")
     passed = True
     base = measured["yardstick"].rps
     for path, goal in GOALS.items():
