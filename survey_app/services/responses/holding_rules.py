@@ -19,7 +19,6 @@ import sqlalchemy as sa
 
 from survey_app.core.extensions import db
 from survey_app.models import (
-    Answer,
     Channel,
     HoldReason,
     Kiosk,
@@ -211,16 +210,12 @@ def _same_answers(response: SurveyResponse, window: sa.ColumnElement[bool]) -> i
         .limit(PATTERNS_COMPARED)
         .subquery()
     )
-    rows = db.session.execute(
-        sa.select(Answer.response_id, Answer.item_id, Answer.value).where(
-            Answer.response_id.in_(sa.select(latest.c.id))
+    patterns = db.session.execute(
+        sa.select(SurveyResponse.instrument_id, SurveyResponse.levels).where(
+            SurveyResponse.id.in_(sa.select(latest.c.id))
         )
     )
-    patterns: dict[int, set] = {}
-    for response_id, item_id, value in rows:
-        patterns.setdefault(response_id, set()).add((item_id, value))
-    mine = {(answer.item_id, answer.value) for answer in response.answers}
-    return Tally(frozenset(pattern) for pattern in patterns.values())[frozenset(mine)]
+    return Tally(tuple(pattern) for pattern in patterns)[(response.instrument_id, response.levels)]
 
 
 def _repeated_on_kiosk(response: SurveyResponse) -> bool:
@@ -240,26 +235,24 @@ def _repeated_on_kiosk(response: SurveyResponse) -> bool:
         .limit(1)
         .scalar_subquery()
     )
-    rows = db.session.execute(
+    row = db.session.execute(
         sa.select(
             SurveyResponse.submitted_at,
             Kiosk.thanks_seconds,
             RatingRules.kiosk_repeat_seconds,
             SurveyResponse.comment,
-            Answer.item_id,
-            Answer.value,
+            SurveyResponse.instrument_id,
+            SurveyResponse.levels,
         )
         .join(Kiosk, Kiosk.id == SurveyResponse.kiosk_id)
         .outerjoin(RatingRules, RatingRules.unit_id == SurveyResponse.unit_id)
-        .join(Answer, Answer.response_id == SurveyResponse.id)
         .where(SurveyResponse.id == previous)
-    ).all()
-    if not rows:
+    ).one_or_none()
+    if row is None:
         return False
-    at, thanks, repeat, comment = rows[0][:4]
+    at, thanks, repeat, comment, instrument_id, levels = row
     window = timedelta(seconds=thanks + (KIOSK_REPEAT_SECONDS if repeat is None else repeat))
-    before = {(row.item_id, row.value) for row in rows}
-    same = before == {(answer.item_id, answer.value) for answer in response.answers}
+    same = (instrument_id, levels) == (response.instrument_id, response.levels)
     # A comment of its own is another citizen's, whatever the faces tapped.
     same = same and comment == (response.comment or "")
     return same and response.submitted_at - at <= window

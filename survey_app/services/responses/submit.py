@@ -11,7 +11,6 @@ from survey_app.models import (
     FLAG_AT_OR_BELOW,
     OVERALL_ITEM,
     SCALE,
-    Answer,
     Channel,
     Counter,
     Instrument,
@@ -21,9 +20,11 @@ from survey_app.models import (
     SurveyCode,
     SurveyResponse,
     Unit,
+    UntalliedResponse,
     max_length,
     utcnow,
 )
+from survey_app.models.levels import encode
 from survey_app.models.response import CLIENT_REF_MAX_LENGTH, COMMENT_MAX_LENGTH
 from survey_app.queries.code_cache import CounterCopy, OfficerCopy, UnitCopy
 from survey_app.queries.instruments import InstrumentCopy
@@ -158,8 +159,7 @@ def screen_new_response(response: SurveyResponse, submission: Submission) -> Non
 def build_response(submission: Submission) -> SurveyResponse:
     """The new response, naming what it rates by id: the instrument and a survey code's unit,
     counter and officer may be copies kept by the process, never pulled into the session."""
-    item_ids = {item.code: item.id for item in submission.instrument.items}
-    answered = {code: value for code, value in submission.answers.items() if value is not None}
+    codes = [item.code for item in submission.instrument.items]
     return SurveyResponse(
         client_ref=submission.client_ref,
         unit_id=submission.unit.id,
@@ -172,8 +172,9 @@ def build_response(submission: Submission) -> SurveyResponse:
         comment=submission.comment,
         dossier_code=submission.dossier_code,
         kiosk_id=_id(submission.kiosk),
-        flagged=is_flagged(answered),
-        answers=[Answer(item_id=item_ids[code], value=value) for code, value in answered.items()],
+        flagged=is_flagged(submission.answers),
+        levels=encode(codes, submission.answers),
+        untallied=UntalliedResponse(),
     )
 
 
