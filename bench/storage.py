@@ -77,6 +77,8 @@ def load(n: int) -> None:
     cursor.close()
     connection.commit()
     connection.close()
+    # No transaction of this process may stay open: VACUUM keeps what its snapshot could see.
+    db.session.remove()
     vacuum_analyze()
 
 
@@ -220,11 +222,13 @@ def main() -> None:
         backend = make_url(url).get_backend_name()
         report(f"{backend}, as loaded", arguments.n, sizes())
         if arguments.tally:
+            from survey_app.core.extensions import db
             from survey_app.services.tallies import tally_responses
 
             began = time.perf_counter()
             tally_responses()
             print(f"\ntally run: {time.perf_counter() - began:.1f} s")
+            db.session.remove()
             vacuum_analyze()
             report(f"{backend}, after the tally run", arguments.n, sizes())
     print(f"load average: {' '.join(f'{load:.1f}' for load in os.getloadavg())}")

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from survey_app.core.extensions import db
 from survey_app.models.instrument import Instrument
@@ -53,9 +53,9 @@ class SurveyResponse(db.Model):
             sqlite_where=sa.text("dossier_code IS NOT NULL"),
         ),
         sa.Index("ix_survey_responses_unit_submitted", "unit_id", "submitted_at"),
-        # Monthly figures per officer and per counter scan one month of one of them.
+        # An officer's own page reads the officer's responses (of any unit). A counter's are
+        # read with its unit's, through the index above.
         _given("officer_id"),
-        _given("counter_id"),
         # A tablet's latest rating, read by the kiosk repeat filter.
         _given("kiosk_id"),
         # Flagged responses of a unit's month: a few in ten, listed for follow-up.
@@ -147,8 +147,16 @@ class UntalliedResponse(db.Model):
 
     __tablename__ = "untallied_responses"
 
+    # No index, not even a primary key: the queue is short (the ratings of a few minutes) and
+    # read whole by each run, which then deletes it; VACUUM gives its pages back. A response is
+    # queued at most once (services/tallies.requeue deletes before it inserts), and a repeat
+    # would not count twice anyway (the run reads responses whose id is IN the queue).
     response_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("survey_responses.id", ondelete="CASCADE"), primary_key=True
+        sa.ForeignKey("survey_responses.id", ondelete="CASCADE")
     )
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"primary_key": [cls.__table__.c.response_id]}
 
     response: Mapped[SurveyResponse] = relationship(back_populates="untallied")

@@ -6,9 +6,10 @@ Each response keeps its answers as one digit per item position of its instrument
 converted in batches of BATCH responses, keyset by id, each batch its own transaction (in an
 autocommit block: one statement per batch), so that no transaction holds a whole table; a run
 cut short is taken up again where it stopped (only responses without levels are converted).
-The indexes on dossier, officer, counter and tablet leave out the rows that name none. The
-responses not tallied yet get a row in untallied_responses; the flag and its index go (a
-tally run then deletes queue rows instead of rewriting every response it counts).
+The indexes on dossier, officer and tablet leave out the rows that name none; the counter's
+goes (a counter's responses are read with its unit's). The responses not tallied yet get a
+row in untallied_responses (no index: a short queue); the flag and its index go (a tally run
+then deletes queue rows instead of rewriting every response it counts).
 
 Downgrade: the answers table again, filled from the levels in the same batches, the full
 indexes, and the flag (false for the responses on the queue). The format is written out
@@ -19,6 +20,8 @@ Revises: 0012_hours
 Create Date: 2026-12-06 18:30:00
 
 """
+
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from alembic import op
@@ -31,7 +34,8 @@ depends_on = None
 
 BATCH = 2000
 UNANSWERED = "0"
-PARTIAL = ("officer_id", "counter_id", "kiosk_id")
+PARTIAL = ("officer_id", "kiosk_id")
+COUNTER_INDEX = "ix_survey_responses_counter_submitted"
 
 responses = sa.table(
     "survey_responses",
@@ -61,8 +65,15 @@ def upgrade():
             batch_op.add_column(sa.Column("levels", sa.String(length=40), nullable=True))
     with op.get_context().autocommit_block():
         _answers_to_levels(op.get_bind())
-    with op.batch_alter_table("survey_responses", schema=None) as batch_op:
+    _create_queue()
+    op.execute(
+        "INSERT INTO untallied_responses (response_id) "
+        "SELECT id FROM survey_responses WHERE NOT tallied"
+    )
+    with _foreign_keys_off(), op.batch_alter_table("survey_responses") as batch_op:
         batch_op.alter_column("levels", existing_type=sa.String(length=40), nullable=False)
+        batch_op.drop_index("ix_survey_responses_untallied")
+        batch_op.drop_column("tallied")
         batch_op.drop_constraint("uq_survey_responses_unit_id_dossier_code", type_="unique")
         batch_op.create_index(
             "uq_survey_responses_unit_id_dossier_code",
@@ -71,6 +82,8 @@ def upgrade():
             postgresql_where=sa.text("dossier_code IS NOT NULL"),
             sqlite_where=sa.text("dossier_code IS NOT NULL"),
         )
+        # A counter's responses are read with its unit's (unit_id, submitted_at).
+        batch_op.drop_index(COUNTER_INDEX)
         for column in PARTIAL:
             batch_op.drop_index(_index_name(column))
             batch_op.create_index(
@@ -83,10 +96,57 @@ def upgrade():
     with op.batch_alter_table("answers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_answers_item_id"))
     op.drop_table("answers")
-    _flag_to_queue()
 
 
-def _flag_to_queue() -> None:
+def downgrade():
+    with _foreign_keys_off(), op.batch_alter_table("survey_responses") as batch_op:
+        batch_op.add_column(
+            sa.Column("tallied", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+    op.execute(
+        "UPDATE survey_responses SET tallied = true "
+        "WHERE id NOT IN (SELECT response_id FROM untallied_responses)"
+    )
+    if not sa.inspect(op.get_bind()).has_table("answers"):
+        _create_answers()
+    with op.get_context().autocommit_block():
+        _levels_to_answers(op.get_bind())
+    with _foreign_keys_off(), op.batch_alter_table("survey_responses") as batch_op:
+        batch_op.create_index(
+            "ix_survey_responses_untallied",
+            ["submitted_at"],
+            unique=False,
+            postgresql_where=sa.text("NOT tallied"),
+            sqlite_where=sa.text("tallied = 0"),
+        )
+        for column in PARTIAL:
+            batch_op.drop_index(_index_name(column))
+            batch_op.create_index(_index_name(column), [column, "submitted_at"], unique=False)
+        batch_op.create_index(COUNTER_INDEX, ["counter_id", "submitted_at"], unique=False)
+        batch_op.drop_index("uq_survey_responses_unit_id_dossier_code")
+        batch_op.create_unique_constraint(
+            "uq_survey_responses_unit_id_dossier_code", ["unit_id", "dossier_code"]
+        )
+        batch_op.drop_column("levels")
+    op.drop_table("untallied_responses")
+
+
+@contextmanager
+def _foreign_keys_off():
+    """SQLite copies a table to change it and drops the old one, which deletes its rows: with
+    foreign keys enforced, that would delete the rows referring to them (answers, the queue,
+    follow-ups) or fail. The pragma only works outside a transaction."""
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        with op.get_context().autocommit_block():
+            op.execute("PRAGMA foreign_keys=OFF")
+    yield
+    if sqlite:
+        with op.get_context().autocommit_block():
+            op.execute("PRAGMA foreign_keys=ON")
+
+
+def _create_queue() -> None:
     op.create_table(
         "untallied_responses",
         sa.Column("response_id", sa.Integer(), nullable=False),
@@ -96,53 +156,7 @@ def _flag_to_queue() -> None:
             name=op.f("fk_untallied_responses_response_id_survey_responses"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("response_id", name=op.f("pk_untallied_responses")),
     )
-    op.execute(
-        "INSERT INTO untallied_responses (response_id) "
-        "SELECT id FROM survey_responses WHERE NOT tallied"
-    )
-    with op.batch_alter_table("survey_responses", schema=None) as batch_op:
-        batch_op.drop_index("ix_survey_responses_untallied")
-        batch_op.drop_column("tallied")
-
-
-def _queue_to_flag() -> None:
-    with op.batch_alter_table("survey_responses", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("tallied", sa.Boolean(), server_default=sa.true(), nullable=False)
-        )
-    op.execute(
-        "UPDATE survey_responses SET tallied = false "
-        "WHERE id IN (SELECT response_id FROM untallied_responses)"
-    )
-    with op.batch_alter_table("survey_responses", schema=None) as batch_op:
-        batch_op.alter_column("tallied", server_default=sa.false())
-        batch_op.create_index(
-            "ix_survey_responses_untallied",
-            ["submitted_at"],
-            unique=False,
-            postgresql_where=sa.text("NOT tallied"),
-            sqlite_where=sa.text("tallied = 0"),
-        )
-    op.drop_table("untallied_responses")
-
-
-def downgrade():
-    _queue_to_flag()
-    if not sa.inspect(op.get_bind()).has_table("answers"):
-        _create_answers()
-    with op.get_context().autocommit_block():
-        _levels_to_answers(op.get_bind())
-    with op.batch_alter_table("survey_responses", schema=None) as batch_op:
-        for column in PARTIAL:
-            batch_op.drop_index(_index_name(column))
-            batch_op.create_index(_index_name(column), [column, "submitted_at"], unique=False)
-        batch_op.drop_index("uq_survey_responses_unit_id_dossier_code")
-        batch_op.create_unique_constraint(
-            "uq_survey_responses_unit_id_dossier_code", ["unit_id", "dossier_code"]
-        )
-        batch_op.drop_column("levels")
 
 
 def _create_answers() -> None:
