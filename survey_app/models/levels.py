@@ -51,6 +51,12 @@ def value_at(levels: sa.ColumnElement, position: sa.ColumnElement) -> sa.ColumnE
     return sa.cast(level_at(levels, position), sa.Integer)
 
 
+def any_answered(levels: sa.ColumnElement, first, count) -> sa.ColumnElement[bool]:
+    """SQL: at least one of `count` positions from `first` answered (a factor's items, which
+    are consecutive: survey_app.services.instruments checks it)."""
+    return sa.func.replace(sa.func.substr(levels, first, count), UNANSWERED, "") != ""
+
+
 def answered(responses, items) -> sa.ColumnElement[bool]:
     """SQL: the join of responses to the items they answered; with it, each answer is a row
     (responses.id, items.id, `value_at(responses.levels, items.position)`), as the answers table

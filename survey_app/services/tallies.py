@@ -31,7 +31,7 @@ from survey_app.models import (
     utcnow,
 )
 from survey_app.models import SurveyResponse as Response
-from survey_app.models.levels import answered, value_at
+from survey_app.models.levels import answered, any_answered, value_at
 from survey_app.models.response import counted, not_tallied
 from survey_app.models.tallies import ANSWER_KEY, FACTOR_KEY, NOBODY, RESPONSE_KEY
 from survey_app.months import Month, survey_zone
@@ -190,12 +190,25 @@ def _tally_month(connection: Connection, month: Month, zone: ZoneInfo) -> int:
 
 
 def _factor_counts(keys: list, counted: sa.ColumnElement[bool]) -> sa.Select:
-    """Per key, instrument and factor: the responses with at least one answer in the factor."""
-    factor_keys = [*keys, Response.instrument_id, Item.factor]
+    """Per key, instrument and factor: the responses with at least one answer in the factor,
+    each response joined to the span of each factor's items in its levels."""
+    spans = (
+        sa.select(
+            Item.instrument_id,
+            Item.factor,
+            sa.func.min(Item.position).label("first"),
+            sa.func.count().label("length"),
+        )
+        .where(Item.factor.is_not(None))
+        .group_by(Item.instrument_id, Item.factor)
+        .subquery("spans")
+    )
+    in_span = any_answered(Response.levels, spans.c.first, spans.c.length)
+    factor_keys = [*keys, Response.instrument_id, spans.c.factor]
     return (
-        sa.select(*factor_keys, sa.func.count(sa.distinct(Response.id)))
-        .join(Item, answered(Response, Item))
-        .where(counted, Item.factor.is_not(None))
+        sa.select(*factor_keys, sa.func.count())
+        .join(spans, sa.and_(spans.c.instrument_id == Response.instrument_id, in_span))
+        .where(counted)
         .group_by(*factor_keys[1:])
     )
 
