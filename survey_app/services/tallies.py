@@ -135,10 +135,10 @@ def _start_over(connection: Connection, zone: ZoneInfo) -> None:
     connection.execute(sa.delete(AnswerTally))
     connection.execute(sa.delete(FactorTally))
     queue = UntalliedResponse.__table__
+    # NOT EXISTS, not NOT IN: PostgreSQL runs the NOT IN of a large queue row by row.
+    queued = sa.exists().where(queue.c.response_id == Response.id)
     connection.execute(
-        sa.insert(queue).from_select(
-            ["response_id"], sa.select(Response.id).where(sa.not_(not_tallied()))
-        )
+        sa.insert(queue).from_select(["response_id"], sa.select(Response.id).where(~queued))
     )
     connection.execute(sa.update(TallyState).values(zone=zone.key))
 

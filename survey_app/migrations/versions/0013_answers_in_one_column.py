@@ -104,8 +104,8 @@ def downgrade():
             sa.Column("tallied", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
     op.execute(
-        "UPDATE survey_responses SET tallied = true "
-        "WHERE id NOT IN (SELECT response_id FROM untallied_responses)"
+        "UPDATE survey_responses SET tallied = true WHERE NOT EXISTS "
+        "(SELECT 1 FROM untallied_responses q WHERE q.response_id = survey_responses.id)"
     )
     if not sa.inspect(op.get_bind()).has_table("answers"):
         _create_answers()
