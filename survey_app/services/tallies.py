@@ -197,7 +197,7 @@ def _factor_counts(keys: list, counted: sa.ColumnElement[bool]) -> sa.Select:
             Item.instrument_id,
             Item.factor,
             sa.func.min(Item.position).label("first"),
-            sa.func.count().label("length"),
+            sa.cast(sa.func.count(), sa.Integer).label("length"),
         )
         .where(Item.factor.is_not(None))
         .group_by(Item.instrument_id, Item.factor)
