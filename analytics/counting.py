@@ -24,7 +24,6 @@ from sqlalchemy.orm import aliased
 from survey_app.core.extensions import db
 from survey_app.models import (
     SATISFIED_FROM,
-    Answer,
     AnswerTally,
     FactorTally,
     Item,
@@ -32,6 +31,7 @@ from survey_app.models import (
     TallyState,
 )
 from survey_app.models import SurveyResponse as Response
+from survey_app.models.levels import answered, value_at
 from survey_app.models.response import counted, not_tallied
 from survey_app.models.tallies import NOBODY
 from survey_app.months import Month
@@ -39,6 +39,8 @@ from survey_app.queries.units import list_unit_subtree_ids
 
 TallyTable = type[ResponseTally] | type[AnswerTally] | type[FactorTally]
 ITEM_COUNTS = ("answers", "satisfied", "total")
+# Each answer of a response (joined to the items it answered): its item and level.
+_ANSWER = [Item.id.label("item_id"), value_at(Response.levels, Item.position).label("value")]
 
 
 @dataclass(frozen=True)
@@ -149,8 +151,7 @@ def item_rows(selection: Selection, dimensions: Sequence[Dimension]) -> sa.Subqu
     satisfied = sa.case((tally.value >= SATISFIED_FROM, tally.answers), else_=0)
     counts = [tally.answers, satisfied, tally.value * tally.answers]
     tallied = [tally.item_id, *_labelled(counts, ITEM_COUNTS)]
-    raw = [Answer.item_id, Answer.value]
-    return _rows(selection, dimensions, raw, counted, AnswerTally, tallied, per_answer=True)
+    return _rows(selection, dimensions, _ANSWER, counted, AnswerTally, tallied, per_answer=True)
 
 
 def level_rows(selection: Selection, dimensions: Sequence[Dimension]) -> sa.Subquery:
@@ -160,8 +161,7 @@ def level_rows(selection: Selection, dimensions: Sequence[Dimension]) -> sa.Subq
         return [rows.c.item_id, rows.c.value], [sa.func.count().label("answers")]
 
     tallied = [AnswerTally.item_id, AnswerTally.value, AnswerTally.answers]
-    raw = [Answer.item_id, Answer.value]
-    return _rows(selection, dimensions, raw, counted, AnswerTally, tallied, per_answer=True)
+    return _rows(selection, dimensions, _ANSWER, counted, AnswerTally, tallied, per_answer=True)
 
 
 def factor_rows(selection: Selection, dimensions: Sequence[Dimension]) -> sa.Subquery:
@@ -245,9 +245,9 @@ def _raw(
     keys = [dimension.raw.label(f"key{n}") for n, dimension in enumerate(dimensions)]
     query = sa.select(*keys, *columns).select_from(Response)
     if per_answer:
-        query = query.join(Answer, Answer.response_id == Response.id)
-    if any(getattr(column, "table", None) is Item.__table__ for column in _bare(columns)):
-        query = query.join(Item, Item.id == Answer.item_id).where(Item.factor.is_not(None))
+        query = query.join(Item, answered(Response, Item))
+    if any(column.key == "factor" for column in columns):
+        query = query.where(Item.factor.is_not(None))
     for target, condition in dict.fromkeys(join for d in dimensions for join in d.joins):
         query = query.outerjoin(target, condition)
     start, end = min(b[0] for b in selection.bounds), max(b[1] for b in selection.bounds)
@@ -262,18 +262,13 @@ def _raw(
     return sa.select(*groups, *counts).group_by(*groups)
 
 
-def _bare(columns: list[sa.ColumnElement]) -> list[sa.ColumnElement]:
-    return [getattr(column, "element", column) for column in columns]
-
-
 def _labelled(columns: list[sa.ColumnElement], names: Sequence[str]) -> list[sa.Label]:
     return [column.label(name) for column, name in zip(columns, names, strict=True)]
 
 
 def _untallied(start: datetime, end: datetime) -> sa.ColumnElement[bool]:
-    """The responses of [start, end) not tallied yet, found through the partial index. A
-    subquery on ids, because SQLite's planner, without statistics, would rather read the whole
-    month through the (unit, time) index and check each response."""
+    """The responses of [start, end) not tallied yet: those on the tally run's queue (few), by
+    id, so that neither planner reads the whole month to find them."""
     pending = aliased(Response)
     return Response.id.in_(
         sa.select(pending.id).where(

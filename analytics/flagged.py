@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from analytics.closures import get_closure
 from analytics.comments import DEFAULT_MASKS, Masks, mask_personal_data
 from analytics.indices import ResponseFilter, response_conditions
 from survey_app.core.extensions import db
-from survey_app.models import FLAG_AT_OR_BELOW, Answer, Channel, Counter, Item, Officer, Unit
+from survey_app.models import FLAG_AT_OR_BELOW, Channel, Counter, Item, Officer, Unit
 from survey_app.models import SurveyResponse as Response
+from survey_app.models.levels import answered, value_at
 from survey_app.models.response import flagged_only
 from survey_app.months import Month, survey_zone
 
@@ -107,19 +109,22 @@ def _flagged(unit: Unit, month: Month, limit: int | None) -> sa.Select:
 
 
 def _low_answers(chosen: sa.Select) -> sa.Subquery:
-    """Per chosen response, its low answers as one text (unordered: see POSITION_OFFSET)."""
+    """Per chosen response, its low answers as one text (unordered: see POSITION_OFFSET). An
+    alias of the responses, so that `chosen` is not correlated with them."""
+    rated = aliased(Response)
+    value = value_at(rated.levels, Item.position)
     token = (
         sa.cast(Item.position + POSITION_OFFSET, sa.String)
         + Item.code
         + " ("
-        + sa.cast(Answer.value, sa.String)
+        + sa.cast(value, sa.String)
         + ")"
     )
     return (
-        sa.select(Answer.response_id, sa.func.aggregate_strings(token, ",").label("low"))
-        .join(Item, Item.id == Answer.item_id)
-        .where(Answer.response_id.in_(chosen), Answer.value <= FLAG_AT_OR_BELOW)
-        .group_by(Answer.response_id)
+        sa.select(rated.id.label("response_id"), sa.func.aggregate_strings(token, ",").label("low"))
+        .join(Item, answered(rated, Item))
+        .where(rated.id.in_(chosen), value <= FLAG_AT_OR_BELOW)
+        .group_by(rated.id)
         .subquery("low")
     )
 

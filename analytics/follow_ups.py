@@ -23,7 +23,6 @@ from survey_app.models import (
     FINISHED_STATES,
     FLAG_AT_OR_BELOW,
     FOLLOW_UP_DAYS,
-    Answer,
     Channel,
     Counter,
     FollowUp,
@@ -35,6 +34,7 @@ from survey_app.models import (
     User,
 )
 from survey_app.models import SurveyResponse as Response
+from survey_app.models.levels import answered, value_at
 from survey_app.models.response import flagged_only
 from survey_app.months import Month, survey_zone
 from survey_app.queries.units import list_unit_subtree_ids
@@ -225,11 +225,12 @@ def _low_answers(response_ids: list[int], locale: str) -> dict[int, list[LowAnsw
     found = defaultdict(list)
     if not response_ids:
         return found
+    value = value_at(Response.levels, Item.position)
     query = (
-        sa.select(Answer.response_id, Item.code, Item.text_vi, Item.text_en, Answer.value)
-        .join(Item, Item.id == Answer.item_id)
-        .where(Answer.response_id.in_(response_ids), Answer.value <= FLAG_AT_OR_BELOW)
-        .order_by(Answer.response_id, Item.position)
+        sa.select(Response.id, Item.code, Item.text_vi, Item.text_en, value)
+        .join(Item, answered(Response, Item))
+        .where(Response.id.in_(response_ids), value <= FLAG_AT_OR_BELOW)
+        .order_by(Response.id, Item.position)
     )
     for response_id, code, text_vi, text_en, value in db.session.execute(query):
         found[response_id].append(LowAnswer(code, text_en if locale == "en" else text_vi, value))

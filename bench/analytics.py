@@ -57,20 +57,23 @@ PHASES = ("tally", "yardstick", "evaluation", "evaluation-raw", "dashboard", "xl
 # written in each format (goal: each under 10 s and 500 MB), beside the month's XLSX and PDF.
 YEAR_PHASES = ("tally", "xlsx", "pdf", "docx", "year-xlsx", "year-pdf", "year-docx")
 YARDSTICK = """
-SELECT r.officer_id,
-       SUM(CASE WHEN i.code = 'CHUNG' THEN 1 ELSE 0 END) AS responses,
-       SUM(CASE WHEN i.code = 'CHUNG' AND a.value >= 4 THEN 1 ELSE 0 END) AS chung_satisfied,
+SELECT a.officer_id,
+       SUM(CASE WHEN a.code = 'CHUNG' THEN 1 ELSE 0 END) AS responses,
+       SUM(CASE WHEN a.code = 'CHUNG' AND a.value >= 4 THEN 1 ELSE 0 END) AS chung_satisfied,
        {factors}
-FROM survey_responses r
-JOIN answers a ON a.response_id = r.id
-JOIN items i ON i.id = a.item_id
-WHERE r.unit_id IN ({units}) AND r.submitted_at >= :start AND r.submitted_at < :end
-  AND r.is_spam = :no AND r.officer_id IS NOT NULL
-GROUP BY r.officer_id
+FROM (
+  SELECT r.officer_id, i.code, i.factor, CAST(substr(r.levels, i.position, 1) AS INTEGER) AS value
+  FROM survey_responses r
+  JOIN items i ON i.instrument_id = r.instrument_id
+  WHERE substr(r.levels, i.position, 1) <> '0'
+    AND r.unit_id IN ({units}) AND r.submitted_at >= :start AND r.submitted_at < :end
+    AND r.is_spam = :no AND r.officer_id IS NOT NULL
+) a
+GROUP BY a.officer_id
 """
 FACTOR_SUMS = (
-    "SUM(CASE WHEN i.factor = '{f}' AND a.value >= 4 THEN 1 ELSE 0 END) AS {f}_satisfied, "
-    "SUM(CASE WHEN i.factor = '{f}' THEN 1 ELSE 0 END) AS {f}_answers"
+    "SUM(CASE WHEN a.factor = '{f}' AND a.value >= 4 THEN 1 ELSE 0 END) AS {f}_satisfied, "
+    "SUM(CASE WHEN a.factor = '{f}' THEN 1 ELSE 0 END) AS {f}_answers"
 )
 
 

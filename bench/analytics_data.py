@@ -1,6 +1,7 @@
 """The data of bench/analytics.py: a province and 39 communes with 10 officers and 3 counters
-each (through the services), then N responses of one month with their sipas-2023 answers, drawn
-with numpy and written by direct bulk insert (executemany on SQLite, COPY on PostgreSQL).
+each (through the services), then N responses of one month with their sipas-2023 answers (the
+levels column, survey_app.models.levels), drawn with numpy and written by direct bulk insert
+(executemany on SQLite, COPY on PostgreSQL).
 
 About 12 % of the citizens are unhappy (two problem factors rated 1–4, CHUNG 2–4); the others
 rate 4 or 5. Each officer has an unhappiness of their own (5–25 %), so the evaluation has both
@@ -32,7 +33,7 @@ COMMENTS = [
 ]
 RESPONSE_COLUMNS = (
     "id, client_ref, unit_id, counter_id, officer_id, instrument_id, channel, submitted_at, "
-    "received_at, comment, flagged, is_spam"
+    "received_at, comment, flagged, levels, is_spam"
 )
 
 
@@ -54,8 +55,8 @@ def load(n: int, year: bool = False) -> None:
     with BulkWriter() as write:
         for first in range(0, n, CHUNK):
             size = min(CHUNK, n - first)
-            responses, answers = _chunk(rng, first + 1, size, units, items, officer_low, start, end)
-            write(responses, answers, instrument.id)
+            responses = _chunk(rng, first + 1, size, units, items, officer_low, start, end)
+            write(responses, instrument.id)
     vacuum_analyze()
 
 
@@ -104,6 +105,7 @@ def _chunk(rng, first_id: int, size: int, units, items, officer_low, start, end)
     has_counter = rng.random(size) < 0.7
     comment = np.where(rng.random(size) < np.where(low, 0.4, 0.1), rng.integers(1, 4, size), 0)
     naive_start = start.replace(tzinfo=None)
+    levels = as_levels(values)
     responses = []
     for row in range(size):
         unit_id, counters, officers = units[unit_index[row]]
@@ -120,17 +122,16 @@ def _chunk(rng, first_id: int, size: int, units, items, officer_low, start, end)
                 moment,
                 COMMENTS[comment[row]],
                 bool(flagged[row]),
+                levels[row],
             )
         )
-    rows, columns = np.nonzero(values)
-    item_ids = np.array([item.id for item in items])
-    answers = zip(
-        (rows + first_id).tolist(),
-        item_ids[columns].tolist(),
-        values[rows, columns].tolist(),
-        strict=True,
-    )
-    return responses, answers
+    return responses
+
+
+def as_levels(values: np.ndarray) -> list[str]:
+    """Each row of levels (0 unanswered) as the levels text: one digit per item position."""
+    digits = (values + ord("0")).astype(np.uint8)
+    return [row.tobytes().decode("ascii") for row in digits]
 
 
 def _values(rng, low, items) -> np.ndarray:
@@ -160,7 +161,8 @@ def _values(rng, low, items) -> np.ndarray:
 
 
 class BulkWriter:
-    """Writes chunks of responses and answers through the driver, in one transaction."""
+    """Writes chunks of responses (and their rows on the tally run's queue) through the
+    driver, in one transaction."""
 
     def __enter__(self):
         self.connection = db.engine.raw_connection()
@@ -169,18 +171,18 @@ class BulkWriter:
             self.connection.execute("PRAGMA synchronous=OFF")
         return self.write
 
-    def write(self, responses, answers, instrument_id: int) -> None:
+    def write(self, responses, instrument_id: int) -> None:
         cursor = self.connection.cursor()
         if self.postgres:
-            self._copy(cursor, responses, answers, instrument_id)
+            self._copy(cursor, responses, instrument_id)
         else:
-            self._insert(cursor, responses, answers, instrument_id)
+            self._insert(cursor, responses, instrument_id)
         cursor.close()
 
-    def _insert(self, cursor, responses, answers, instrument_id):
+    def _insert(self, cursor, responses, instrument_id):
         cursor.executemany(
             f"INSERT INTO survey_responses ({RESPONSE_COLUMNS}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
             (
                 (
                     i,
@@ -194,21 +196,23 @@ class BulkWriter:
                     _sqlite_time(rec),
                     com,
                     int(fl),
+                    lv,
                 )
-                for i, ref, u, c, o, ch, at, rec, com, fl in responses
+                for i, ref, u, c, o, ch, at, rec, com, fl, lv in responses
             ),
         )
         cursor.executemany(
-            "INSERT INTO answers (response_id, item_id, value) VALUES (?, ?, ?)", answers
+            "INSERT INTO untallied_responses (response_id) VALUES (?)",
+            ((row[0],) for row in responses),
         )
 
-    def _copy(self, cursor, responses, answers, instrument_id):
+    def _copy(self, cursor, responses, instrument_id):
         with cursor.copy(f"COPY survey_responses ({RESPONSE_COLUMNS}) FROM STDIN") as copy:
-            for i, ref, u, c, o, ch, at, rec, com, fl in responses:
-                copy.write_row((i, ref, u, c, o, instrument_id, ch, at, rec, com, fl, False))
-        with cursor.copy("COPY answers (response_id, item_id, value) FROM STDIN") as copy:
-            for row in answers:
-                copy.write_row(row)
+            for i, ref, u, c, o, ch, at, rec, com, fl, lv in responses:
+                copy.write_row((i, ref, u, c, o, instrument_id, ch, at, rec, com, fl, lv, False))
+        with cursor.copy("COPY untallied_responses (response_id) FROM STDIN") as copy:
+            for row in responses:
+                copy.write_row((row[0],))
 
     def __exit__(self, *failure):
         if failure[0] is None:

@@ -1,10 +1,12 @@
 """The yardstick for bench/load.py: the least a Flask + SQLAlchemy handler can do to store one
-survey response — the same rows (one survey_responses row, one answers row per answered item)
-through the same models and session, with no validation, no lookups, no forms, no CSRF.
+survey response — the same rows (one survey_responses row with its answers in one column, one
+row on the tally run's queue) through the same models and session, with no validation, no
+lookups, no forms, no CSRF.
 
     YARDSTICK_DATABASE_URL=postgresql+psycopg://... gunicorn 'bench.yardstick_app:create_app()'
 
-The client sends the ids (unit, counter, instrument, items) it would otherwise have to look up.
+The client sends the ids (unit, counter, instrument, items) it would otherwise have to look up,
+the answers in the items' order.
 """
 
 import os
@@ -12,7 +14,7 @@ import os
 from flask import Flask, request
 
 from survey_app.core.extensions import db
-from survey_app.models import Answer, Channel, SurveyResponse, utcnow
+from survey_app.models import Channel, SurveyResponse, UntalliedResponse, utcnow
 
 
 def create_app() -> Flask:
@@ -40,7 +42,8 @@ def create_app() -> Flask:
             received_at=now,
             comment="",
             flagged=False,
-            answers=[Answer(item_id=int(item), value=v) for item, v in body["answers"].items()],
+            levels="".join(str(value or 0) for value in body["answers"].values()),
+            untallied=UntalliedResponse(),
         )
         db.session.add(response)
         db.session.commit()

@@ -29,7 +29,7 @@ from survey_app.models.org import (
     officer_counters,
 )
 from survey_app.models.reports import MonthClosure
-from survey_app.models.response import Answer, Channel, SurveyResponse
+from survey_app.models.response import Channel, SurveyResponse, UntalliedResponse
 from survey_app.models.staff import ApiKey, AuditEvent, Role, User
 from survey_app.models.tallies import AnswerTally, FactorTally, ResponseTally, TallyState
 from survey_app.models.tickets import (
@@ -66,7 +66,6 @@ __all__ = [
     "OVERALL_ITEM",
     "SATISFIED_FROM",
     "SCALE",
-    "Answer",
     "AnswerTally",
     "ApiKey",
     "AuditEvent",
@@ -85,6 +84,7 @@ __all__ = [
     "Role",
     "SurveyCode",
     "SurveyResponse",
+    "UntalliedResponse",
     "TallyState",
     "UTCDateTime",
     "Unit",

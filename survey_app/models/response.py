@@ -1,14 +1,15 @@
-"""Survey responses and their per-item answers."""
+"""Survey responses, their answers in one column (survey_app.models.levels)."""
 
 import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from survey_app.core.extensions import db
-from survey_app.models.instrument import Instrument, Item
+from survey_app.models.instrument import Instrument
 from survey_app.models.integrity import HoldReason, hold_reason_column
+from survey_app.models.levels import LEVELS_MAX_LENGTH, decode
 from survey_app.models.org import Counter, Officer, Procedure, Unit
 from survey_app.models.types import UTCDateTime, utcnow, value_enum
 
@@ -23,19 +24,40 @@ class Channel(enum.StrEnum):
     PAPER = "paper"
 
 
+def _given(column: str) -> sa.Index:
+    """(column, submitted_at) of the responses that name one: an equality on the column lets
+    either database use the partial index."""
+    return sa.Index(
+        f"ix_survey_responses_{column.removesuffix('_id')}_submitted",
+        column,
+        "submitted_at",
+        postgresql_where=sa.text(f"{column} IS NOT NULL"),
+        sqlite_where=sa.text(f"{column} IS NOT NULL"),
+    )
+
+
 class SurveyResponse(db.Model):
     __tablename__ = "survey_responses"
     __table_args__ = (
         # The client's id makes a repeated submission (double tap, re-import) land once.
         sa.UniqueConstraint("unit_id", "client_ref"),
-        # One dossier (mã hồ sơ) counts once, whatever channel its rating came through.
-        sa.UniqueConstraint("unit_id", "dossier_code"),
+        # One dossier (mã hồ sơ) counts once, whatever channel its rating came through. Partial
+        # indexes leave out the rows they could never find (most ratings name no dossier, no
+        # tablet): each entry costs a row 20–30 bytes (bench/storage.py).
+        sa.Index(
+            "uq_survey_responses_unit_id_dossier_code",
+            "unit_id",
+            "dossier_code",
+            unique=True,
+            postgresql_where=sa.text("dossier_code IS NOT NULL"),
+            sqlite_where=sa.text("dossier_code IS NOT NULL"),
+        ),
         sa.Index("ix_survey_responses_unit_submitted", "unit_id", "submitted_at"),
-        # Monthly figures per officer and per counter scan one month of one of them.
-        sa.Index("ix_survey_responses_officer_submitted", "officer_id", "submitted_at"),
-        sa.Index("ix_survey_responses_counter_submitted", "counter_id", "submitted_at"),
+        # An officer's own page reads the officer's responses (of any unit). A counter's are
+        # read with its unit's, through the index above.
+        _given("officer_id"),
         # A tablet's latest rating, read by the kiosk repeat filter.
-        sa.Index("ix_survey_responses_kiosk_submitted", "kiosk_id", "submitted_at"),
+        _given("kiosk_id"),
         # Flagged responses of a unit's month: a few in ten, listed for follow-up.
         sa.Index(
             "ix_survey_responses_flagged",
@@ -44,8 +66,7 @@ class SurveyResponse(db.Model):
             postgresql_where=sa.text("flagged"),
             sqlite_where=sa.text("flagged = 1"),
         ),
-        # The responses not yet in the tallies: few, read raw beside the tallies. Each partial
-        # index's predicate is what `flagged_only()` / `not_tallied()` compile to on that
+        # Each partial index's predicate is what `flagged_only()` compiles to on that
         # database, or its planner skips the index.
         # The held responses waiting for a manager: few.
         sa.Index(
@@ -54,12 +75,6 @@ class SurveyResponse(db.Model):
             "submitted_at",
             postgresql_where=sa.text("held"),
             sqlite_where=sa.text("held = 1"),
-        ),
-        sa.Index(
-            "ix_survey_responses_untallied",
-            "submitted_at",
-            postgresql_where=sa.text("NOT tallied"),
-            sqlite_where=sa.text("tallied = 0"),
         ),
     )
 
@@ -77,12 +92,12 @@ class SurveyResponse(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     comment: Mapped[str] = mapped_column(sa.Text, default="")
+    # The answers, one digit per item position of the instrument version (models/levels.py).
+    levels: Mapped[str] = mapped_column(sa.String(LEVELS_MAX_LENGTH))
     # Any answered item (CHUNG included) at "Bình thường" or below: the unit must follow up.
     flagged: Mapped[bool] = mapped_column(default=False)
     # Kept for the record but left out of every figure.
     is_spam: Mapped[bool] = mapped_column(default=False)
-    # Counted into the tallies (survey_app.models.tallies) by a tally run.
-    tallied: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Stored but left out of every figure until a manager decides (survey_app.services.
     # rating_review); a filtered kiosk repeat stays held for good. hold_reason says which rule.
     held: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
@@ -98,12 +113,14 @@ class SurveyResponse(db.Model):
     officer: Mapped[Officer | None] = relationship()
     procedure: Mapped[Procedure | None] = relationship()
     instrument: Mapped[Instrument] = relationship()
-    answers: Mapped[list["Answer"]] = relationship(
-        back_populates="response", cascade="all, delete-orphan"
+    # Present until a tally run counts the response (see UntalliedResponse).
+    untallied: Mapped["UntalliedResponse | None"] = relationship(
+        back_populates="response", cascade="all, delete-orphan", passive_deletes=True
     )
 
     def answer_values(self) -> dict[str, int]:
-        return {answer.item.code: answer.value for answer in self.answers}
+        """Item code → level of the answered items."""
+        return decode([item.code for item in self.instrument.items], self.levels)
 
 
 def flagged_only(responses=SurveyResponse) -> sa.ColumnElement[bool]:
@@ -118,22 +135,28 @@ def counted(responses=SurveyResponse) -> sa.ColumnElement[bool]:
 
 
 def not_tallied(responses=SurveyResponse) -> sa.ColumnElement[bool]:
-    """Responses not counted into the tallies yet (matches the partial index's predicate);
-    `responses`: the model or an alias of it."""
-    return sa.not_(responses.tallied)
+    """Responses not counted into the tallies yet; `responses`: the model or an alias of it."""
+    return responses.id.in_(sa.select(UntalliedResponse.response_id))
 
 
-class Answer(db.Model):
-    """One answered item; an unanswered item ("Không có ý kiến") has no row."""
+class UntalliedResponse(db.Model):
+    """A response the tallies do not hold yet: every new response has one, until the next tally
+    run counts it and deletes the row (survey_app.services.tallies). A queue of its own rather
+    than a flag on the response: a tally run deletes a few rows here instead of rewriting every
+    new response with each of its index entries, and the response rows never change."""
 
-    __tablename__ = "answers"
-    __table_args__ = (sa.CheckConstraint("value BETWEEN 1 AND 5", name="value_on_scale"),)
+    __tablename__ = "untallied_responses"
 
+    # No index, not even a primary key: the queue is short (the ratings of a few minutes) and
+    # read whole by each run, which then deletes it; VACUUM gives its pages back. A response is
+    # queued at most once (services/tallies.requeue deletes before it inserts), and a repeat
+    # would not count twice anyway (the run reads responses whose id is IN the queue).
     response_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("survey_responses.id", ondelete="CASCADE"), primary_key=True
+        sa.ForeignKey("survey_responses.id", ondelete="CASCADE")
     )
-    item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"), primary_key=True, index=True)
-    value: Mapped[int] = mapped_column(sa.SmallInteger)
 
-    response: Mapped[SurveyResponse] = relationship(back_populates="answers")
-    item: Mapped[Item] = relationship()
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"primary_key": [cls.__table__.c.response_id]}
+
+    response: Mapped[SurveyResponse] = relationship(back_populates="untallied")

@@ -1,8 +1,9 @@
 """Tallies: the month's responses and answers counted once per (unit, officer, counter, channel),
 so that monthly figures read a few thousand rows instead of millions of answers.
 
-A response is counted into the tallies once (`SurveyResponse.tallied`), by the periodic tally
-run (survey_app.services.tallies); until then the figures read it raw. One row per key, added to
+A response is counted into the tallies once, by the periodic tally run (survey_app.services.
+tallies), which takes it off the queue of responses not tallied yet (`UntalliedResponse`);
+until then the figures read it raw. One row per key, added to
 by each run (an upsert on the key); a response taken out again (marked as spam) is subtracted
 the same way. The month is the local calendar month in the zone the tallies were made in
 (`TallyState.zone`). No officer or no counter is 0 rather than NULL, so that the key can be a

@@ -71,13 +71,19 @@ def _member_counts(model: type[Counter | Officer], unit_ids: sa.Select) -> sa.Re
     return db.session.execute(query.group_by(model.unit_id))
 
 
-def count_responses_by(column: sa.Column, ids: list[int]) -> dict[int, int]:
-    """Responses (spam left out) per counter or officer, active or not: history stays."""
+def count_responses_by(
+    column: sa.Column, ids: list[int], unit_id: int | None = None
+) -> dict[int, int]:
+    """Responses (spam left out) per counter or officer, active or not: history stays. Counters'
+    with their unit's id: their responses are found through the unit's index (the counter has
+    none of its own; bench/storage.py)."""
     query = (
         sa.select(column, sa.func.count())
         .where(column.in_(ids), SurveyResponse.is_spam.is_(False))
         .group_by(column)
     )
+    if unit_id is not None:
+        query = query.where(SurveyResponse.unit_id == unit_id)
     return dict(db.session.execute(query).all())
 
 

@@ -57,6 +57,11 @@ def instrument_headings(code: str, version: int) -> dict[str, dict[str, str]]:
 
 def _check_document(document: dict, name: str) -> None:
     codes = [item["code"] for item in document["items"]]
+    factors = [item["factor"] for item in document["items"]]
+    runs = [factor for n, factor in enumerate(factors) if n == 0 or factors[n - 1] != factor]
+    if len(runs) != len(set(runs)):
+        # The tally run reads a factor's answers as one span of the levels (models/levels.py).
+        raise ValueError(f"{name}: the items of a factor must follow one another")
     if OVERALL_ITEM not in codes or len(set(codes)) != len(codes):
         raise ValueError(f"{name}: item codes must be unique and include {OVERALL_ITEM}")
     for item in document["items"]:

@@ -1,10 +1,11 @@
 """Counting responses into the tallies (survey_app.models.tallies), and taking one out again.
 
 `tally_responses` is the periodic run (`survey-app report tally`, every few minutes from a
-timer): month by month, it adds the counts of the responses not tallied yet to the tally rows of
-their keys (an upsert) and marks those responses tallied. All of it is one transaction —
-REPEATABLE READ on PostgreSQL, so the responses counted are exactly the ones marked even while
-others arrive; a response that commits meanwhile waits for the next run. Runs wait for one
+timer): month by month, it adds the counts of the responses not tallied yet (those with an
+UntalliedResponse row) to the tally rows of their keys (an upsert) and deletes their rows from
+that queue. All of it is one transaction — REPEATABLE READ on PostgreSQL, so the responses
+counted are exactly the ones taken off the queue even while others arrive; a response that
+commits meanwhile waits for the next run. Runs wait for one
 another on the state row. Figures are right whether a run has been or not: they add the
 responses not tallied yet to the tallies (analytics.counting).
 """
@@ -21,15 +22,16 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from analytics.counting import tallied_zone
 from survey_app.core.extensions import db
 from survey_app.models import (
-    Answer,
     AnswerTally,
     FactorTally,
     Item,
     ResponseTally,
     TallyState,
+    UntalliedResponse,
     utcnow,
 )
 from survey_app.models import SurveyResponse as Response
+from survey_app.models.levels import answered, any_answered, value_at
 from survey_app.models.response import counted, not_tallied
 from survey_app.models.tallies import ANSWER_KEY, FACTOR_KEY, NOBODY, RESPONSE_KEY
 from survey_app.months import Month, survey_zone
@@ -73,14 +75,22 @@ def tally_responses() -> TallyRun:
 
 def untally_response(response: Response, *, was_counted: bool) -> None:
     """Take a tallied response out of the tallies and leave it to the next run, before changing
-    what it counts for (marking it as spam). Call after the change is flushed, so that its row
-    is locked and no run can tally it meanwhile. `was_counted`: it was not spam before."""
-    tallied = db.session.scalar(sa.select(Response.tallied).where(Response.id == response.id))
-    if not tallied:
-        return
-    if was_counted:
+    what it counts for (marking it as spam). `was_counted`: it was not spam before."""
+    if requeue([response.id]) and was_counted:
         _subtract(response, ZoneInfo(tallied_zone()))
-    response.tallied = False
+
+
+def requeue(response_ids: list[int]) -> int:
+    """Leave the responses to the next tally run (their queue rows made again); returns how many
+    of them were tallied already. Deleting the queue row first locks it: a run that read it
+    waits, then fails to take it off the queue and starts again (40001), so it never counts a
+    response as it was before this change; a run that took it off first is seen here as
+    "tallied" once it commits."""
+    queue = UntalliedResponse.__table__
+    chosen = queue.c.response_id.in_(response_ids)
+    queued = db.session.execute(sa.delete(queue).where(chosen)).rowcount
+    db.session.execute(sa.insert(queue), [{"response_id": id_} for id_ in response_ids])
+    return len(response_ids) - queued
 
 
 def _subtract(response: Response, zone: ZoneInfo) -> None:
@@ -93,11 +103,11 @@ def _subtract(response: Response, zone: ZoneInfo) -> None:
     }
     connection = db.session.connection()
     _add_counts(connection, ResponseTally, [key | {"responses": -1, "flagged": -response.flagged}])
-    answers = [
-        key | {"item_id": a.item_id, "value": a.value, "answers": -1} for a in response.answers
-    ]
+    items = {item.code: item for item in response.instrument.items}
+    answered = [(items[code], value) for code, value in response.answer_values().items()]
+    answers = [key | {"item_id": i.id, "value": value, "answers": -1} for i, value in answered]
     _add_counts(connection, AnswerTally, answers)  # a response always has its CHUNG answer
-    factors = {a.item.factor for a in response.answers if a.item.factor is not None}
+    factors = {item.factor for item, _value in answered if item.factor is not None}
     weights = [
         key | {"instrument_id": response.instrument_id, "factor": f, "responses": -1}
         for f in sorted(factors)
@@ -124,7 +134,12 @@ def _start_over(connection: Connection, zone: ZoneInfo) -> None:
     connection.execute(sa.delete(ResponseTally))
     connection.execute(sa.delete(AnswerTally))
     connection.execute(sa.delete(FactorTally))
-    connection.execute(sa.update(Response).where(Response.tallied).values(tallied=False))
+    queue = UntalliedResponse.__table__
+    # NOT EXISTS, not NOT IN: PostgreSQL runs the NOT IN of a large queue row by row.
+    queued = sa.exists().where(queue.c.response_id == Response.id)
+    connection.execute(
+        sa.insert(queue).from_select(["response_id"], sa.select(Response.id).where(~queued))
+    )
     connection.execute(sa.update(TallyState).values(zone=zone.key))
 
 
@@ -156,27 +171,44 @@ def _tally_month(connection: Connection, month: Month, zone: ZoneInfo) -> int:
     ]
     flagged = sa.func.sum(sa.case((Response.flagged, 1), else_=0))
     responses = sa.select(*keys, sa.func.count(), flagged).where(counting).group_by(*keys[1:])
-    answer_keys = [*keys, Answer.item_id, Answer.value]
+    answer_keys = [*keys, Item.id, value_at(Response.levels, Item.position)]
     answers = (
         sa.select(*answer_keys, sa.func.count())
-        .join(Answer, Answer.response_id == Response.id)
+        .join(Item, answered(Response, Item))
         .where(counting)
         .group_by(*answer_keys[1:])
     )
     _add_counts(connection, ResponseTally, responses)
     _add_counts(connection, AnswerTally, answers)
     _add_counts(connection, FactorTally, _factor_counts(keys, counting))
-    return connection.execute(sa.update(Response).where(new).values(tallied=True)).rowcount
+    # The queue's rows of the month's responses: those counted above, in this snapshot.
+    queue = UntalliedResponse.__table__
+    month_ids = sa.select(Response.id).where(
+        Response.submitted_at >= start, Response.submitted_at < end
+    )
+    return connection.execute(sa.delete(queue).where(queue.c.response_id.in_(month_ids))).rowcount
 
 
 def _factor_counts(keys: list, counted: sa.ColumnElement[bool]) -> sa.Select:
-    """Per key, instrument and factor: the responses with at least one answer in the factor."""
-    factor_keys = [*keys, Response.instrument_id, Item.factor]
+    """Per key, instrument and factor: the responses with at least one answer in the factor,
+    each response joined to the span of each factor's items in its levels."""
+    spans = (
+        sa.select(
+            Item.instrument_id,
+            Item.factor,
+            sa.func.min(Item.position).label("first"),
+            sa.cast(sa.func.count(), sa.Integer).label("length"),
+        )
+        .where(Item.factor.is_not(None))
+        .group_by(Item.instrument_id, Item.factor)
+        .subquery("spans")
+    )
+    in_span = any_answered(Response.levels, spans.c.first, spans.c.length)
+    factor_keys = [*keys, Response.instrument_id, spans.c.factor]
     return (
-        sa.select(*factor_keys, sa.func.count(sa.distinct(Response.id)))
-        .join(Answer, Answer.response_id == Response.id)
-        .join(Item, Item.id == Answer.item_id)
-        .where(counted, Item.factor.is_not(None))
+        sa.select(*factor_keys, sa.func.count())
+        .join(spans, sa.and_(spans.c.instrument_id == Response.instrument_id, in_span))
+        .where(counted)
         .group_by(*factor_keys[1:])
     )
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from survey_app import create_app
 from survey_app.core.extensions import db
-from survey_app.models import Answer, Officer, Role, SurveyResponse, Unit, User
+from survey_app.models import Instrument, Officer, Role, SurveyResponse, Unit, User
 from survey_app.queries.units import get_unit_by_code
 from survey_app.services.accounts.staff import AccountDetails, open_account
 from tests.helpers.browser import (
@@ -64,7 +64,7 @@ class DemoServer:
             return session.scalars(
                 sa.select(SurveyResponse)
                 .where(SurveyResponse.client_ref == client_ref)
-                .options(selectinload(SurveyResponse.answers).joinedload(Answer.item))
+                .options(selectinload(SurveyResponse.instrument).selectinload(Instrument.items))
             ).one()
 
     def log_since(self, start: int) -> str:

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, settings
 
 from survey_app.core.extensions import db
-from survey_app.models import Answer, SurveyCode, SurveyResponse, Ticket
+from survey_app.models import SurveyCode, SurveyResponse, Ticket
 
 # The examples share one test's database (fixtures are not rebuilt per example); assertions
 # compare what each example added.
@@ -33,7 +33,7 @@ settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
 )
 
-STORED_TABLES = (SurveyResponse, Answer, Ticket, SurveyCode)
+STORED_TABLES = (SurveyResponse, Ticket, SurveyCode)
 
 
 def row_counts() -> dict[str, int]:

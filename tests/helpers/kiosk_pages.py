@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from kiosk.pairing import KioskSettings, add_kiosk, revoke_kiosk, update_kiosk_settings
 from survey_app.core.extensions import db
-from survey_app.models import Counter, Kiosk, SurveyResponse, Ticket
+from survey_app.models import Counter, Instrument, Kiosk, SurveyResponse, Ticket
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -89,7 +89,10 @@ def stored_ratings(demo, kiosk_id: int) -> list[StoredRating]:
         responses = session.scalars(
             sa.select(SurveyResponse)
             .where(SurveyResponse.kiosk_id == kiosk_id)
-            .options(selectinload(SurveyResponse.answers), selectinload(SurveyResponse.officer))
+            .options(
+                selectinload(SurveyResponse.instrument).selectinload(Instrument.items),
+                selectinload(SurveyResponse.officer),
+            )
             .order_by(SurveyResponse.submitted_at, SurveyResponse.id)
         )
         return [

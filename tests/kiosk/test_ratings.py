@@ -74,7 +74,7 @@ def test_a_rating_reads_nothing_before_it_is_stored(client, place):
     assert [s.split(" (")[0].split(",")[0] for s in statements] == [
         "SELECT survey_responses.submitted_at",
         "INSERT INTO survey_responses",
-        "INSERT INTO answers",
+        "INSERT INTO untallied_responses",
     ]
 
 

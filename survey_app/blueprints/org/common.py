@@ -25,8 +25,11 @@ def change_status(target) -> None:
 
 
 def responses_of(owner: Counter | Officer) -> int:
-    column = SurveyResponse.counter_id if isinstance(owner, Counter) else SurveyResponse.officer_id
-    return org_reads.count_responses_by(column, [owner.id]).get(owner.id, 0)
+    if isinstance(owner, Counter):
+        found = org_reads.count_responses_by(SurveyResponse.counter_id, [owner.id], owner.unit_id)
+    else:
+        found = org_reads.count_responses_by(SurveyResponse.officer_id, [owner.id])
+    return found.get(owner.id, 0)
 
 
 def with_instruments(form):

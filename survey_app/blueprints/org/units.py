@@ -65,7 +65,7 @@ def show_unit(unit):
         children=sorted_vi(unit.children, key=lambda child: child.name),
         instrument_name=instrument.name(str(get_locale())) if instrument else "",
         counter_responses=org_reads.count_responses_by(
-            SurveyResponse.counter_id, [c.id for c in counters]
+            SurveyResponse.counter_id, [c.id for c in counters], unit.id
         ),
         officer_responses=org_reads.count_responses_by(
             SurveyResponse.officer_id, [o.id for o in officers]

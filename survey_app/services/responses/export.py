@@ -15,8 +15,9 @@ import sqlalchemy as sa
 
 from survey_app.core.csv_cells import neutralise_frame
 from survey_app.core.extensions import db
-from survey_app.models import OVERALL_ITEM, Answer, Counter, Instrument, Item, Officer, Unit
+from survey_app.models import OVERALL_ITEM, Counter, Instrument, Item, Officer, Unit
 from survey_app.models import SurveyResponse as Response
+from survey_app.models.levels import answered, value_at
 from survey_app.models.response import counted
 from survey_app.months import Month
 from survey_app.queries.instruments import get_current_instrument
@@ -93,9 +94,8 @@ def _item_columns(instrument_ids: list[int]) -> list[str]:
 def _answer_table(selected: sa.ColumnElement[bool], items: list[str]) -> pd.DataFrame:
     """One row per response id, one nullable-integer column per item (written 4, never 4.0)."""
     query = (
-        sa.select(Answer.response_id, Item.code, Answer.value)
-        .join(Item, Answer.item_id == Item.id)
-        .join(Response, Answer.response_id == Response.id)
+        sa.select(Response.id, Item.code, value_at(Response.levels, Item.position))
+        .join(Item, answered(Response, Item))
         .where(selected)
     )
     answers = pd.DataFrame(_tuples(query), columns=["response_id", "code", "value"])

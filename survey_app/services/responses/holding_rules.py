@@ -18,7 +18,6 @@ import sqlalchemy as sa
 
 from survey_app.core.extensions import db
 from survey_app.models import (
-    Answer,
     Channel,
     HoldReason,
     Kiosk,
@@ -199,26 +198,20 @@ def _target_limit(usual: int, rules: RatingRules | RulesCopy) -> int:
 
 
 def _same_answers(response: SurveyResponse, window: sa.ColumnElement[bool]) -> int:
-    """How many counted ratings of the window (the latest few) gave exactly these answers.
-    Counted by the database, which returns one number rather than every answer of the latest
-    ratings: a rating matches when it has as many answers as this one, each one of this one's
-    (item, level) pairs (an item is answered once)."""
+    """How many counted ratings of the window (the latest few) gave exactly these answers: the
+    same questionnaire and the same levels text. Counted by the database, which returns one
+    number rather than the latest ratings."""
     latest = (
-        sa.select(SurveyResponse.id)
+        sa.select(SurveyResponse.instrument_id, SurveyResponse.levels)
         .where(window, counted())
         .order_by(SurveyResponse.submitted_at.desc())
         .limit(PATTERNS_COMPARED)
-    )
-    mine = list({(answer.item_id, answer.value) for answer in response.answers})
-    shared = sa.case((sa.tuple_(Answer.item_id, Answer.value).in_(mine), 1), else_=0)
-    matching = (
-        sa.select(Answer.response_id)
-        .where(Answer.response_id.in_(latest))
-        .group_by(Answer.response_id)
-        .having(sa.func.count() == len(mine), sa.func.sum(shared) == len(mine))
         .subquery()
     )
-    return db.session.scalar(sa.select(sa.func.count()).select_from(matching)) or 0
+    same = sa.select(sa.func.count()).where(
+        latest.c.instrument_id == response.instrument_id, latest.c.levels == response.levels
+    )
+    return db.session.scalar(same) or 0
 
 
 def _previous_kiosk_rating() -> sa.Select:
@@ -243,12 +236,11 @@ def _previous_kiosk_rating() -> sa.Select:
             Kiosk.thanks_seconds,
             RatingRules.kiosk_repeat_seconds,
             SurveyResponse.comment,
-            Answer.item_id,
-            Answer.value,
+            SurveyResponse.instrument_id,
+            SurveyResponse.levels,
         )
         .join(Kiosk, Kiosk.id == SurveyResponse.kiosk_id)
         .outerjoin(RatingRules, RatingRules.unit_id == SurveyResponse.unit_id)
-        .join(Answer, Answer.response_id == SurveyResponse.id)
         .where(SurveyResponse.id == previous)
     )
 
@@ -273,10 +265,9 @@ def _repeated_on_kiosk(response: SurveyResponse) -> bool:
     )
     if not rows:
         return False
-    at, thanks, repeat, comment = rows[0][:4]
+    at, thanks, repeat, comment, instrument_id, levels = rows[0]
     window = timedelta(seconds=thanks + (KIOSK_REPEAT_SECONDS if repeat is None else repeat))
-    before = {(row.item_id, row.value) for row in rows}
-    same = before == {(answer.item_id, answer.value) for answer in response.answers}
+    same = (instrument_id, levels) == (response.instrument_id, response.levels)
     # A comment of its own is another citizen's, whatever the faces tapped.
     same = same and comment == (response.comment or "")
     return same and response.submitted_at - at <= window

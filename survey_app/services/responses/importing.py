@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from survey_app.core.extensions import db
-from survey_app.models import Answer, SurveyResponse, utcnow
+from survey_app.models import SurveyResponse, UntalliedResponse, utcnow
 from survey_app.months import survey_zone
 from survey_app.services.errors import DomainError
 from survey_app.services.responses.rows import (
@@ -48,7 +48,6 @@ from survey_app.services.responses.rows import (
 # statements, small enough for the IN (...) lookups of every backend.
 CHUNK_ROWS = 1000
 BYTE_ORDER_MARK = "\ufeff"
-ANSWER_COLUMNS = ("response_id", "item_id", "value")
 
 Progress = Callable[[int], None]
 
@@ -167,24 +166,17 @@ def _stored_keys(rows: list[ParsedRow]) -> set[tuple[int, str]]:
 
 
 def _insert(rows: list[ParsedRow]) -> None:
+    """The responses, and their rows on the tally run's queue."""
     if not rows:
         return
     connection = db.session.connection()
+    queue = UntalliedResponse.__table__
     if connection.dialect.name == "postgresql":
         ids = _copy_responses(connection, rows)
-        _copy(connection, Answer.__table__, ANSWER_COLUMNS, _answer_tuples(ids, rows))
+        _copy(connection, queue, ["response_id"], [(response_id,) for response_id in ids])
     else:
         ids = _insert_responses(rows)
-        statement = Answer.__table__.insert().compile(dialect=connection.dialect)
-        connection.exec_driver_sql(str(statement), _answer_tuples(ids, rows))
-
-
-def _answer_tuples(ids: list[int], rows: list[ParsedRow]) -> list[tuple[int, int, int]]:
-    return [
-        (response_id, item_id, value)
-        for response_id, row in zip(ids, rows, strict=True)
-        for item_id, value in row.answers.items()
-    ]
+        db.session.execute(sa.insert(queue), [{"response_id": response_id} for response_id in ids])
 
 
 def _insert_responses(rows: list[ParsedRow]) -> list[int]:
@@ -222,7 +214,7 @@ def _processed(values: dict, columns: list[sa.Column], processors: list) -> tupl
 
 
 def _copy(connection: sa.Connection, table: sa.Table, columns, rows: list[tuple]) -> None:
-    """PostgreSQL's COPY: several times faster than INSERT for the ~20 answers of every form."""
+    """PostgreSQL's COPY: several times faster than INSERT."""
     statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
     cursor = connection.connection.driver_connection.cursor()
     with cursor, cursor.copy(statement) as copy:

@@ -2,8 +2,9 @@
 survey code's unit, counter and officer) with no gap longer than BURST_GAP form one line;
 accepting or rejecting it is one audited decision.
 
-Held ratings were never in the tallies (a tally run marks them tallied without counting them,
-as it does spam). So a decision only has to clear `held` and `tallied`: an accepted rating is
+Held ratings were never in the tallies (a tally run takes them off its queue without counting
+them, as it does spam). So a decision only has to clear `held` and queue them again for the
+tally run (services/tallies.requeue): an accepted rating is
 then counted by the figures' raw read at once and by the next tally run once; a rejected one is
 marked as spam, the mark services/spam.py sets, and never counts. Nothing is deleted.
 """
@@ -20,7 +21,6 @@ from survey_app.core.extensions import db
 from survey_app.models import (
     FILTERED,
     OVERALL_ITEM,
-    Answer,
     HoldReason,
     Item,
     Officer,
@@ -30,10 +30,12 @@ from survey_app.models import (
     User,
 )
 from survey_app.models import Counter as Desk
+from survey_app.models.levels import value_at
 from survey_app.months import Month
 from survey_app.queries.units import list_unit_subtree_ids, unit_subtree_ids_query
 from survey_app.services.audit import record_change
 from survey_app.services.errors import DomainError
+from survey_app.services.tallies import requeue
 
 BURST_GAP = timedelta(minutes=30)
 REASON_MAX_LENGTH = 500
@@ -79,9 +81,9 @@ def pending_review(unit: Unit) -> list[Burst]:
             SurveyResponse.phone_hash,
             SurveyResponse.address_hash,
             SurveyResponse.hold_reason,
-            Answer.value,
+            value_at(SurveyResponse.levels, Item.position).label("value"),
         )
-        .outerjoin(Answer, sa.and_(Answer.response_id == SurveyResponse.id, _overall()))
+        .join(Item, _overall())
         .where(_awaiting(), SurveyResponse.unit_id.in_(unit_subtree_ids_query(unit.id)))
         .order_by(
             SurveyResponse.unit_id,
@@ -127,9 +129,10 @@ def decide_burst(unit: Unit, key: str, *, accept: bool, reason: str, by: User | 
     db.session.execute(
         sa.update(SurveyResponse)
         .where(SurveyResponse.id.in_(ids))
-        .values(held=False, tallied=False, is_spam=not accept, decision_id=decision.id)
+        .values(held=False, is_spam=not accept, decision_id=decision.id)
         .execution_options(synchronize_session=False)
     )
+    requeue(ids)
     decided = len(ids)
     event = record_change(DECISION_ACTIONS[accept], decision, {"ratings": decided, "key": key})
     event.actor = by
@@ -146,8 +149,8 @@ def _awaiting() -> sa.ColumnElement[bool]:
 
 
 def _overall() -> sa.ColumnElement[bool]:
-    """The overall item, of whichever instrument."""
-    return Answer.item_id.in_(sa.select(Item.id).where(Item.code == OVERALL_ITEM))
+    """The overall item of the response's instrument (every instrument has one)."""
+    return sa.and_(Item.instrument_id == SurveyResponse.instrument_id, Item.code == OVERALL_ITEM)
 
 
 def _same(column, value: int | None) -> sa.ColumnElement[bool]:

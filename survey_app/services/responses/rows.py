@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from survey_app.core.csv_cells import restore
 from survey_app.core.extensions import db
 from survey_app.models import OVERALL_ITEM, Channel, Counter, Instrument, Item, Officer, Unit
+from survey_app.models.levels import encode
 from survey_app.models.response import CLIENT_REF_MAX_LENGTH, COMMENT_MAX_LENGTH
 from survey_app.queries.instruments import get_current_instrument, get_instrument
 from survey_app.queries.units import get_unit_by_code
@@ -51,11 +52,10 @@ class RowError:
 
 @dataclass(frozen=True, slots=True)
 class ParsedRow:
-    """A valid row: the survey_responses values and its answers as item id → value."""
+    """A valid row: the survey_responses values, its answers among them (levels)."""
 
     number: int
     response: dict
-    answers: dict[int, int]
 
     @property
     def key(self) -> tuple[int, str]:
@@ -103,7 +103,7 @@ class Catalogue:
         self._units: dict[str, Unit | None] = {}
         self._members: dict[tuple[type, str], Counter | Officer | None] = {}
         self._instruments: dict[str, Instrument | None] = {}
-        self._item_ids: dict[int, dict[str, int]] = {}
+        self._item_codes: dict[int, list[str]] = {}
 
     @cached_property
     def item_codes(self) -> frozenset[str]:
@@ -127,10 +127,11 @@ class Catalogue:
             self._instruments[name] = _load_instrument(name)
         return self._instruments[name]
 
-    def item_ids(self, instrument: Instrument) -> dict[str, int]:
-        if instrument.id not in self._item_ids:
-            self._item_ids[instrument.id] = {item.code: item.id for item in instrument.items}
-        return self._item_ids[instrument.id]
+    def item_codes_of(self, instrument: Instrument) -> list[str]:
+        """The instrument's item codes in position order: the order of its levels."""
+        if instrument.id not in self._item_codes:
+            self._item_codes[instrument.id] = [item.code for item in instrument.items]
+        return self._item_codes[instrument.id]
 
 
 def _load_instrument(name: str) -> Instrument | None:
@@ -169,8 +170,8 @@ class RowReader:
             return [RowError(number, column, message) for column, message in ordered]
         response["instrument_id"] = instrument.id
         response["flagged"] = is_flagged(answers)
-        item_ids = self.catalogue.item_ids(instrument)
-        return ParsedRow(number, response, {item_ids[code]: v for code, v in answers.items()})
+        response["levels"] = encode(self.catalogue.item_codes_of(instrument), answers)
+        return ParsedRow(number, response)
 
     def _values(self, cells: Sequence[str], errors: dict[str, str]) -> dict[str, str]:
         if len(cells) > self.width or self.unnamed:

@@ -13,7 +13,6 @@ from survey_app.models import (
     FLAG_AT_OR_BELOW,
     OVERALL_ITEM,
     SCALE,
-    Answer,
     Channel,
     Counter,
     Instrument,
@@ -23,9 +22,11 @@ from survey_app.models import (
     SurveyCode,
     SurveyResponse,
     Unit,
+    UntalliedResponse,
     max_length,
     utcnow,
 )
+from survey_app.models.levels import encode
 from survey_app.models.response import CLIENT_REF_MAX_LENGTH, COMMENT_MAX_LENGTH
 from survey_app.queries.code_cache import CounterCopy, OfficerCopy, UnitCopy
 from survey_app.queries.instruments import InstrumentCopy
@@ -41,7 +42,8 @@ from survey_app.services.responses.holding_rules import (
 DOSSIER_CODE_MAX_LENGTH = max_length(SurveyResponse.dossier_code)
 RESPONSE_COLUMNS = frozenset(column.key for column in SurveyResponse.__table__.columns) - {"id"}
 INSERT_RESPONSE = sa.insert(SurveyResponse.__table__).returning(SurveyResponse.__table__.c.id)
-INSERT_ANSWERS = sa.insert(Answer.__table__)
+# A new rating waits on the tally run's queue (services/tallies.py) until it is counted.
+INSERT_QUEUED = sa.insert(UntalliedResponse.__table__)
 
 
 class DossierAlreadyRated(DomainError):
@@ -165,12 +167,7 @@ def insert_response(response: SurveyResponse) -> int:
     values = {key: value for key, value in response.__dict__.items() if key in RESPONSE_COLUMNS}
     connection = db.session.connection()  # the session's transaction, without its ORM layer
     response_id = connection.execute(INSERT_RESPONSE, values).scalar_one()
-    answers = [
-        {"response_id": response_id, "item_id": answer.item_id, "value": answer.value}
-        for answer in response.answers
-    ]
-    if answers:
-        connection.execute(INSERT_ANSWERS, answers)
+    connection.execute(INSERT_QUEUED, {"response_id": response_id})
     return response_id
 
 
@@ -196,8 +193,7 @@ def screen_new_response(response: SurveyResponse, submission: Submission) -> Non
 def build_response(submission: Submission) -> SurveyResponse:
     """The new response, naming what it rates by id: the instrument and a survey code's unit,
     counter and officer may be copies kept by the process, never pulled into the session."""
-    item_ids = {item.code: item.id for item in submission.instrument.items}
-    answered = {code: value for code, value in submission.answers.items() if value is not None}
+    codes = [item.code for item in submission.instrument.items]
     return SurveyResponse(
         client_ref=submission.client_ref,
         unit_id=submission.unit.id,
@@ -210,8 +206,9 @@ def build_response(submission: Submission) -> SurveyResponse:
         comment=submission.comment,
         dossier_code=submission.dossier_code,
         kiosk_id=_id(submission.kiosk),
-        flagged=is_flagged(answered),
-        answers=[Answer(item_id=item_ids[code], value=value) for code, value in answered.items()],
+        flagged=is_flagged(submission.answers),
+        levels=encode(codes, submission.answers),
+        untallied=UntalliedResponse(),
     )
 
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from survey_app.core.csv_cells import neutralise, restore
 from survey_app.core.extensions import db
-from survey_app.models import Answer, Officer, SurveyResponse
+from survey_app.models import Officer, SurveyResponse
 from tests.helpers.builders import make_response, make_unit
 from tests.helpers.report_data import make_small_month
 
@@ -84,7 +84,6 @@ def test_comments_are_neutralised_in_the_export_and_read_back_exactly(app, invok
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in written)
     assert written[0] == "'=1+1" and written[6] == "''bắt đầu bằng dấu nháy"
     assert written[7] == COMMENTS[7]
-    db.session.execute(sa.delete(Answer))
     db.session.execute(sa.delete(SurveyResponse))
     db.session.commit()
     result = invoke("import-responses", path)

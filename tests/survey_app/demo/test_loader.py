@@ -106,7 +106,7 @@ def test_responses_are_mostly_satisfied_with_some_flagged_and_commented(demo):
     assert all(min(response.answer_values().values()) <= 3 for response in flagged)
     commented = [response for response in responses if response.comment]
     assert 0.1 <= len(commented) / len(responses) <= 0.3
-    unanswered = [r for r in responses if len(r.answers) < len(r.instrument.items)]
+    unanswered = [r for r in responses if len(r.answer_values()) < len(r.instrument.items)]
     assert unanswered
 
 

@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from survey_app.core.extensions import db
-from survey_app.models import Answer, Channel, Factor, Instrument, Item, SurveyResponse
+from survey_app.models import Channel, Factor, Instrument, Item, SurveyResponse
 from survey_app.services.responses.submit import Submission, submit_response
 from tests.helpers.builders import (
     full_answers,
@@ -53,8 +53,6 @@ def old_and_new_form():
     ids = [version.id for version in versions]
     yield versions
     db.session.rollback()
-    responses = sa.select(SurveyResponse.id).where(SurveyResponse.instrument_id.in_(ids))
-    db.session.execute(sa.delete(Answer).where(Answer.response_id.in_(responses)))
     db.session.execute(sa.delete(SurveyResponse).where(SurveyResponse.instrument_id.in_(ids)))
     db.session.execute(sa.delete(Item).where(Item.instrument_id.in_(ids)))
     db.session.execute(sa.delete(Instrument).where(Instrument.id.in_(ids)))
@@ -214,7 +212,6 @@ def stored_state() -> list[tuple]:
 
 
 def delete_all_responses() -> None:
-    db.session.execute(sa.delete(Answer))
     db.session.execute(sa.delete(SurveyResponse))
     db.session.commit()
 

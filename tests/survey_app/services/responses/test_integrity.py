@@ -41,7 +41,6 @@ def officer(tree):
     return make_officer(unit=tree[1], code="CB-LAN", full_name="Nguyễn Thị Lan")
 
 
-
 @pytest.fixture
 def proxied_app(database_url):
     """Another app on the test database, behind one trusted proxy, limits on as shipped."""
@@ -149,9 +148,7 @@ def test_a_busy_morning_of_twenty_phones_all_counts(proxied_app, tree, one_addre
     assert {counted_for(each) for each in officers} == {2, 3}
 
 
-def test_after_a_flood_the_flooding_address_can_still_file_a_complaint(
-    app, limited, tree, officer
-):
+def test_after_a_flood_the_flooding_address_can_still_file_a_complaint(app, limited, tree, officer):
     limited("PUBLIC_CLIENT", "20/hour")  # reached sooner than the shipped 600/hour
     client = phone_at(app)
     statuses = flood(client, survey_code_of(officer), 25)
