@@ -24,6 +24,7 @@ from analytics.counting import (
     factor_rows,
     item_rows,
     key_columns,
+    level_rows,
     position_in,
     response_conditions,
     response_rows,
@@ -63,6 +64,8 @@ __all__ = [
 TICKET_RATING_ITEM = "PA-XL"
 TICKET_RATING_SOURCE = "tickets"
 TICKET_RATING_POSITION = 10_000  # after every questionnaire item
+# Item id → level (1–5) → answers.
+ItemLevels = defaultdict[int, defaultdict[int, int]]
 # Below this many responses in a month an officer's figures are "chưa đủ mẫu" (domain.md §2).
 MIN_SAMPLE = 5
 
@@ -133,9 +136,13 @@ def figures_by_group(
     return _grouped_figures(Selection(response_filter, (month,), zone or survey_zone()), grouping)
 
 
-def _grouped_figures(selection: Selection, grouping: Grouping) -> dict[Hashable, Figures]:
+def _grouped_figures(
+    selection: Selection, grouping: Grouping, levels: ItemLevels | None = None
+) -> dict[Hashable, Figures]:
+    """`levels`, when given, is filled with the answers at each level of each item over all
+    the groups, from the same pass over the answers (see _item_sums)."""
     responses = _response_counts(selection, grouping)
-    items = _item_counts(selection, grouping)
+    items = _item_counts(selection, grouping, levels)
     weights = _factor_weights(selection, grouping)
     if grouping.ticket_key is not None and _counts_complaints(selection.response_filter):
         for key, figure in _ticket_ratings(selection, grouping).items():
@@ -210,18 +217,15 @@ def _response_counts(selection: Selection, grouping: Grouping) -> dict[Hashable,
     return found
 
 
-def _item_counts(selection: Selection, grouping: Grouping) -> dict[Hashable, list[ItemFigure]]:
+def _item_counts(
+    selection: Selection, grouping: Grouping, levels: ItemLevels | None = None
+) -> dict[Hashable, list[ItemFigure]]:
     """Counted per item id (integers group fastest); the items' instrument, code and factor
     are attached afterwards, and the versions of one instrument merged, from the small items
     table."""
-    rows = item_rows(selection, grouping.dimensions)
-    keys = key_columns(rows, grouping.width)
-    sums = [sa.func.sum(rows.c[name]) for name in ITEM_COUNTS]
-    query = sa.select(*keys, rows.c.item_id, *sums).group_by(*keys, rows.c.item_id)
     catalogue = _item_catalogue()
     merged: dict[Hashable, dict[tuple, list[int]]] = defaultdict(dict)
-    for row in db.session.execute(query):
-        key, (item_id, answered, satisfied_count, total) = _split(row, grouping.width)
+    for key, item_id, answered, satisfied_count, total in _item_sums(selection, grouping, levels):
         if not answered:  # answers taken out of the tallies again (spam) leave a zero sum
             continue
         instrument, code, factor, position = catalogue[item_id]
@@ -235,6 +239,31 @@ def _item_counts(selection: Selection, grouping: Grouping) -> dict[Hashable, lis
         figures = [ItemFigure(*name, *counts) for name, counts in items.items()]
         found[key] = sorted(figures, key=lambda item: (item.instrument, item.position, item.code))
     return found
+
+
+def _item_sums(selection: Selection, grouping: Grouping, levels: ItemLevels | None):
+    """(key, item id, answers, satisfied, total) rows, more than one per item when `levels` is
+    given: then the answers are read per level, which `levels` (item id → level → answers)
+    adds up, and each level gives its item's counts; a report that shows both reads the
+    period's answers once."""
+    if levels is None:
+        rows = item_rows(selection, grouping.dimensions)
+        keys = key_columns(rows, grouping.width)
+        sums = [sa.func.sum(rows.c[name]) for name in ITEM_COUNTS]
+        query = sa.select(*keys, rows.c.item_id, *sums).group_by(*keys, rows.c.item_id)
+        for row in db.session.execute(query):
+            key, counts = _split(row, grouping.width)
+            yield key, *counts
+        return
+    rows = level_rows(selection, grouping.dimensions)
+    keys = [*key_columns(rows, grouping.width), rows.c.item_id, rows.c.value]
+    query = sa.select(*keys, sa.func.sum(rows.c.answers)).group_by(*keys)
+    for row in db.session.execute(query):
+        key, (item_id, value, answers) = _split(row, grouping.width)
+        answers = int(answers)
+        if answers:
+            levels[item_id][value] += answers
+        yield key, item_id, answers, answers if value >= SATISFIED_FROM else 0, value * answers
 
 
 def _item_catalogue() -> dict[int, tuple[str, str, Factor | None, int]]:

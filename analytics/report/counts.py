@@ -6,6 +6,7 @@ item and value), and the answers not tallied yet (analytics.counting).
 """
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -36,11 +37,16 @@ def count_answer_levels(
 
 
 def count_period_levels(
-    unit_ids: list[int], months: tuple[Month, ...], received_by: datetime | None = None
+    unit_ids: list[int],
+    months: tuple[Month, ...],
+    received_by: datetime | None = None,
+    *,
+    overall_only: bool = False,
 ) -> AnswerLevels:
     """Of the months' responses, in one query over them all. Every response answers CHUNG (it
     is required on every channel), so its CHUNG answers count the responses of a channel
-    without a second pass."""
+    without a second pass. `overall_only`: the CHUNG answers alone (the responses by channel
+    and the versions answered, when the other levels are counted with the figures)."""
     response_filter = ResponseFilter(unit_ids=frozenset(unit_ids))
     selection = Selection(response_filter, months, survey_zone(), received_by)
     rows = level_rows(selection, [CHANNEL])
@@ -48,12 +54,28 @@ def count_period_levels(
     channel = rows.c.key0
     query = sa.select(channel, rows.c.item_id, rows.c.value, sa.func.sum(rows.c.answers))
     query = query.group_by(channel, rows.c.item_id, rows.c.value)
+    if overall_only:
+        query = query.where(rows.c.item_id.in_(sa.select(Item.id).where(Item.code == OVERALL_ITEM)))
     counts = [
         (Channel(channel), item_id, value, count)
         for channel, item_id, value, count in db.session.execute(query)
         if count  # answers taken out of the tallies again (spam) sum to nothing
     ]
     return _shape(counts, _item_names({item_id for _, item_id, _, _ in counts}))
+
+
+def named_levels(levels: Mapping[int, Mapping[int, int]], overall: AnswerLevels) -> AnswerLevels:
+    """The levels of every item from `levels` (item id → level → answers, counted with the
+    figures: analytics.indices), with the responses by channel and the versions of `overall`
+    (count_period_levels(..., overall_only=True))."""
+    names = _item_names(set(levels))
+    by_item: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(SCALE))
+    for item_id, found in levels.items():
+        instrument, code, _ = names[item_id]
+        for value, count in found.items():
+            by_item[(instrument, code)][SCALE.index(value)] += count
+    found_levels = {key: tuple(counts) for key, counts in by_item.items()}
+    return AnswerLevels(found_levels, overall.responses_by_channel, overall.versions)
 
 
 def _item_names(item_ids: set[int]) -> dict[int, tuple[str, str, int]]:

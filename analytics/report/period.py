@@ -18,7 +18,13 @@ from analytics.breakdowns import BY_PERSON, BY_PLACE, MonthCube, subtree_filter
 from analytics.counting import Selection, position_in
 from analytics.evaluation import evaluate_officers
 from analytics.figures import EMPTY_FIGURES, Figures, sum_figures
-from analytics.indices import Grouping, ResponseFilter, _grouped_figures, figures_by_month
+from analytics.indices import (
+    Grouping,
+    ItemLevels,
+    ResponseFilter,
+    _grouped_figures,
+    figures_by_month,
+)
 from analytics.periods import Period
 from analytics.report.contents import (
     MonthlyReport,
@@ -28,7 +34,7 @@ from analytics.report.contents import (
     _local_day,
     _title_block,
 )
-from analytics.report.counts import count_dossier_links, count_period_levels
+from analytics.report.counts import count_dossier_links, count_period_levels, named_levels
 from analytics.report.narrative import Comparison, NarrativeFacts
 from analytics.report.narrative_sections import narrative_in_force
 from analytics.report.rollup import build_rollup
@@ -50,14 +56,20 @@ class PeriodCube(MonthCube):
         self.selection = Selection(self.response_filter, period.months, survey_zone())
 
     @cached_property
-    def monthly_people(self) -> dict[tuple, Figures]:
-        """(unit, officer, position of the month in the period) → figures."""
+    def counted(self) -> tuple[dict[tuple, Figures], ItemLevels]:
+        """(unit, officer, position of the month in the period) → figures; and the answers at
+        each level of each item, from the same pass over the answers."""
         ticket_month = position_in(Ticket.rated_at, self.selection.bounds)
         grouping = Grouping(
             (*BY_PERSON.dimensions, self.selection.month_dimension()),
             (*BY_PERSON.ticket_key, ticket_month),
         )
-        return _grouped_figures(self.selection, grouping)
+        levels: ItemLevels = defaultdict(lambda: defaultdict(int))
+        return _grouped_figures(self.selection, grouping, levels), levels
+
+    @property
+    def monthly_people(self) -> dict[tuple, Figures]:
+        return self.counted[0]
 
     @cached_property
     def people(self) -> dict[tuple, Figures]:
@@ -87,7 +99,8 @@ def build_period_report(unit: Unit, period: Period, *, today: date | None = None
     officers = evaluate_officers(unit, period.last, cube=cube)
     rollup = build_rollup(unit, period.months, cube, officers)
     figures = officers.unit_figures
-    levels = count_period_levels(unit_ids, period.months)
+    overall = count_period_levels(unit_ids, period.months, overall_only=True)
+    levels = named_levels(cube.counted[1], overall)
     items = _item_rows(figures, levels.by_item)
     complaints = _complaints(unit_ids, period)
     links = [count_dossier_links(unit_ids, month) for month in period.months]
