@@ -39,7 +39,7 @@ from analytics.figures import (
     sum_figures,
 )
 from survey_app.core.extensions import db
-from survey_app.models import SATISFIED_FROM, Factor, Instrument, Item, Ticket
+from survey_app.models import SATISFIED_FROM, SCALE, Factor, Instrument, Item, Ticket
 from survey_app.months import Month, months_ending, survey_zone
 
 __all__ = [
@@ -242,10 +242,10 @@ def _item_counts(
 
 
 def _item_sums(selection: Selection, grouping: Grouping, levels: ItemLevels | None):
-    """(key, item id, answers, satisfied, total) rows, more than one per item when `levels` is
-    given: then the answers are read per level, which `levels` (item id → level → answers)
-    adds up, and each level gives its item's counts; a report that shows both reads the
-    period's answers once."""
+    """(key, item id, answers, satisfied, total) rows. With `levels` the answers are counted
+    at each level, in columns (one row per item still), which `levels` (item id → level →
+    answers) adds up over the groups: a report that shows both reads the period's answers
+    once."""
     if levels is None:
         rows = item_rows(selection, grouping.dimensions)
         keys = key_columns(rows, grouping.width)
@@ -256,14 +256,20 @@ def _item_sums(selection: Selection, grouping: Grouping, levels: ItemLevels | No
             yield key, *counts
         return
     rows = level_rows(selection, grouping.dimensions)
-    keys = [*key_columns(rows, grouping.width), rows.c.item_id, rows.c.value]
-    query = sa.select(*keys, sa.func.sum(rows.c.answers)).group_by(*keys)
-    for row in db.session.execute(query):
-        key, (item_id, value, answers) = _split(row, grouping.width)
-        answers = int(answers)
-        if answers:
-            levels[item_id][value] += answers
-        yield key, item_id, answers, answers if value >= SATISFIED_FROM else 0, value * answers
+    keys = [*key_columns(rows, grouping.width), rows.c.item_id]
+    at = [sa.func.sum(sa.case((rows.c.value == level, rows.c.answers), else_=0)) for level in SCALE]
+    for row in db.session.execute(sa.select(*keys, *at).group_by(*keys)):
+        key, (item_id, *counts) = _split(row, grouping.width)
+        at_level = dict(zip(SCALE, map(int, counts), strict=True))
+        answered = sum(at_level.values())
+        if not answered:  # answers taken out of the tallies again (spam) leave a zero sum
+            continue
+        found = levels[item_id]
+        for level, count in at_level.items():
+            found[level] += count
+        satisfied = sum(count for level, count in at_level.items() if level >= SATISFIED_FROM)
+        total = sum(level * count for level, count in at_level.items())
+        yield key, item_id, answered, satisfied, total
 
 
 def _item_catalogue() -> dict[int, tuple[str, str, Factor | None, int]]:
