@@ -12,7 +12,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from analytics.counting import CHANNEL, ResponseFilter, Selection, level_rows
+from analytics.counting import CHANNEL, ResponseFilter, Selection, level_rows, response_rows
 from survey_app.core.extensions import db
 from survey_app.models import OVERALL_ITEM, SCALE, Channel, Instrument, Item, SurveyCode
 from survey_app.models import SurveyResponse as Response
@@ -37,16 +37,11 @@ def count_answer_levels(
 
 
 def count_period_levels(
-    unit_ids: list[int],
-    months: tuple[Month, ...],
-    received_by: datetime | None = None,
-    *,
-    overall_only: bool = False,
+    unit_ids: list[int], months: tuple[Month, ...], received_by: datetime | None = None
 ) -> AnswerLevels:
     """Of the months' responses, in one query over them all. Every response answers CHUNG (it
     is required on every channel), so its CHUNG answers count the responses of a channel
-    without a second pass. `overall_only`: the CHUNG answers alone (the responses by channel
-    and the versions answered, when the other levels are counted with the figures)."""
+    without a second pass."""
     response_filter = ResponseFilter(unit_ids=frozenset(unit_ids))
     selection = Selection(response_filter, months, survey_zone(), received_by)
     rows = level_rows(selection, [CHANNEL])
@@ -54,8 +49,6 @@ def count_period_levels(
     channel = rows.c.key0
     query = sa.select(channel, rows.c.item_id, rows.c.value, sa.func.sum(rows.c.answers))
     query = query.group_by(channel, rows.c.item_id, rows.c.value)
-    if overall_only:
-        query = query.where(rows.c.item_id.in_(sa.select(Item.id).where(Item.code == OVERALL_ITEM)))
     counts = [
         (Channel(channel), item_id, value, count)
         for channel, item_id, value, count in db.session.execute(query)
@@ -64,18 +57,34 @@ def count_period_levels(
     return _shape(counts, _item_names({item_id for _, item_id, _, _ in counts}))
 
 
-def named_levels(levels: Mapping[int, Mapping[int, int]], overall: AnswerLevels) -> AnswerLevels:
-    """The levels of every item from `levels` (item id → level → answers, counted with the
-    figures: analytics.indices), with the responses by channel and the versions of `overall`
-    (count_period_levels(..., overall_only=True))."""
+def levels_counted_with_figures(
+    levels: Mapping[int, Mapping[int, int]], unit_ids: list[int], months: tuple[Month, ...]
+) -> AnswerLevels:
+    """The AnswerLevels of the months from `levels` (item id → level → answers, counted with
+    the figures: analytics.report.period), the responses by channel from their counts: what
+    count_period_levels finds, without a second pass over the answers (every response
+    answers CHUNG once, so its versions are those of the items answered, and its CHUNG
+    answers by channel are its responses by channel)."""
     names = _item_names(set(levels))
     by_item: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(SCALE))
+    versions: dict[str, set[int]] = defaultdict(set)
     for item_id, found in levels.items():
-        instrument, code, _ = names[item_id]
+        instrument, code, version = names[item_id]
+        versions[instrument].add(version)
         for value, count in found.items():
             by_item[(instrument, code)][SCALE.index(value)] += count
     found_levels = {key: tuple(counts) for key, counts in by_item.items()}
-    return AnswerLevels(found_levels, overall.responses_by_channel, overall.versions)
+    return AnswerLevels(found_levels, _responses_by_channel(unit_ids, months), dict(versions))
+
+
+def _responses_by_channel(unit_ids: list[int], months: tuple[Month, ...]) -> dict[Channel, int]:
+    selection = Selection(ResponseFilter(unit_ids=frozenset(unit_ids)), months, survey_zone())
+    rows = response_rows(selection, [CHANNEL])
+    query = sa.select(rows.c.key0, sa.func.sum(rows.c.responses)).group_by(rows.c.key0)
+    channels = dict.fromkeys(Channel, 0)
+    for channel, responses in db.session.execute(query):
+        channels[Channel(channel)] += int(responses or 0)
+    return channels
 
 
 def _item_names(item_ids: set[int]) -> dict[int, tuple[str, str, int]]:

@@ -35,7 +35,7 @@ from analytics.report.contents import (
     _local_day,
     _title_block,
 )
-from analytics.report.counts import count_dossier_links, count_period_levels, named_levels
+from analytics.report.counts import count_dossier_links, levels_counted_with_figures
 from analytics.report.narrative import Comparison, NarrativeFacts
 from analytics.report.narrative_sections import narrative_in_force
 from analytics.report.rollup import build_rollup
@@ -113,8 +113,7 @@ def build_period_report(unit: Unit, period: Period, *, today: date | None = None
     officers = evaluate_officers(unit, period.last, cube=cube)
     rollup = build_rollup(unit, period.months, cube, officers)
     figures = officers.unit_figures
-    overall = count_period_levels(unit_ids, period.months, overall_only=True)
-    levels = named_levels(cube.counted[1], overall)
+    levels = levels_counted_with_figures(cube.counted[1], unit_ids, period.months)
     items = _item_rows(figures, levels.by_item)
     complaints = _complaints(unit_ids, period)
     links = [count_dossier_links(unit_ids, month) for month in period.months]
