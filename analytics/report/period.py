@@ -94,9 +94,10 @@ class PeriodCube(MonthCube):
 def _room_to_group() -> None:
     """A province's year groups some four million tally rows into a hundred thousand cells: a
     hash table of about 40 MB. With PostgreSQL's default 4 MB of work memory it sorts them on
-    disk instead, twice as slow; this transaction may use more (SET LOCAL ends with it)."""
+    disk instead, twice as slow; this transaction may use more (its end resets it)."""
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.text(f"SET LOCAL work_mem = '{GROUPING_MEMORY}'"))
+        # set_config(..., true) is SET LOCAL as a query, which a server-side cursor can run.
+        db.session.scalar(sa.select(sa.func.set_config("work_mem", GROUPING_MEMORY, True)))
 
 
 def _sums(cells: dict[tuple, Figures], key: Callable[[tuple], Hashable]) -> dict:
