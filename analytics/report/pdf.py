@@ -104,7 +104,6 @@ def _satisfaction(pdf: ReportPDF, report: MonthlyReport) -> None:
     table(pdf, headers, rows, [34] * 5, align=["R"] * 5)
 
 
-
 def _items(pdf: ReportPDF, report: MonthlyReport) -> None:
     heading(pdf, str(t.PART_ITEMS), room=50)
     headers = [t.CODE, t.QUESTION, t.ANSWERS, *SCALE, t.INDEX_SHORT, t.MEAN]
@@ -213,7 +212,8 @@ def _flagged(pdf: ReportPDF, report: MonthlyReport) -> None:
     headers = [str(t.SUBMITTED), f"{t.COUNTER} · {t.OFFICER}", str(t.LOW_ITEMS), str(t.COMMENT)]
     table(pdf, headers, rows, [22, 44, 38, 66], size=ITEM_SIZE, align=["L"] * 4)
     if count > len(rows):
-        paragraph(pdf, str(t.FLAGGED_CAPPED) % {"shown": len(rows), "count": count}, SMALL_SIZE)
+        capped = t.FLAGGED_CAPPED if report.period is None else t.FLAGGED_CAPPED_PERIOD
+        paragraph(pdf, str(capped) % {"shown": len(rows), "count": count}, SMALL_SIZE)
     if report.follow_ups is not None:
         paragraph(pdf, t.follow_up_line(report.follow_ups))
 

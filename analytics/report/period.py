@@ -7,16 +7,25 @@ are built from additive counts (analytics.figures.sum_figures), so the period's 
 exact, and the officers are compared with their unit over the whole period.
 """
 
+from collections import defaultdict
+from collections.abc import Callable, Hashable
 from datetime import date
 from functools import cached_property
 
+import sqlalchemy as sa
 from flask_babel import force_locale
 
 from analytics.breakdowns import BY_PERSON, BY_PLACE, MonthCube, subtree_filter
-from analytics.counting import Selection
+from analytics.counting import Selection, position_in
 from analytics.evaluation import evaluate_officers
 from analytics.figures import EMPTY_FIGURES, Figures, sum_figures
-from analytics.indices import ResponseFilter, _grouped_figures, figures_by_month
+from analytics.indices import (
+    Grouping,
+    ItemLevels,
+    ResponseFilter,
+    _grouped_figures,
+    figures_by_month,
+)
 from analytics.periods import Period
 from analytics.report.contents import (
     MonthlyReport,
@@ -26,44 +35,88 @@ from analytics.report.contents import (
     _local_day,
     _title_block,
 )
-from analytics.report.counts import count_answer_levels, count_dossier_links
+from analytics.report.counts import count_dossier_links, levels_counted_with_figures
 from analytics.report.narrative import Comparison, NarrativeFacts
 from analytics.report.narrative_sections import narrative_in_force
 from analytics.report.rollup import build_rollup
 from analytics.themes import count_period_themes, narrative_themes
 from analytics.tickets import TicketFigures, ticket_figures
-from survey_app.models import Unit, utcnow
-from survey_app.months import survey_zone
+from survey_app.core.extensions import db
+from survey_app.models import Ticket, Unit, utcnow
+from survey_app.months import Month, survey_zone
 from survey_app.queries.units import list_unit_subtree_ids
+
+# PostgreSQL's work memory for a period report's transaction (see _room_to_group).
+GROUPING_MEMORY = "64MB"
 
 
 class PeriodCube(MonthCube):
-    """A unit's period counted by (unit, officer) and by (unit, counter, channel) in one query
-    set over all its months, as MonthCube counts a month: the breakdowns of the period."""
+    """A unit's period counted by (unit, officer, month) in one query set over all its months:
+    the period's breakdowns by person and its trend by month are sums of those cells (figures
+    are built from additive counts), so the year's answers are read once for both; by (unit,
+    counter, channel) on first use."""
 
     def __init__(self, unit: Unit, period: Period) -> None:
         super().__init__(subtree_filter(unit), period.last)
         self.selection = Selection(self.response_filter, period.months, survey_zone())
 
     @cached_property
+    def counted(self) -> tuple[dict[tuple, Figures], ItemLevels]:
+        """(unit, officer, position of the month in the period) → figures; and the answers at
+        each level of each item, from the same pass over the answers."""
+        ticket_month = position_in(Ticket.rated_at, self.selection.bounds)
+        grouping = Grouping(
+            (*BY_PERSON.dimensions, self.selection.month_dimension()),
+            (*BY_PERSON.ticket_key, ticket_month),
+        )
+        levels: ItemLevels = defaultdict(lambda: defaultdict(int))
+        return _grouped_figures(self.selection, grouping, levels), levels
+
+    @property
+    def monthly_people(self) -> dict[tuple, Figures]:
+        return self.counted[0]
+
+    @cached_property
     def people(self) -> dict[tuple, Figures]:
-        return _grouped_figures(self.selection, BY_PERSON)
+        return _sums(self.monthly_people, lambda key: key[:2])
 
     @cached_property
     def places(self) -> dict[tuple, Figures]:
         return _grouped_figures(self.selection, BY_PLACE)
 
+    def trend(self) -> list[tuple[Month, Figures]]:
+        """Each month of the period with its figures, empty where nothing came."""
+        found = _sums(self.monthly_people, lambda key: key[2])
+        months = self.selection.months
+        return [(month, found.get(n, EMPTY_FIGURES)) for n, month in enumerate(months)]
+
+
+def _room_to_group() -> None:
+    """A province's year groups some four million tally rows into a hundred thousand cells: a
+    hash table of about 40 MB. With PostgreSQL's default 4 MB of work memory it sorts them on
+    disk instead, twice as slow; this transaction may use more (its end resets it)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        # set_config(..., true) is SET LOCAL as a query, which a server-side cursor can run.
+        db.session.scalar(sa.select(sa.func.set_config("work_mem", GROUPING_MEMORY, True)))
+
+
+def _sums(cells: dict[tuple, Figures], key: Callable[[tuple], Hashable]) -> dict:
+    parts: dict[Hashable, list[Figures]] = defaultdict(list)
+    for cell, figures in cells.items():
+        parts[key(cell)].append(figures)
+    return {found: sum_figures(figures) for found, figures in parts.items()}
+
 
 def build_period_report(unit: Unit, period: Period, *, today: date | None = None) -> MonthlyReport:
+    _room_to_group()
     unit_ids = list_unit_subtree_ids(unit.id)
     cube = PeriodCube(unit, period)
     officers = evaluate_officers(unit, period.last, cube=cube)
     rollup = build_rollup(unit, period.months, cube, officers)
     figures = officers.unit_figures
-    by_item, channels = _levels(unit_ids, period)
-    items = _item_rows(figures, by_item)
+    levels = levels_counted_with_figures(cube.counted[1], unit_ids, period.months)
+    items = _item_rows(figures, levels.by_item)
     complaints = _complaints(unit_ids, period)
-    trend = figures_by_month(ResponseFilter(unit_ids=frozenset(unit_ids)), period.months)
     links = [count_dossier_links(unit_ids, month) for month in period.months]
     themes = count_period_themes(ResponseFilter(unit_ids=frozenset(unit_ids)), period.months)
     theme_counts, theme_proposals = narrative_themes(themes)
@@ -87,30 +140,19 @@ def build_period_report(unit: Unit, period: Period, *, today: date | None = None
         title=_title_block(unit, today or _local_day(utcnow())),
         figures=figures,
         items=items,
-        instruments=_instrument_names(figures, unit_ids, *period.months),
-        participation=Participation(channels, *map(sum, zip(*links, strict=True))),
+        instruments=_instrument_names(figures, levels.versions),
+        participation=Participation(
+            levels.responses_by_channel, *map(sum, zip(*links, strict=True))
+        ),
         officers=officers,
         complaints=complaints,
-        trend=[(month, trend.get(month, EMPTY_FIGURES)) for month in period.months],
+        trend=cube.trend(),
         closed=None,
         narrative=narrative_in_force(unit, period.key, facts),
         period=period,
         themes=tuple(themes),
         rollup=rollup,
     )
-
-
-def _levels(unit_ids: list[int], period: Period):
-    by_item: dict[tuple[str, str], list[int]] = {}
-    channels: dict = {}
-    for month in period.months:
-        levels = count_answer_levels(unit_ids, month)
-        for key, counts in levels.by_item.items():
-            found = by_item.setdefault(key, [0] * len(counts))
-            by_item[key] = [a + b for a, b in zip(found, counts, strict=True)]
-        for channel, responses in levels.responses_by_channel.items():
-            channels[channel] = channels.get(channel, 0) + responses
-    return {key: tuple(counts) for key, counts in by_item.items()}, channels
 
 
 def _complaints(unit_ids: list[int], period: Period) -> TicketFigures:

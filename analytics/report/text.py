@@ -125,6 +125,11 @@ FLAGGED_CAPPED = _l(
     "The %(shown)d most recent of %(count)d such responses are listed; "
     "the XLSX report lists all of them."
 )
+# A period's workbook lists the newest of its flagged responses; the months' list them all.
+FLAGGED_CAPPED_PERIOD = _l(
+    "The %(shown)d most recent of %(count)d such responses are listed; each month's XLSX "
+    "report lists all of that month's."
+)
 NO_FLAGGED = _l("No response was rated average or below.")
 
 COMPLAINTS = _l("Complaints")

@@ -24,6 +24,9 @@ DATE_TIME = "dd/mm/yyyy hh:mm"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 WRAPPED = Alignment(wrap_text=True, vertical="top")
+# A period's workbook lists this many of its flagged responses, the newest: a province's year
+# holds over a hundred thousand, which each month's workbook lists in full.
+PERIOD_FLAGGED_LISTED = 10_000
 
 
 def write_report_xlsx(report: MonthlyReport, path: Path) -> int:
@@ -36,11 +39,12 @@ def write_report_xlsx(report: MonthlyReport, path: Path) -> int:
     _factors_sheet(workbook.create_sheet(_title("factors")), report)
     _officers_sheet(workbook.create_sheet(_title("officers")), report)
     flagged = workbook.create_sheet(_title("flagged"))
-    template_row = _flagged_head(flagged)
+    listed = _flagged_note(flagged, report)
+    template_row = _flagged_head(flagged, frozen="A2" if listed is None else "A3")
     _tickets_sheet(workbook.create_sheet(_title("complaints")), report)
     _trend_sheet(workbook.create_sheet(_title("trend")), report)
     _texts_only(workbook)
-    return save_streaming(workbook, flagged, template_row, _flagged_rows(report), path)
+    return save_streaming(workbook, flagged, template_row, _flagged_rows(report, listed), path)
 
 
 def _texts_only(workbook: Workbook) -> None:
@@ -182,19 +186,30 @@ def _officers_sheet(sheet: Worksheet, report: MonthlyReport) -> None:
     widths(sheet, 12, 28, 10, 14, 10, 8, 8, 8, 8, 8, 12, 12, 12, 16)
 
 
-def _flagged_head(sheet: Worksheet) -> int:
+def _flagged_note(sheet: Worksheet, report: MonthlyReport) -> int | None:
+    """How many flagged responses the sheet lists (None: all), said above the table when not
+    all of them."""
+    count = report.figures.flagged
+    if report.period is None or count <= PERIOD_FLAGGED_LISTED:
+        return None
+    shown = {"shown": PERIOD_FLAGGED_LISTED, "count": count}
+    sheet.append([str(t.FLAGGED_CAPPED_PERIOD) % shown])
+    return PERIOD_FLAGGED_LISTED
+
+
+def _flagged_head(sheet: Worksheet, frozen: str) -> int:
     headers = [t.SUBMITTED, t.UNIT, t.COUNTER, t.OFFICER, t.CHANNEL, t.LOW_ITEMS, t.COMMENT]
-    table(sheet, [*headers, t.AFTER_CLOSURE], [], {})
+    table(sheet, [*headers, t.AFTER_CLOSURE], [], {}, frozen)
     widths(sheet, 17, 30, 24, 24, 16, 26, 60, 14)
     plain = {"alignment": Alignment(vertical="top")}
     styles = [{"number_format": DATE_TIME, **plain}, *[plain] * 5, {"alignment": WRAPPED}, plain]
     return add_template_row(sheet, styles)
 
 
-def _flagged_rows(report: MonthlyReport):
+def _flagged_rows(report: MonthlyReport, limit: int | None):
     channels = {channel: str(label) for channel, label in t.CHANNEL_LABELS.items()}
     yes = str(t.YES)
-    for found in report.flagged():
+    for found in report.flagged(limit):
         yield (
             found.submitted_at.replace(tzinfo=None),  # local time, as Excel has no zones
             found.unit_name,

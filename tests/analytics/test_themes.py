@@ -2,12 +2,26 @@
 diacritics, chat spellings, negations, and phrases that look alike but mean something else.
 Precision matters more than recall: a comment is never tagged with a theme it is not about."""
 
+import re
+import unicodedata
+from datetime import datetime
+
 import pytest
 
-from analytics.themes import count_themes, is_serious, normalize, themes_of
+from analytics.indices import ResponseFilter
+from analytics.themes import (
+    CHAT_WORDS,
+    count_period_themes,
+    count_themes,
+    is_serious,
+    normalize,
+    themes_of,
+)
 from survey_app.core.extensions import db
 from survey_app.models import Role, SurveyResponse
+from survey_app.months import Month
 from tests.helpers.builders import make_officer, make_response, make_user
+from tests.helpers.report_data import HANOI
 from tests.helpers.smtp_server import body_of, mail_server
 
 EXAMPLES = [
@@ -52,11 +66,56 @@ def test_diacritics_and_chat_spellings_are_read_out():
     assert normalize("CB thái độ") == " can bo thai do "
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Đợi lâu, ko đc hướng dẫn",
+        unicodedata.normalize("NFD", "Thủ tục rườm rà, CÁN BỘ cáu gắt"),
+        "\u212a\u212b Ǆ ﬁ Ω 1½",  # Kelvin and Ångström signs decompose; ligatures do not
+        "Phòng chờ nóng quá\u0301\u0323",
+    ],
+)
+def test_folding_each_character_is_decomposing_the_text(text):
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    words = re.findall(r"[a-z0-9]+", plain)
+    assert normalize(text) == " " + " ".join(CHAT_WORDS.get(w, w) for w in words) + " "
+
+
 def test_counts_most_frequent_first_with_a_few_examples():
     comments = ["chờ lâu", "đợi lâu quá", "chờ lâu, cảm ơn", "nhiệt tình", "chờ cả buổi"]
     counted = count_themes(comments, examples=2)
     assert [(found.theme, found.count) for found in counted] == [("waiting", 4), ("praise", 2)]
     assert counted[0].examples == ("chờ lâu", "đợi lâu quá")
+
+
+def test_a_period_counts_every_citizen_who_wrote_a_text_once_tagged(app, tree):
+    """A period's comments are read once per different text with how many wrote it: the
+    counts are the citizens', the examples the texts first written, masked."""
+    commune = tree[1]
+    written = [
+        (datetime(2026, 1, 5, 9, tzinfo=HANOI), "Chờ lâu quá, gọi 0912 345 678"),
+        (datetime(2026, 2, 6, 9, tzinfo=HANOI), "chờ lâu"),
+        (datetime(2026, 2, 7, 9, tzinfo=HANOI), "  chờ lâu  "),
+        (datetime(2026, 3, 8, 9, tzinfo=HANOI), "chờ lâu, cảm ơn"),
+        (datetime(2026, 3, 9, 9, tzinfo=HANOI), "Chờ lâu quá, gọi 0912 345 678"),
+        (datetime(2026, 3, 10, 9, tzinfo=HANOI), "chờ lâu"),
+        (datetime(2026, 4, 1, 9, tzinfo=HANOI), "chờ lâu ngoài kỳ"),
+    ]
+    for at, comment in written:
+        make_response(unit=commune, comment=comment, submitted_at=at)
+    months = (Month(2026, 1), Month(2026, 2), Month(2026, 3))
+    counted = count_period_themes(ResponseFilter(unit_ids=frozenset({commune.id})), months)
+    assert [(found.theme, found.count, found.complaints) for found in counted] == [
+        ("waiting", 6, 5), ("praise", 1, 0),
+    ]  # fmt: skip
+    assert counted[0].examples == (
+        "Chờ lâu quá, gọi [số điện thoại]", "chờ lâu", "chờ lâu, cảm ơn",
+    )  # fmt: skip
+    by_text = count_themes(text.strip() for at, text in written if at.month < 4)
+    assert [(f.theme, f.count, f.complaints) for f in by_text] == [
+        (f.theme, f.count, f.complaints) for f in counted
+    ]
 
 
 # The managers' alert --------------------------------------------------------------------

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from analytics.periods import Period, periods_containing
+from analytics.report import xlsx
 from analytics.report.contents import build_monthly_report
 from analytics.report.period import build_period_report
 from survey_app.models import Role
@@ -75,6 +76,58 @@ def test_a_quarter_adds_its_months(province_year):
     assert quarter.complaints.received == 2 and quarter.complaints.still_open == 1
     an = next(row for row in quarter.officers.officers if row.officer_name == "Nguyễn Văn An")
     assert an.responses == 5
+
+
+def test_a_period_shows_what_its_months_show(province_year):
+    """The levels, channels, questionnaire versions and trend counted in one pass over the
+    period are those of its months' own reports, added."""
+    province = province_year.province
+    quarter = build_period_report(province, Period.parse("2026-Q1"))
+    months = [build_monthly_report(province, Month(2026, number)) for number in (1, 2, 3)]
+    levels = {}
+    for report in months:
+        for row in report.items:
+            if row.levels is not None:
+                key = (row.figure.instrument, row.figure.code)
+                levels[key] = [
+                    a + b for a, b in zip(levels.get(key, [0] * 5), row.levels, strict=True)
+                ]
+    assert {
+        (row.figure.instrument, row.figure.code): list(row.levels)
+        for row in quarter.items
+        if row.levels is not None
+    } == levels
+    channels = quarter.participation.by_channel
+    for channel, responses in channels.items():
+        assert responses == sum(report.participation.by_channel[channel] for report in months)
+    assert sum(channels.values()) == quarter.figures.responses == 10
+    assert quarter.instruments == months[2].instruments
+    assert quarter.trend == [(report.month, report.figures) for report in months]
+
+
+def test_a_year_lists_its_newest_flagged_responses_and_says_so(
+    province_year, monkeypatch, tmp_path
+):
+    """A province's year has over a hundred thousand flagged responses: its workbook lists the
+    newest, above them how many there are in all; each month's lists all of that month's."""
+    monkeypatch.setattr(xlsx, "PERIOD_FLAGGED_LISTED", 1)
+    report = build_period_report(province_year.province, Period.parse("2026"))
+    assert report.figures.flagged == 4  # CC1 at 2, CHUNG at 3, all at 1, February's CHUNG 2
+    path = tmp_path / "year.xlsx"
+    assert xlsx.write_report_xlsx(report, path) == 1
+    sheet = load_workbook(path)["Phiếu cần lưu ý"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == (
+        "Liệt kê 1 phiếu gần nhất trong tổng số 4 phiếu; báo cáo XLSX của từng tháng liệt kê "
+        "đầy đủ các phiếu của tháng đó."
+    )
+    assert rows[1][0] == "Thời điểm gửi" and len(rows) == 3
+    assert rows[2][0] == datetime(2026, 3, 16, 9)  # the newest
+    assert sheet.freeze_panes == "A3"
+    march = build_monthly_report(province_year.province, MARCH)
+    path = tmp_path / "march.xlsx"
+    assert xlsx.write_report_xlsx(march, path) == 3  # a month lists all of them
+    assert load_workbook(path)["Phiếu cần lưu ý"].freeze_panes == "A2"
 
 
 def test_year_report_of_a_province_in_every_format(province_year, invoke, tmp_path):
