@@ -26,8 +26,11 @@ PHONE = re.compile(
 )
 # A citizen identity card (CCCD) number: 12 digits, the first being 0.
 IDENTITY_NUMBER = re.compile(_NOT_AFTER + rf"[0Oo](?:{_GAP}{_DIGIT}){{11}}" + _NOT_BEFORE)
-# A day written as a date (05/03/2025 10:30) is not a phone number.
-DATE = re.compile(r"\d{1,2}([/.\-])\d{1,2}\1\d{4}\b")
+# A day written as a date, maybe with its time (05/03/2025 10:30), is not a phone number. Only
+# when the whole match is one, and of a plausible year: "03.2.0222 022" is a number that starts
+# like a date.
+# The match may end inside the time ("01/02/2026 10" of "01/02/2026 10:30").
+DATE = re.compile(r"\d{1,2}([/.\-])\d{1,2}\1(?:19|20)\d{2}(?:\s+\d{1,2}(?:[:h]\d{0,2})?)?")
 
 _AT_WORDS = r"(?:at|a\s*còng|a\s*cong)"
 _DOT_WORDS = r"(?:dot|chấm|cham)"
@@ -41,7 +44,7 @@ EMAIL = re.compile(
 
 def _unless_date(replacement: str):
     def replace(found: re.Match) -> str:
-        return found.group() if DATE.match(found.group()) else replacement
+        return found.group() if DATE.fullmatch(found.group().strip()) else replacement
 
     return replace
 

@@ -64,6 +64,8 @@ def test_an_identity_number_written_any_way_is_masked(tail, surrounding):
         "O9l2 345 678",
         "0912 - 345 - 678",
         "+84/912/345/678",
+        "03.2.0222 022",  # starts like a date (day 03, month 2), found by the property test
+        "03.2.2022 022",  # and like a date of a plausible year
     ],
 )
 def test_the_reported_variants_are_masked(text):
@@ -95,6 +97,7 @@ def test_an_identity_number_with_separators_is_masked():
     "text",
     [
         "Hẹn 01/02/2026 10:30 nhưng không ai tiếp.",
+        "Hẹn 01/02/2026 10h30 mà 11h mới gọi.",
         "Cán bộ nói chờ at least 30 phút.",
         "Tôi chấm điểm 5 cho cán bộ.",
         "Lệ phí 100.000 đồng, chờ 45 phút.",
