@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from analytics.counting import tallied_zone
 from survey_app.core.extensions import db
 from survey_app.models import (
+    SCALE,
     AnswerTally,
     FactorTally,
     Item,
@@ -31,7 +32,7 @@ from survey_app.models import (
     utcnow,
 )
 from survey_app.models import SurveyResponse as Response
-from survey_app.models.levels import answered, any_answered, value_at
+from survey_app.models.levels import any_answered, level_at
 from survey_app.models.response import counted, not_tallied
 from survey_app.models.tallies import ANSWER_KEY, FACTOR_KEY, NOBODY, RESPONSE_KEY
 from survey_app.months import Month, survey_zone
@@ -171,15 +172,8 @@ def _tally_month(connection: Connection, month: Month, zone: ZoneInfo) -> int:
     ]
     flagged = sa.func.sum(sa.case((Response.flagged, 1), else_=0))
     responses = sa.select(*keys, sa.func.count(), flagged).where(counting).group_by(*keys[1:])
-    answer_keys = [*keys, Item.id, value_at(Response.levels, Item.position)]
-    answers = (
-        sa.select(*answer_keys, sa.func.count())
-        .join(Item, answered(Response, Item))
-        .where(counting)
-        .group_by(*answer_keys[1:])
-    )
     _add_counts(connection, ResponseTally, responses)
-    _add_counts(connection, AnswerTally, answers)
+    _add_counts(connection, AnswerTally, _answer_counts(connection, keys, counting))
     _add_counts(connection, FactorTally, _factor_counts(keys, counting))
     # The queue's rows of the month's responses: those counted above, in this snapshot.
     queue = UntalliedResponse.__table__
@@ -187,6 +181,49 @@ def _tally_month(connection: Connection, month: Month, zone: ZoneInfo) -> int:
         Response.submitted_at >= start, Response.submitted_at < end
     )
     return connection.execute(sa.delete(queue).where(queue.c.response_id.in_(month_ids))).rowcount
+
+
+def _answer_counts(connection: Connection, keys: list, counting) -> sa.Select:
+    """Per key, item and level: the answers. One pass over the responses, a sum per position
+    and level for each key and instrument, then a row per item and level of the instrument:
+    several times cheaper than a row per answer (20 a response) grouped (bench/analytics.py)."""
+    positions = range(1, (connection.scalar(sa.select(sa.func.max(Item.position))) or 0) + 1)
+    cells = {(p, v): f"p{p}v{v}" for p in positions for v in SCALE}
+    sums = [
+        sa.func.sum(sa.case((level_at(Response.levels, p) == str(v), 1), else_=0)).label(name)
+        for (p, v), name in cells.items()
+    ]
+    names = ("unit_id", "officer_id", "counter_id", "channel")
+    grouped = [key.label(name) for key, name in zip(keys[1:], names, strict=True)]
+    pivot = (
+        sa.select(*grouped, Response.instrument_id, *sums)
+        .where(counting)
+        .group_by(*keys[1:], Response.instrument_id)
+        .subquery("pivot")
+    )
+    levels = sa.union_all(*(sa.select(sa.literal(v, sa.Integer).label("value")) for v in SCALE))
+    levels = levels.subquery("levels")
+    count = sa.case(
+        {
+            p: sa.case({v: pivot.c[cells[p, v]] for v in SCALE}, value=levels.c.value)
+            for p in positions
+        },
+        value=Item.position,
+    )
+    rows = (
+        sa.select(
+            keys[0].label("month"),
+            *(pivot.c[name] for name in names),
+            Item.id.label("item_id"),
+            levels.c.value,
+            count.label("answers"),
+        )
+        .select_from(pivot)
+        .join(Item, Item.instrument_id == pivot.c.instrument_id)
+        .join(levels, sa.true())
+        .subquery("rows")
+    )
+    return sa.select(*rows.c).where(rows.c.answers > 0)
 
 
 def _factor_counts(keys: list, counted: sa.ColumnElement[bool]) -> sa.Select:
