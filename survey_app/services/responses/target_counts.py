@@ -38,7 +38,9 @@ def count_target(
     phone_hash: str,
     address_hash: str,
 ) -> TargetCounts:
-    """The four counts, over the QR ratings of the response's target up to its time."""
+    """The four counts, over the QR ratings of the response's target since each window began.
+    No upper bound at the response's own time: a rating that took the target's lock first and
+    committed may carry a later time than this one (its request began later), and must count."""
     now = response.submitted_at
     windows = {
         "repeat_since": now - timedelta(minutes=rules.repeat_minutes),
@@ -47,7 +49,6 @@ def count_target(
     }
     params = windows | {
         "since": min(windows.values()),
-        "now": now,
         "unit_id": response.unit_id,
         "officer_id": response.officer_id,
         "counter_id": response.counter_id,
@@ -81,7 +82,6 @@ def _statement(no_officer: bool, no_counter: bool) -> sa.Select:
         _same(SurveyResponse.counter_id, "counter_id", no_counter),
         SurveyResponse.channel == Channel.QR,
         since("since"),
-        at <= sa.bindparam("now"),
     )
 
 

@@ -288,6 +288,18 @@ def test_the_public_page_does_not_fall_under_a_flood(app, client, tree, officer,
     assert page.select_one("#overall").get_text(strip=True) == "83.3%"
 
 
+def test_a_repeat_whose_request_began_first_but_locked_last_is_held(app, officer):
+    """Of two racing posts from one phone, the later to take the target's lock may carry the
+    earlier time: it must still see the other, committed, and be held, not counted too."""
+    source = RatingSource(phone_hash="mot-may", address_hash="mot-dia-chi")
+    began = datetime.now(UTC).replace(microsecond=0)
+    make_response(officer=officer, answers=all_ones(), source=source,
+                  submitted_at=began + timedelta(seconds=1))  # fmt: skip
+    make_response(officer=officer, answers=all_ones(), source=source, submitted_at=began)
+    assert stored_count() == 2
+    assert counted_for(officer) == 1
+
+
 def test_parallel_posts_from_one_phone_count_once(app, officer):
     """Posts racing to one officer are checked one after another (PostgreSQL's advisory lock on
     the target): eight threads of one phone, one counted rating."""
