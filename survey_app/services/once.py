@@ -10,10 +10,15 @@ from survey_app.core.extensions import db
 Stored = TypeVar("Stored")
 
 
-def commit_once(new: Stored, find_existing: Callable[[], Stored | None]) -> tuple[Stored, bool]:
+def commit_once(
+    new: Stored,
+    find_existing: Callable[[], Stored | None],
+    write: Callable[[Stored], object] | None = None,
+) -> tuple[Stored, bool]:
     """Commit `new`; if its client id's unique key shows another copy won the race, return that
-    copy instead (created False). Any other integrity error is raised."""
-    db.session.add(new)
+    copy instead (created False). Any other integrity error is raised. `write` puts `new` in the
+    transaction (by default the session's unit of work takes it)."""
+    (write or db.session.add)(new)
     try:
         db.session.commit()
     except IntegrityError:

@@ -1,6 +1,6 @@
 """Storing a citizen's response, from any channel, exactly once."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,6 +33,7 @@ from survey_app.queries.instruments import InstrumentCopy
 from survey_app.queries.responses import get_response_by_dossier, get_response_by_ref
 from survey_app.services.comment_alerts import alert_if_serious
 from survey_app.services.errors import DomainError, InvalidSubmission
+from survey_app.services.once import commit_once
 from survey_app.services.responses.holding_rules import (
     RatingSource,
     screen_kiosk_rating,
@@ -131,8 +132,8 @@ def submit_response(submission: Submission) -> SubmitResult:
         submission.link.used_at = utcnow()
     unit_id = submission.unit.id  # read now: the rollback of a clash expires the unit
     try:
-        stored, created = _insert_once(
-            response, lambda: get_response_by_ref(unit_id, submission.client_ref)
+        stored, created = commit_once(
+            response, lambda: get_response_by_ref(unit_id, submission.client_ref), _write_rating
         )
     except IntegrityError:
         _check_dossier_not_rated(submission)  # two ratings of one dossier raced; one won
@@ -142,21 +143,10 @@ def submit_response(submission: Submission) -> SubmitResult:
     return SubmitResult(stored, created=created)
 
 
-def _insert_once(
-    response: SurveyResponse, find_existing: Callable[[], SurveyResponse | None]
-) -> tuple[SurveyResponse, bool]:
-    """services/once.commit_once for a new rating written by insert_response: the unique key
-    (unit, client_ref) tells a repeat or a lost race, whose stored copy is returned instead."""
-    try:
-        response.id = insert_response(response)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        existing = find_existing()
-        if existing is None:
-            raise
-        return existing, False
-    return response, True
+def _write_rating(response: SurveyResponse) -> None:
+    """commit_once's write for a new rating: insert_response's statements, not the unit of
+    work; the unique key (unit, client_ref) still tells a repeat or a lost race."""
+    response.id = insert_response(response)
 
 
 def insert_response(response: SurveyResponse) -> int:
