@@ -18,8 +18,8 @@ def commit_once(
     """Commit `new`; if its client id's unique key shows another copy won the race, return that
     copy instead (created False). Any other integrity error is raised. `write` puts `new` in the
     transaction (by default the session's unit of work takes it)."""
-    (write or db.session.add)(new)
     try:
+        (write or db.session.add)(new)  # a write by statements meets the unique key here
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
