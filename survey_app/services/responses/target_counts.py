@@ -21,6 +21,9 @@ from survey_app.queries.code_cache import RulesCopy
 
 # The target's usual ratings: the last four weeks.
 NORMAL_DAYS = 28
+# Longer than any request takes between stamping its rating's time and taking the target's lock
+# (gunicorn ends a request after 30 s).
+RACING_REQUESTS = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,8 @@ def count_target(
     phone_hash: str,
     address_hash: str,
 ) -> TargetCounts:
-    """The four counts, over the QR ratings of the response's target since each window began.
-    No upper bound at the response's own time: a rating that took the target's lock first and
+    """The four counts, over the QR ratings of the response's target from each window's start
+    to a little after the response's own time: a rating that took the target's lock first and
     committed may carry a later time than this one (its request began later), and must count."""
     now = response.submitted_at
     windows = {
@@ -49,6 +52,7 @@ def count_target(
     }
     params = windows | {
         "since": min(windows.values()),
+        "until": now + RACING_REQUESTS,
         "unit_id": response.unit_id,
         "officer_id": response.officer_id,
         "counter_id": response.counter_id,
@@ -82,6 +86,7 @@ def _statement(no_officer: bool, no_counter: bool) -> sa.Select:
         _same(SurveyResponse.counter_id, "counter_id", no_counter),
         SurveyResponse.channel == Channel.QR,
         since("since"),
+        at <= sa.bindparam("until"),
     )
 
 
