@@ -151,9 +151,12 @@ def _write_rating(response: SurveyResponse) -> None:
 
 def insert_response(response: SurveyResponse) -> int:
     """Write a new rating's rows in the session's transaction (the caller commits) and return
-    its id: the one place a rating is written. SQLAlchemy Core statements, not the unit of work:
-    the request never reads the rating back, so the session need not track it, and its
-    bookkeeping cost more than the statements. `response` stays transient, as it was built."""
+    its id: how a rating sent by a citizen or a tablet is written. SQLAlchemy Core statements,
+    not the unit of work: the request never reads the rating back, so the session need not track
+    it, and its bookkeeping cost more than the statements. `response` stays transient, as it was
+    built; its queue row (build_response's `untallied`) is written here by a statement too. The
+    few ratings written through the session instead (the demo's, a tablet rating flushed with its
+    call-back ticket) get that queue row from the relationship."""
     values = {key: value for key, value in response.__dict__.items() if key in RESPONSE_COLUMNS}
     connection = db.session.connection()  # the session's transaction, without its ORM layer
     response_id = connection.execute(INSERT_RESPONSE, values).scalar_one()
