@@ -50,7 +50,8 @@ def remind_command(now_text: str | None) -> None:
 @click.option("--now", "now_text", help=NOW_HELP)
 def purge_contacts_command(now_text: str | None) -> None:
     """Close answered tickets the citizen left silent for the unit's working days, then erase
-    the contact data of tickets whose handling ended longer ago than the retention period."""
+    the contact data and attached files of tickets whose handling ended longer ago than the
+    retention period."""
     now = _now(now_text)
     closed = close_idle_tickets(now)
     click.echo(
@@ -60,13 +61,16 @@ def purge_contacts_command(now_text: str | None) -> None:
             closed,
         )
     )
-    count = purge_contacts(now)
+    purged = purge_contacts(now)
     click.echo(
         ngettext(
             "Contact data erased from %(num)d ticket.",
             "Contact data erased from %(num)d tickets.",
-            count,
+            purged.contacts,
         )
+    )
+    click.echo(
+        ngettext("%(num)d attached file removed.", "%(num)d attached files removed.", purged.files)
     )
 
 

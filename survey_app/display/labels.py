@@ -66,6 +66,7 @@ TICKET_EVENT_LABELS = {
     "transferred": _l("Transferred"),
     "extended": _l("Deadline extended"),
     "rated": _l("Handling rated by the citizen"),
+    "attachments_purged": _l("Attached files removed after the retention period"),
 }
 
 # Every action the audit log records (services.audit.record_change refuses any other).

@@ -6,8 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from survey_app.core.extensions import db
-from survey_app.models import Ticket, TicketStatus
-from survey_app.services.tickets.retention import purge_contacts
+from survey_app.models import Ticket, TicketAttachment, TicketStatus
+from survey_app.services.tickets.attachments import CheckedFile, attach_files, attachment_path
+from survey_app.services.tickets.retention import Purge, purge_contacts
 from tests.helpers.builders import make_unit
 from tests.helpers.smtp_server import run_tickets_command
 from tests.helpers.tickets import file_ticket
@@ -40,7 +41,7 @@ def test_only_tickets_closed_before_the_retention_period_lose_their_contact(app)
     recent = closed_ticket("moi@example.vn", NOW - timedelta(days=364), unit)
     still_open = file_ticket(email="mo@example.vn", unit=unit)
 
-    assert purge_contacts(NOW) == 1
+    assert purge_contacts(NOW).contacts == 1
 
     assert contact_of(old) == (None, None, None)
     assert old.contact_purged_at == NOW
@@ -54,7 +55,7 @@ def test_purge_is_idempotent(app):
     old = closed_ticket("cu@example.vn", NOW - timedelta(days=400), make_unit())
     purge_contacts(NOW)
 
-    assert purge_contacts(NOW + timedelta(days=1)) == 0
+    assert purge_contacts(NOW + timedelta(days=1)) == Purge(contacts=0, files=0)
     assert old.contact_purged_at == NOW
 
 
@@ -81,3 +82,65 @@ def test_purge_command_prints_the_count_and_takes_now(app, tickets):
     assert "Contact data erased from 0 tickets." in second.output
     emails = db.session.scalars(sa.select(Ticket.contact_email)).all()
     assert emails == [None, None]
+
+
+def attach_pdf(ticket, name="CCCD Trần Văn Nam.pdf"):
+    attach_files(ticket, [CheckedFile(name, "application/pdf", ".pdf", b"%PDF-1.7 x")])
+    return attachment_path(ticket.attachments[-1])
+
+
+def test_attached_files_go_with_the_contact_and_the_history_says_how_many(app):
+    unit = make_unit()
+    old = closed_ticket("cu@example.vn", NOW - timedelta(days=366), unit)
+    recent = closed_ticket("moi@example.vn", NOW - timedelta(days=364), unit)
+    old_files = [attach_pdf(old), attach_pdf(old, "don.pdf")]
+    recent_file = attach_pdf(recent)
+
+    assert purge_contacts(NOW) == Purge(contacts=1, files=2)
+
+    assert not any(path.exists() for path in old_files)
+    assert recent_file.exists()
+    rows = db.session.scalars(sa.select(TicketAttachment.ticket_id)).all()
+    assert rows == [recent.id]  # the old ticket's rows, with the citizen's file names, are gone
+    assert old.events[-1].kind == "attachments_purged"
+    assert old.events[-1].details == {"files": 2}
+    assert old.content  # the complaint's text stays: it is what the unit answered
+
+
+def test_files_of_a_ticket_without_contact_go_after_the_retention_period_too(app):
+    unit = make_unit()
+    anonymous = closed_ticket(None, NOW - timedelta(days=366), unit)
+    anonymous.contact_phone = None
+    db.session.commit()
+    path = attach_pdf(anonymous)
+
+    assert purge_contacts(NOW) == Purge(contacts=0, files=1)
+
+    assert not path.exists()
+    assert anonymous.contact_purged_at is None  # it never held a contact to erase
+    assert purge_contacts(NOW) == Purge(contacts=0, files=0)
+
+
+def test_files_stay_when_the_commit_fails(app, monkeypatch):
+    old = closed_ticket("cu@example.vn", NOW - timedelta(days=366), make_unit())
+    path = attach_pdf(old)
+
+    def refuse():
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(db.session, "commit", refuse)
+    with pytest.raises(RuntimeError):
+        purge_contacts(NOW)
+    monkeypatch.undo()
+    db.session.rollback()
+
+    assert path.exists()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(TicketAttachment)) == 1
+
+
+def test_purge_command_prints_the_files_removed(app, tickets):
+    attach_pdf(closed_ticket("a@example.vn", datetime(2026, 10, 1, tzinfo=HANOI), make_unit()))
+
+    printed = tickets("purge-contacts", "--now", "2027-10-02T12:00:00+07:00").output
+
+    assert "1 attached file removed." in printed
