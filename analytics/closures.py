@@ -12,23 +12,27 @@ import sqlalchemy as sa
 from analytics.breakdowns import figures_by_channel, month_cube
 from analytics.evaluation import evaluate_officers, officer_frame, reference_record
 from analytics.figures import Figures, ItemFigure, build_figures
+from analytics.follow_ups import FollowUpCounts, count_follow_ups
 from analytics.indices import (
     ResponseFilter,
     compute_figures,
     figures_by_month,
     response_conditions,
 )
+from analytics.integrity import IntegrityCounts, integrity_counts
 from analytics.report.counts import count_answer_levels
 from analytics.tickets import ticket_figures
 from survey_app.core.extensions import db
-from survey_app.models import Factor, MonthClosure, Unit
+from survey_app.models import Factor, MonthClosure, Unit, utcnow
 from survey_app.models import SurveyResponse as Response
 from survey_app.months import Month, months_ending, survey_zone
 from survey_app.queries.units import list_unit_subtree_ids
 
 # 2: answers per level of each question ("levels") are frozen too. 3: the responses of each
-# instrument per factor ("weights"): factors of several instruments are weighted means.
-SNAPSHOT_VERSION = 3
+# instrument per factor ("weights"): factors of several instruments are weighted means. 4: the
+# follow-up of the flagged responses and the ratings left out (held, rejected, filtered) as they
+# stood at closing, which the frozen text of the report quotes.
+SNAPSHOT_VERSION = 4
 HEADLINE_FIELDS = (
     "responses",
     "flagged",
@@ -124,7 +128,20 @@ def build_snapshot(unit: Unit, month: Month) -> dict:
             {"instrument": instrument, "code": code, "levels": list(counts)}
             for (instrument, code), counts in levels.by_item.items()
         ],
+        "follow_ups": asdict(count_follow_ups(unit, month, utcnow())),
+        "integrity": asdict(integrity_counts(unit_ids, month)),
     }
+
+
+def frozen_standing(closure: MonthClosure) -> tuple[FollowUpCounts | None, IntegrityCounts | None]:
+    """The follow-up and the ratings left out as they stood at closing; None in a snapshot
+    older than that (the report then counts them as of now)."""
+    snapshot = closure.figures
+    follow_ups, integrity = snapshot.get("follow_ups"), snapshot.get("integrity")
+    return (
+        FollowUpCounts(**follow_ups) if follow_ups is not None else None,
+        IntegrityCounts(**integrity) if integrity is not None else None,
+    )
 
 
 def frozen_levels(closure: MonthClosure) -> dict[tuple[str, str], tuple[int, ...]] | None:

@@ -9,8 +9,8 @@ the end of office hours on the 3rd working day after it arrived, on the project 
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import astuple, dataclass
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -81,6 +81,14 @@ class FollowUpCounts:
     open: int
     overdue: int  # of the open ones
 
+    @classmethod
+    def added(cls, counts: Iterable["FollowUpCounts"]) -> "FollowUpCounts":
+        """A period's counts: its months' added (each month's flagged responses are its own)."""
+        rows = [astuple(found) for found in counts]
+        if not rows:
+            return cls(0, 0, 0, 0, 0)
+        return cls(*(sum(column) for column in zip(*rows, strict=True)))
+
 
 def response_token(response_id: int) -> str:
     return _serializer().dumps(response_id)
@@ -124,8 +132,12 @@ def count_follow_ups(unit: Unit, month: Month, now: datetime) -> FollowUpCounts:
     )
     counts = defaultdict(int)
     rows = db.session.execute(query.where(_month_flagged(unit, month))).all()
+    dues: dict[date, datetime] = {}  # the due time depends on the day of receipt alone
     for received_at, state, finished_at in rows:
-        due = calendar.answer_due(received_at, FOLLOW_UP_DAYS)
+        day = calendar.local_day(received_at)
+        if day not in dues:
+            dues[day] = calendar.answer_due(received_at, FOLLOW_UP_DAYS)
+        due = dues[day]
         counts[standing(state or FollowUpState.NEW, due, finished_at, now)] += 1
     return FollowUpCounts(
         flagged=len(rows),

@@ -5,8 +5,10 @@ received later would make."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from analytics.closures import Amendment, amendment, frozen_figures
+from analytics.closures import Amendment, amendment, frozen_figures, frozen_standing
 from analytics.evaluation import FACTOR_CODES, OfficerEvaluation, OfficerSheet
+from analytics.follow_ups import FollowUpCounts
+from analytics.integrity import IntegrityCounts
 from analytics.tickets import TicketFigures
 from survey_app.models import Channel, MonthClosure, Unit
 from survey_app.months import Month
@@ -20,10 +22,14 @@ class ClosedMonth:
     channels: dict[Channel, int]
     complaints: TicketFigures
     amendment: Amendment | None
+    # As they stood at closing; None when closed before they were frozen (counted as of now).
+    follow_ups: FollowUpCounts | None = None
+    integrity: IntegrityCounts | None = None
 
 
 def closed_month(unit: Unit, month: Month, closure: MonthClosure) -> ClosedMonth:
     snapshot = closure.figures
+    follow_ups, integrity = frozen_standing(closure)
     return ClosedMonth(
         closed_at=closure.closed_at,
         closed_by=closure.closed_by.full_name if closure.closed_by else None,
@@ -31,6 +37,8 @@ def closed_month(unit: Unit, month: Month, closure: MonthClosure) -> ClosedMonth
         channels={channel: int(snapshot["channels"].get(channel.value, 0)) for channel in Channel},
         complaints=_complaints(snapshot["complaints"]),
         amendment=amendment(unit, month),
+        follow_ups=follow_ups,
+        integrity=integrity,
     )
 
 

@@ -116,7 +116,8 @@ class MonthlyReport:
     period: Period | None = None  # a quarter, half-year, nine months or year; None: the month
     themes: tuple[ThemeCount, ...] = ()  # of the comments, most frequent first, masked examples
     rollup: Rollup | None = None  # the units below, ranked; None without any
-    follow_ups: FollowUpCounts | None = None  # of the flagged responses, as of the report's day
+    # Of the flagged responses: as of the report's day; a closed month's as of its closing.
+    follow_ups: FollowUpCounts | None = None
 
     @property
     def subject(self) -> str:
@@ -172,6 +173,7 @@ def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None)
     themes = count_period_themes(ResponseFilter(unit_ids=frozenset(unit_ids)), [month])
     rollup = build_rollup(unit, (month,), cube, officers)
     theme_counts, theme_proposals = narrative_themes(themes)
+    follow_ups = (closed and closed.follow_ups) or count_follow_ups(unit, month, utcnow())
     facts = NarrativeFacts(
         unit_name=unit.name,
         period_label=month_label(month),
@@ -184,6 +186,7 @@ def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None)
         themes=theme_counts,
         proposals=theme_proposals,
         children=rollup.children if rollup else (),
+        follow_ups=follow_ups,
     )
     return MonthlyReport(
         unit=unit,
@@ -195,7 +198,7 @@ def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None)
         participation=Participation(
             channels,
             *count_dossier_links(unit_ids, month),
-            integrity=integrity_counts(unit_ids, month),
+            integrity=(closed and closed.integrity) or integrity_counts(unit_ids, month),
         ),
         officers=officers,
         complaints=complaints,
@@ -204,7 +207,7 @@ def build_monthly_report(unit: Unit, month: Month, *, today: date | None = None)
         narrative=narrative_in_force(unit, str(month), facts),
         themes=tuple(themes),
         rollup=rollup,
-        follow_ups=count_follow_ups(unit, month, utcnow()),
+        follow_ups=follow_ups,
     )
 
 

@@ -14,9 +14,11 @@ from babel.numbers import format_decimal
 
 from analytics.evaluation import OfficerEvaluation, OfficerSheet
 from analytics.figures import Figures, ItemFigure
+from analytics.follow_ups import FollowUpCounts
 from analytics.indices import TICKET_RATING_SOURCE
 from analytics.tickets import TicketFigures
 from survey_app.models import Factor
+from survey_app.models.follow_ups import FOLLOW_UP_DAYS
 
 FACTOR_NAMES = {
     Factor.ACCESS: "Tiếp cận dịch vụ",
@@ -61,6 +63,7 @@ class NarrativeFacts:
     themes: Sequence[tuple[str, int]] = ()  # (theme, comments), most frequent first
     proposals: Sequence[str] = ()  # what the themes call for
     children: Sequence = ()  # report_rollup.ChildRow of the units below, ranked
+    follow_ups: FollowUpCounts | None = None  # of the flagged responses; None: not counted
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,8 @@ def _assessment(facts: NarrativeFacts) -> list[str]:
             "của người dân, tổ chức."
         ]
     paragraphs = [_overall(facts), _factors(figures, facts.item_texts)]
-    paragraphs += [_officers(facts.officers), _flagged(figures), _complaints(facts.complaints)]
+    paragraphs += [_officers(facts.officers), _flagged(figures, facts.follow_ups)]
+    paragraphs.append(_complaints(facts.complaints))
     if facts.children:
         paragraphs.append(_children(facts.children))
     if facts.themes:
@@ -184,14 +188,26 @@ def below_average_officers(sheet: OfficerSheet) -> list[OfficerEvaluation]:
     return sorted(rows, key=lambda row: (row.sipas_index or 0, row.officer_name))
 
 
-def _flagged(figures: Figures) -> str:
+def _flagged(figures: Figures, follow_ups: FollowUpCounts | None) -> str:
     if not figures.flagged:
         return "Không có phiếu nào đánh giá ở mức “Bình thường” trở xuống."
-    return (
+    text = (
         f"Có {_count(figures.flagged)} phiếu ({_number(figures.flagged_pct)}% số phiếu) đánh giá "
-        "ít nhất một nội dung ở mức “Bình thường” trở xuống; các phiếu này được liệt kê tại "
-        "Phụ lục để xem xét, xử lý."
+        "ít nhất một nội dung ở mức “Bình thường” trở xuống"
     )
+    if follow_ups is None or not follow_ups.flagged:
+        return text + "; các phiếu này được liệt kê tại Phụ lục để xem xét, xử lý."
+    done = follow_ups.on_time + follow_ups.late
+    text += (
+        f". Đơn vị đã liên hệ, tìm hiểu và xử lý {_count(done)} phiếu (đúng thời hạn "
+        f"{FOLLOW_UP_DAYS:02d} ngày làm việc: {_count(follow_ups.on_time)}, quá hạn: "
+        f"{_count(follow_ups.late)})"
+    )
+    if follow_ups.open:
+        text += f"; còn {_count(follow_ups.open)} phiếu đang xử lý"
+        if follow_ups.overdue:
+            text += f", trong đó {_count(follow_ups.overdue)} phiếu đã quá hạn"
+    return text + " (danh sách tại Phụ lục)."
 
 
 def _complaints(complaints: TicketFigures) -> str:
@@ -258,6 +274,8 @@ def _shortcomings(facts: NarrativeFacts) -> list[str]:
         found.append(f"- {len(below)} công chức có Chỉ số hài lòng thấp hơn bình quân đơn vị.")
     if figures.flagged:
         found.append(f"- {_count(figures.flagged)} phiếu đánh giá ở mức “Bình thường” trở xuống.")
+    if facts.follow_ups and (slow := facts.follow_ups.late + facts.follow_ups.overdue):
+        found.append(f"- {_count(slow)} phiếu trong số đó không được xử lý đúng thời hạn.")
     if facts.complaints.late:
         found.append(f"- {_count(facts.complaints.late)} phản ánh, kiến nghị trả lời quá hạn.")
     if not found:
@@ -280,6 +298,11 @@ def _proposals(facts: NarrativeFacts) -> list[str]:
         )
     if facts.complaints.late:
         proposals.append("Theo dõi thời hạn trả lời phản ánh, kiến nghị; không để quá hạn.")
+    if facts.follow_ups and facts.follow_ups.late + facts.follow_ups.overdue:
+        proposals.append(
+            "Liên hệ, tìm hiểu và xử lý các phiếu đánh giá ở mức “Bình thường” trở xuống trong "
+            f"thời hạn {FOLLOW_UP_DAYS:02d} ngày làm việc."
+        )
     proposals += [text for text in facts.proposals if text not in proposals]
     proposals.append(
         "Tiếp tục tuyên truyền, hướng dẫn người dân, tổ chức quét mã QR đánh giá sau khi giải "
