@@ -38,6 +38,7 @@ from survey_app.services.kiosk_replay import check_true_repeat
 from survey_app.services.responses.submit import (
     Submission,
     build_response,
+    insert_response,
     screen_new_response,
     submission_errors,
     submit_response,
@@ -176,16 +177,23 @@ def _submit_with_callback(
         return StoredRating(ref, existing, created=False)
     response = build_response(submission)
     screen_new_response(response, submission)
-    opened = open_ticket(_ticket_request(kiosk, submission, response, rating.callback))
+
+    def write_response(ticket: Ticket) -> None:
+        # Written as every rating is (insert_response, with its queue row), in the ticket's
+        # transaction; the ticket names it by id.
+        response.id = ticket.response_id = insert_response(response)
+
+    request = _ticket_request(kiosk, submission, rating.callback)
+    opened = open_ticket(request, write_first=write_response)
     if not opened.created:
         record_contact(kiosk, contact)  # rolled back with the losing copy
         check_true_repeat(opened.ticket.response, rating)
         return StoredRating(ref, opened.ticket.response, created=False)
-    return StoredRating(ref, opened.ticket.response, created=True, ticket=opened.ticket)
+    return StoredRating(ref, response, created=True, ticket=opened.ticket)
 
 
 def _ticket_request(
-    kiosk: Kiosk, submission: Submission, response: SurveyResponse, callback: CallbackRequest
+    kiosk: Kiosk, submission: Submission, callback: CallbackRequest
 ) -> TicketRequest:
     return TicketRequest(
         client_ref=submission.client_ref,
@@ -194,7 +202,6 @@ def _ticket_request(
         channel=TicketChannel.KIOSK,
         counter=submission.counter,
         officer=submission.officer,
-        response=response,
         contact_name=callback.name,
         contact_phone=callback.phone,
         consent_text=callback.consent_text,

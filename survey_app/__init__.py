@@ -9,7 +9,7 @@ from flask_login import current_user
 from survey_app import auth
 from survey_app.auth.permissions import Permission, user_can
 from survey_app.core.config import load_settings
-from survey_app.core.extensions import babel, configure_sqlite, csrf, db, migrate
+from survey_app.core.extensions import babel, configure_engine, csrf, db, migrate
 from survey_app.core.i18n import language_url, select_locale, select_timezone
 from survey_app.core.paths import MIGRATIONS_DIR, resource_dir
 from survey_app.display import history as history_text
@@ -55,7 +55,7 @@ def _init_extensions(app: Flask) -> None:
     from survey_app import models  # noqa: F401  (registers the tables)
 
     db.init_app(app)
-    configure_sqlite(app)
+    configure_engine(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

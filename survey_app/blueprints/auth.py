@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from forms.accounts import ChangePasswordForm
 from forms.auth import SignInForm
@@ -83,10 +84,24 @@ def _safe_next(target: str | None) -> str:
 OPEN_WITH_TEMPORARY_PASSWORD = frozenset({"auth.change_password", "auth.sign_out", "static"})
 
 
+def _may_carry_a_sign_in() -> bool:
+    """Only a request with the session cookie (or Flask-Login's remember cookie, which this app
+    never sets) can be a signed-in user's: a tablet's or an integration's call, which carries
+    neither, is not made to open a session and ask for its user."""
+    config = current_app.config
+    cookies = request.cookies
+    return (
+        config["SESSION_COOKIE_NAME"] in cookies
+        or config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE) in cookies
+    )
+
+
 @bp.before_app_request
 def require_own_password():
     """After an administrator's reset, every page leads to the change of password."""
-    if request.endpoint in OPEN_WITH_TEMPORARY_PASSWORD or not current_user.is_authenticated:
+    if request.endpoint in OPEN_WITH_TEMPORARY_PASSWORD or not _may_carry_a_sign_in():
+        return None
+    if not current_user.is_authenticated:
         return None
     if current_user.must_change_password:
         return redirect(url_for("auth.change_password"))

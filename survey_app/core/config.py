@@ -129,8 +129,9 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         # token still re-renders the form with everything kept (see blueprints/survey.py).
         "WTF_CSRF_TIME_LIMIT": 4 * 3600,
         # A pooled connection is checked before use, so the workers recover by themselves after
-        # the database restarts instead of failing one request per dead connection.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # the database restarts instead of failing one request per dead connection. On
+        # PostgreSQL without a round trip: core/extensions.py, check_pooled_connection.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
     }
     settings.update(overrides)
     _check(settings)

@@ -1,10 +1,13 @@
 """Extension singletons, bound to the app in create_app."""
 
+import select
+
 from flask_babel import Babel
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints make migrations reproducible on SQLite and PostgreSQL alike.
@@ -25,6 +28,33 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
+
+
+def configure_engine(app) -> None:
+    """Per database: SQLite's pragmas; PostgreSQL's check of a pooled connection."""
+    configure_sqlite(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        with app.app_context():
+            engine = db.engine
+        if not event.contains(engine, "checkout", check_pooled_connection):
+            event.listen(engine, "checkout", check_pooled_connection)
+
+
+def check_pooled_connection(dbapi_connection, connection_record, connection_proxy) -> None:
+    """Drop a pooled PostgreSQL connection the server has closed (a restart, an idle timeout)
+    before a request uses it, as SQLAlchemy's pool_pre_ping would, but without its SELECT 1
+    round trip on every checkout: an idle connection has nothing to read once its last answer
+    was read to the end, so a socket with something to read (the server's farewell, or the end
+    of the stream) is a closed connection. Raising InvalidatePoolError makes the pool drop every
+    connection as old as this one and take a new one, as a failed pre-ping does. A connection
+    cut without a word (a network that goes away) is not seen here; its first statement fails
+    and the pool is renewed the same way."""
+    if dbapi_connection.closed or dbapi_connection.broken:
+        raise InvalidatePoolError("the connection was closed")
+    socket = select.poll()  # not select.select: it fails on descriptors past 1023
+    socket.register(dbapi_connection.fileno(), select.POLLIN)
+    if socket.poll(0):  # readable, hung up or failed
+        raise InvalidatePoolError("the server closed the connection while it was pooled")
 
 
 def configure_sqlite(app) -> None:

@@ -67,16 +67,25 @@ def init_app(app: Flask) -> None:
     app.after_request(set_security_headers)
 
 
+FIXED_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", PERMISSIONS_POLICY),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+HSTS_HEADER = ("Strict-Transport-Security", f"max-age={HSTS_SECONDS}")
+
+
 def set_security_headers(response):
+    """Each header unless the answer set its own. The names present are read once: a setdefault
+    per header searched the whole list each time (about 7 % of a kiosk rating's Python calls)."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", _referrer_policy())
-    headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    present = {name.lower() for name, _ in headers.items()}
+    wanted = [*FIXED_HEADERS, ("Referrer-Policy", _referrer_policy())]
     if current_app.config["SURVEY_PUBLIC_URL"].startswith("https://"):
-        headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_SECONDS}")
+        wanted.append(HSTS_HEADER)
+    headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
 
 

@@ -3,9 +3,11 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import sqlalchemy as sa
 from sqlalchemy import event
 
 from survey_app.core.extensions import db
+from survey_app.models import UntalliedResponse
 
 
 @contextmanager
@@ -31,3 +33,9 @@ def count_statements(action) -> int:
 
 def reads_of(statements: list[str], table: str) -> list[str]:
     return [s for s in statements if s.startswith("SELECT") and f"FROM {table}" in s]
+
+
+def queued_response_ids() -> list[int]:
+    """The responses waiting on the tally run's queue, in order; one row each."""
+    query = sa.select(UntalliedResponse.response_id).order_by(UntalliedResponse.response_id)
+    return list(db.session.scalars(query))

@@ -8,6 +8,7 @@ import pytest
 from analytics.indices import ResponseFilter, compute_figures
 from kiosk import ratings as kiosk_ratings
 from kiosk.pairing import KioskSettings, find_live_kiosk, update_kiosk_settings
+from survey_app.core.extensions import db
 from survey_app.models import Channel, Role, TicketChannel, TicketStatus
 from survey_app.months import Month, current_month, survey_zone
 from tests.helpers.builders import make_counter, make_officer, make_user
@@ -22,7 +23,13 @@ from tests.helpers.kiosk_devices import (
     stored_tickets,
 )
 from tests.helpers.staff_pages import sign_in
-from tests.helpers.statements import recorded_statements
+from tests.helpers.statements import queued_response_ids, recorded_statements
+
+# How a new rating is written (services/responses/submit.py, insert_response), per database.
+RATING_WRITES = {
+    "sqlite": ["INSERT INTO survey_responses", "INSERT INTO untallied_responses"],
+    "postgresql": ["WITH new_response AS"],  # both rows in one statement
+}
 
 
 @pytest.fixture
@@ -73,8 +80,7 @@ def test_a_rating_reads_nothing_before_it_is_stored(client, place):
         assert send(client, place["token"], rating()).status_code == 201
     assert [s.split(" (")[0].split(",")[0] for s in statements] == [
         "SELECT survey_responses.submitted_at",
-        "INSERT INTO survey_responses",
-        "INSERT INTO untallied_responses",
+        *RATING_WRITES[db.engine.dialect.name],
     ]
 
 
@@ -230,6 +236,18 @@ def test_a_callback_files_one_ticket_with_the_contact_and_consent(client, place)
     )
     assert "Chờ quá lâu." in ticket.content and "Sự phục vụ của công chức: 1" in ticket.content
     assert PHONE not in ticket.content and "Trần Văn Bình" not in ticket.content
+
+
+def test_a_callback_rating_waits_once_on_the_tally_queue_as_every_rating(client, place):
+    with recorded_statements() as statements:
+        assert send(client, place["token"], callback_rating()).status_code == 201
+    [stored] = stored_responses()
+    assert queued_response_ids() == [stored.id]
+    # Written by insert_response's statements, before the ticket that names it.
+    writes = [s.split(" (")[0] for s in statements if s.startswith(("INSERT", "WITH"))]
+    expected = RATING_WRITES[db.engine.dialect.name]
+    assert writes[: len(expected)] == expected
+    assert "INSERT INTO tickets" in writes
 
 
 def test_a_callback_sent_again_files_no_second_ticket(client, place):

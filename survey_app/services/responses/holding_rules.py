@@ -12,7 +12,7 @@ in parallel is held as surely as one sent in a row. Kiosk ratings meet the repea
 import math
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 import sqlalchemy as sa
 
@@ -36,7 +36,6 @@ from survey_app.models.integrity import (
     REPEAT_MINUTES,
     TARGET_LIMIT,
 )
-from survey_app.models.response import counted
 from survey_app.months import survey_zone
 from survey_app.queries.code_cache import RulesCopy, get_live_rules
 from survey_app.services.audit import record_change
@@ -47,7 +46,6 @@ from survey_app.workdays import is_working_day
 # the unit's fixed limit. Usual: the last four weeks, spread over 20 working days of 8 hours.
 NORMAL_FACTOR = 5
 WORKING_MINUTES = 20 * 8 * 60
-PATTERNS_COMPARED = 50
 # The longest thank-you screen (60 s) plus the longest repeat window a unit may set (600 s).
 LONGEST_KIOSK_WINDOW = timedelta(
     seconds=660
@@ -149,10 +147,7 @@ def qr_hold_reason(
         return HoldReason.PHONE_REPEAT
     if counts.from_address >= rules.address_limit:
         return HoldReason.ADDRESS_BURST
-    window = _same_target(
-        response, since=response.submitted_at - timedelta(minutes=rules.burst_minutes)
-    )
-    if _same_answers(response, window) >= rules.pattern_limit:
+    if counts.same_answers >= rules.pattern_limit:
         return HoldReason.SAME_ANSWERS
     if counts.in_window >= _target_limit(counts.usual, rules):
         return HoldReason.TARGET_BURST
@@ -173,45 +168,12 @@ def outside_office_hours(response: SurveyResponse, rules: RatingRules | RulesCop
     return not rules.opens_at <= local.time() < rules.closes_at
 
 
-def _same_target(response: SurveyResponse, *, since: datetime) -> sa.ColumnElement[bool]:
-    """The QR ratings of the response's target since the moment."""
-    return sa.and_(
-        SurveyResponse.unit_id == response.unit_id,
-        _same(SurveyResponse.officer_id, response.officer_id),
-        _same(SurveyResponse.counter_id, response.counter_id),
-        SurveyResponse.channel == Channel.QR,
-        SurveyResponse.submitted_at >= since,
-        SurveyResponse.submitted_at <= response.submitted_at,
-    )
-
-
-def _same(column: sa.Column, value: int | None) -> sa.ColumnElement[bool]:
-    return column.is_(None) if value is None else column == value
-
-
 def _target_limit(usual: int, rules: RatingRules | RulesCopy) -> int:
     """The unit's limit, or NORMAL_FACTOR times the target's usual rate (`usual`: its counted
     ratings of the last NORMAL_DAYS) when that is higher: a busy counter's rush hour is not a
     burst."""
     per_window = usual * rules.burst_minutes / WORKING_MINUTES
     return max(rules.target_limit, math.ceil(NORMAL_FACTOR * per_window))
-
-
-def _same_answers(response: SurveyResponse, window: sa.ColumnElement[bool]) -> int:
-    """How many counted ratings of the window (the latest few) gave exactly these answers: the
-    same questionnaire and the same levels text. Counted by the database, which returns one
-    number rather than the latest ratings."""
-    latest = (
-        sa.select(SurveyResponse.instrument_id, SurveyResponse.levels)
-        .where(window, counted())
-        .order_by(SurveyResponse.submitted_at.desc())
-        .limit(PATTERNS_COMPARED)
-        .subquery()
-    )
-    same = sa.select(sa.func.count()).where(
-        latest.c.instrument_id == response.instrument_id, latest.c.levels == response.levels
-    )
-    return db.session.scalar(same) or 0
 
 
 def _previous_kiosk_rating() -> sa.Select:

@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -43,6 +44,10 @@ from survey_app.services.responses.holding_rules import (
 DOSSIER_CODE_MAX_LENGTH = max_length(SurveyResponse.dossier_code)
 RESPONSE_COLUMNS = frozenset(column.key for column in SurveyResponse.__table__.columns) - {"id"}
 INSERT_RESPONSE = sa.insert(SurveyResponse.__table__).returning(SurveyResponse.__table__.c.id)
+# Many rows in one statement: the ids come back in the rows' order.
+INSERT_RESPONSES = sa.insert(SurveyResponse.__table__).returning(
+    SurveyResponse.__table__.c.id, sort_by_parameter_order=True
+)
 # A new rating waits on the tally run's queue (services/tallies.py) until it is counted.
 INSERT_QUEUED = sa.insert(UntalliedResponse.__table__)
 
@@ -151,17 +156,50 @@ def _write_rating(response: SurveyResponse) -> None:
 
 def insert_response(response: SurveyResponse) -> int:
     """Write a new rating's rows in the session's transaction (the caller commits) and return
-    its id: how a rating sent by a citizen or a tablet is written. SQLAlchemy Core statements,
-    not the unit of work: the request never reads the rating back, so the session need not track
-    it, and its bookkeeping cost more than the statements. `response` stays transient, as it was
-    built; its queue row (build_response's `untallied`) is written here by a statement too. The
-    few ratings written through the session instead (the demo's, a tablet rating flushed with its
-    call-back ticket) get that queue row from the relationship."""
-    values = {key: value for key, value in response.__dict__.items() if key in RESPONSE_COLUMNS}
+    its id: how every new rating is written, with its row in the tally run's queue. SQLAlchemy
+    Core statements, not the unit of work: the request never reads the rating back, so the
+    session need not track it, and its bookkeeping cost more than the statements. `response`
+    stays transient, as it was built."""
     connection = db.session.connection()  # the session's transaction, without its ORM layer
-    response_id = connection.execute(INSERT_RESPONSE, values).scalar_one()
+    row = _row(response)
+    if connection.dialect.name == "postgresql":  # both rows in one statement, one round trip
+        return connection.execute(_insert_with_queue_row(tuple(sorted(row))), row).scalar_one()
+    response_id = connection.execute(INSERT_RESPONSE, row).scalar_one()
     connection.execute(INSERT_QUEUED, {"response_id": response_id})
     return response_id
+
+
+@cache
+def _insert_with_queue_row(columns: tuple[str, ...]) -> sa.Insert:
+    """PostgreSQL: the response and its queue row in one statement (an INSERT in a WITH), which
+    returns the new id; built once per set of columns (a new rating's are always the same)."""
+    table = SurveyResponse.__table__
+    values = {name: sa.bindparam(name, type_=table.c[name].type) for name in columns}
+    new = sa.insert(table).values(values).returning(table.c.id).cte("new_response")
+    queue = UntalliedResponse.__table__
+    return (
+        sa.insert(queue)
+        .from_select(["response_id"], sa.select(new.c.id))
+        .returning(queue.c.response_id)
+    )
+
+
+def insert_responses(responses: list[SurveyResponse]) -> None:
+    """insert_response for many ratings at once (the demo's): a statement for all the rows of
+    each table; each response gets its id."""
+    if not responses:
+        return
+    connection = db.session.connection()
+    rows = [_row(response) for response in responses]
+    ids = connection.execute(INSERT_RESPONSES, rows).scalars().all()
+    for response, response_id in zip(responses, ids, strict=True):
+        response.id = response_id
+    connection.execute(INSERT_QUEUED, [{"response_id": response.id} for response in responses])
+
+
+def _row(response: SurveyResponse) -> dict:
+    """The column values build_response set (a new rating's are always the same columns)."""
+    return {key: value for key, value in response.__dict__.items() if key in RESPONSE_COLUMNS}
 
 
 def _check_dossier_not_rated(submission: Submission) -> None:
@@ -185,7 +223,8 @@ def screen_new_response(response: SurveyResponse, submission: Submission) -> Non
 
 def build_response(submission: Submission) -> SurveyResponse:
     """The new response, naming what it rates by id: the instrument and a survey code's unit,
-    counter and officer may be copies kept by the process, never pulled into the session."""
+    counter and officer may be copies kept by the process, never pulled into the session. Not
+    for the session's unit of work: insert_response writes it, with its queue row."""
     codes = [item.code for item in submission.instrument.items]
     return SurveyResponse(
         client_ref=submission.client_ref,
@@ -201,7 +240,6 @@ def build_response(submission: Submission) -> SurveyResponse:
         kiosk_id=_id(submission.kiosk),
         flagged=is_flagged(submission.answers),
         levels=encode(codes, submission.answers),
-        untallied=UntalliedResponse(),
     )
 
 

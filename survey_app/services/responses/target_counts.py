@@ -4,8 +4,10 @@ The rules compare four counts of the recent QR ratings of the rating's target (i
 and officer): this phone's within the repeat window, this address's and the counted ones within
 the burst window, and the counted ones of the last NORMAL_DAYS (the target's usual rate). They
 were four queries; one pass over the target's last NORMAL_DAYS, with one filtered count each,
-gives the same numbers for about the cost of the longest of them. The statement is built once per
-shape (a target without counter or officer compares with NULL).
+gives the same numbers for about the cost of the longest of them. The same-answers rule's count
+(how many of the target's latest counted ratings in the burst window gave exactly these answers)
+rides in the same statement as a subquery: a round trip fewer, and no statement built per rating.
+The statement is built once per shape (a target without counter or officer compares with NULL).
 """
 
 from dataclasses import dataclass
@@ -13,6 +15,7 @@ from datetime import timedelta
 from functools import cache
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from survey_app.core.extensions import db
 from survey_app.models import Channel, RatingRules, SurveyResponse
@@ -21,6 +24,8 @@ from survey_app.queries.code_cache import RulesCopy
 
 # The target's usual ratings: the last four weeks.
 NORMAL_DAYS = 28
+# The same-answers rule compares a new rating with this many latest ratings of its target.
+PATTERNS_COMPARED = 50
 # Longer than any request takes between stamping its rating's time and taking the target's lock
 # (gunicorn ends a request after 30 s).
 RACING_REQUESTS = timedelta(minutes=1)
@@ -32,6 +37,9 @@ class TargetCounts:
     from_address: int  # from this address, within the burst window
     in_window: int  # counted, within the burst window
     usual: int  # counted, within the last NORMAL_DAYS
+    # Of the latest PATTERNS_COMPARED counted ones within the burst window (up to the rating's
+    # own time), those with the very same questionnaire and answers.
+    same_answers: int = 0
 
 
 def count_target(
@@ -58,6 +66,9 @@ def count_target(
         "counter_id": response.counter_id,
         "phone_hash": phone_hash,
         "address_hash": address_hash,
+        "at": now,
+        "instrument_id": response.instrument_id,
+        "levels": response.levels,
     }
     statement = _statement(response.officer_id is None, response.counter_id is None)
     row = db.session.connection().execute(statement, params).one()
@@ -80,15 +91,46 @@ def _statement(no_officer: bool, no_counter: bool) -> sa.Select:
         where(since("burst_since"), SurveyResponse.address_hash == sa.bindparam("address_hash")),
         where(since("burst_since"), counted()),
         where(since("usual_since"), counted()),
+        _same_answers(no_officer, no_counter),
     ).where(
-        SurveyResponse.unit_id == sa.bindparam("unit_id"),
-        _same(SurveyResponse.officer_id, "officer_id", no_officer),
-        _same(SurveyResponse.counter_id, "counter_id", no_counter),
-        SurveyResponse.channel == Channel.QR,
+        *_target(SurveyResponse, no_officer, no_counter),
         since("since"),
         at <= sa.bindparam("until"),
     )
 
 
-def _same(column: sa.Column, name: str, is_null: bool) -> sa.ColumnElement[bool]:
+def _same_answers(no_officer: bool, no_counter: bool) -> sa.ScalarSelect:
+    """The latest counted ratings of the target in the burst window, up to the rating's own
+    time, with the same answers: counted by the database, which returns one number."""
+    rows = aliased(SurveyResponse)  # not the outer query's rows: never correlated
+    latest = (
+        sa.select(rows.instrument_id, rows.levels)
+        .where(
+            *_target(rows, no_officer, no_counter),
+            rows.submitted_at >= sa.bindparam("burst_since"),
+            rows.submitted_at <= sa.bindparam("at"),
+            counted(rows),
+        )
+        .order_by(rows.submitted_at.desc())
+        .limit(PATTERNS_COMPARED)
+        .subquery()
+    )
+    same = sa.select(sa.func.count()).where(
+        latest.c.instrument_id == sa.bindparam("instrument_id"),
+        latest.c.levels == sa.bindparam("levels"),
+    )
+    return same.correlate(None).scalar_subquery()
+
+
+def _target(rows, no_officer: bool, no_counter: bool) -> tuple[sa.ColumnElement[bool], ...]:
+    """The QR ratings of the rating's target: its unit, officer and counter (NULL: none)."""
+    return (
+        rows.unit_id == sa.bindparam("unit_id"),
+        _same(rows.officer_id, "officer_id", no_officer),
+        _same(rows.counter_id, "counter_id", no_counter),
+        rows.channel == Channel.QR,
+    )
+
+
+def _same(column, name: str, is_null: bool) -> sa.ColumnElement[bool]:
     return column.is_(None) if is_null else column == sa.bindparam(name)

@@ -86,10 +86,15 @@ def _contact_errors(request: TicketRequest) -> dict[str, str]:
 
 
 def open_ticket(
-    request: TicketRequest, *, stage: Callable[[Ticket], None] | None = None
+    request: TicketRequest,
+    *,
+    stage: Callable[[Ticket], None] | None = None,
+    write_first: Callable[[Ticket], None] | None = None,
 ) -> OpenedTicket:
     """File a ticket; a repeat of the same client_ref returns the one already filed.
-    `stage` adds more to a new ticket (its attachments) before the one commit."""
+    `stage` adds more to a new ticket (its attachments) before the one commit. `write_first`
+    writes rows of its own in the same transaction just before the ticket (a kiosk rating's
+    response): a unique key it meets counts as a race lost, as the ticket's own would."""
     if errors := ticket_errors(request):
         raise InvalidSubmission(errors)
     existing = _ticket_by_ref(request.unit.id, request.client_ref)
@@ -98,8 +103,14 @@ def open_ticket(
     ticket = _build_ticket(request)
     if stage is not None:
         stage(ticket)
+
+    def write(new: Ticket) -> None:
+        if write_first is not None:
+            write_first(new)
+        db.session.add(new)
+
     stored, created = commit_once(
-        ticket, lambda: _ticket_by_ref(request.unit.id, request.client_ref)
+        ticket, lambda: _ticket_by_ref(request.unit.id, request.client_ref), write
     )
     if created:
         send_ticket_mail(stored, "received")
@@ -116,7 +127,6 @@ def _build_ticket(request: TicketRequest) -> Ticket:
         counter=request.counter,
         officer=request.officer,
         procedure=request.procedure,
-        response=request.response,
         channel=request.channel,
         content=request.content.strip(),
         status=TicketStatus.RECEIVED,
@@ -128,6 +138,9 @@ def _build_ticket(request: TicketRequest) -> Ticket:
         consent_text=request.consent_text if consented else None,
         consent_at=received_at if consented else None,
     )
+    if request.response is not None:
+        # Never set to None: that would empty a response_id a `write_first` gives the ticket.
+        ticket.response = request.response
     ticket.events.append(
         TicketEvent(
             at=received_at,

@@ -2,8 +2,7 @@
 inline script, no on*="" handler, no style="" attribute or <style> element (every page of the
 service is walked in tests/survey_app/core/test_security_policy.py)."""
 
-
-from survey_app.core.security import CONTENT_SECURITY_POLICY
+from survey_app.core.security import CONTENT_SECURITY_POLICY, set_security_headers
 from tests.helpers.html_policy import inline_code
 from tests.helpers.staff_pages import post_form
 from tests.helpers.survey_pages import parse
@@ -63,3 +62,13 @@ def test_cookies_are_http_only_and_same_site(app, client):
     assert (
         app.config["REMEMBER_COOKIE_HTTPONLY"] and app.config["REMEMBER_COOKIE_SAMESITE"] == "Lax"
     )
+
+
+def test_a_header_the_answer_sets_itself_is_kept_and_none_is_doubled(app):
+    response = app.response_class("x", headers={"x-frame-options": "SAMEORIGIN"})
+    with app.test_request_context("/"):
+        set_security_headers(response)
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    names = [name.lower() for name, _ in response.headers.items()]
+    assert len(names) == len(set(names))
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

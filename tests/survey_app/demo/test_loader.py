@@ -24,6 +24,7 @@ from survey_app.models import (
 )
 from tests.helpers.app import empty_tables
 from tests.helpers.staff_pages import sign_in
+from tests.helpers.statements import queued_response_ids
 from tests.helpers.survey_pages import parse
 
 TODAY = date(2026, 3, 15)
@@ -91,6 +92,11 @@ def test_responses_fill_the_last_13_months_and_none_is_in_the_future(demo):
     assert max(local_days) < TODAY
     assert len({(day.year, day.month) for day in local_days}) >= 12
     assert all(day.weekday() < 5 for day in local_days)
+
+
+def test_every_demo_response_waits_once_on_the_tally_queue(demo):
+    """Written as every rating is (insert_responses): one queue row each, none other."""
+    assert queued_response_ids() == sorted(response.id for response in _responses())
 
 
 def test_responses_fall_in_office_hours(demo):

@@ -7,6 +7,7 @@ from datetime import timedelta
 from survey_app.models import Channel, HoldReason, SurveyResponse, utcnow
 from survey_app.queries.code_cache import get_live_rules
 from survey_app.queries.units import get_unit_instrument
+from survey_app.services.responses import target_counts
 from survey_app.services.responses.holding_rules import RatingSource, qr_hold_reason, rules_of
 from survey_app.services.responses.submit import Submission, build_response
 from survey_app.services.responses.target_counts import TargetCounts, count_target
@@ -50,7 +51,50 @@ def test_the_four_counts_of_a_target(app):
         address_hash="address-1",
     )
 
-    assert counts == TargetCounts(phone_repeats=1, from_address=1, in_window=1, usual=3)
+    # The rating five minutes ago gave the same (full) answers: the one same-answers match.
+    assert counts == TargetCounts(
+        phone_repeats=1, from_address=1, in_window=1, usual=3, same_answers=1
+    )
+
+
+def test_same_answers_are_counted_in_the_burst_window_up_to_the_ratings_own_time(app):
+    officer = make_officer()
+    rate(officer, 1, "phone-1", "address-1", value=1)  # counted
+    rate(officer, 2, "phone-2", "address-2", value=1)  # counted
+    rate(officer, 3, "phone-3", "address-3", value=2)  # other answers
+    rate(officer, 30, "phone-4", "address-4", value=1)  # before the burst window
+    rate(officer, -0.5, "phone-5", "address-5", value=1)  # after the rating's own time
+    rate(make_officer(unit=officer.unit), 1, "phone-6", "address-6", value=1)  # another target
+
+    counts = count_target(
+        new_rating(officer, value=1),
+        rules_of(officer.unit_id),
+        phone_hash="phone-new",
+        address_hash="address-new",
+    )
+
+    assert counts.same_answers == 2
+    assert counts.in_window == 4  # the later rating counts in the burst (a racing request)
+
+
+def test_same_answers_compare_only_the_latest_ratings_of_the_target(app, monkeypatch):
+    officer = make_officer()
+    rate(officer, 3, "phone-1", "address-1", value=1)  # same answers, but not among the latest
+    rate(officer, 2, "phone-2", "address-2", value=2)
+    rate(officer, 1, "phone-3", "address-3", value=3)
+    monkeypatch.setattr(target_counts, "PATTERNS_COMPARED", 2)
+    target_counts._statement.cache_clear()
+    try:
+        counts = count_target(
+            new_rating(officer, value=1),
+            rules_of(officer.unit_id),
+            phone_hash="phone-new",
+            address_hash="address-new",
+        )
+    finally:
+        target_counts._statement.cache_clear()  # the next test builds it with 50 again
+
+    assert counts.same_answers == 0
 
 
 def test_only_the_very_same_answers_make_a_pattern(app):
