@@ -35,14 +35,14 @@ from survey_app.models import (
 from survey_app.models import SurveyResponse as Response
 from survey_app.models.levels import any_answered, level_at
 from survey_app.models.response import counted, not_tallied
-from survey_app.models.tallies import ANSWER_KEY, FACTOR_KEY, NOBODY, RESPONSE_KEY
+from survey_app.models.tallies import ANSWER_KEY, FACTOR_KEY, LEVEL_COLUMNS, NOBODY, RESPONSE_KEY
 from survey_app.months import Month, survey_zone
 
 ATTEMPTS = 5
 TallyModel = type[ResponseTally] | type[AnswerTally] | type[FactorTally]
 TALLY_COUNTS = {
     ResponseTally: (RESPONSE_KEY, ("responses", "flagged")),
-    AnswerTally: (ANSWER_KEY, ("answers",)),
+    AnswerTally: (ANSWER_KEY, LEVEL_COLUMNS),
     FactorTally: (FACTOR_KEY, ("responses",)),
 }
 # SQLSTATE of a REPEATABLE READ transaction that met a concurrent change: run it again.
@@ -107,7 +107,7 @@ def _subtract(response: Response, zone: ZoneInfo) -> None:
     _add_counts(connection, ResponseTally, [key | {"responses": -1, "flagged": -response.flagged}])
     items = {item.code: item for item in response.instrument.items}
     answered = [(items[code], value) for code, value in response.answer_values().items()]
-    answers = [key | {"item_id": i.id, "value": value, "answers": -1} for i, value in answered]
+    answers = [key | {"item_id": i.id, **_one_answer(value, -1)} for i, value in answered]
     _add_counts(connection, AnswerTally, answers)  # a response always has its CHUNG answer
     factors = {item.factor for item, _value in answered if item.factor is not None}
     weights = [
@@ -185,9 +185,10 @@ def _tally_month(connection: Connection, month: Month, zone: ZoneInfo) -> int:
 
 
 def _answer_counts(connection: Connection, keys: list, counting) -> sa.Select:
-    """Per key, item and level: the answers. One pass over the responses, a sum per position
-    and level for each key and instrument, then a row per item and level of the instrument:
-    several times cheaper than a row per answer (20 a response) grouped (bench/analytics.py)."""
+    """Per key and item: the answers at each level. One pass over the responses, a sum per
+    position and level for each key and instrument, then a row per item of the instrument with
+    its position's five sums: several times cheaper than a row per answer (20 a response)
+    grouped (bench/analytics.py)."""
     positions = range(1, (connection.scalar(sa.select(sa.func.max(Item.position))) or 0) + 1)
     cells = {(p, v): f"p{p}v{v}" for p in positions for v in SCALE}
     sums = [
@@ -195,22 +196,18 @@ def _answer_counts(connection: Connection, keys: list, counting) -> sa.Select:
         for (p, v), name in cells.items()
     ]
     pivot = _pivot(keys, counting, sums)
-    levels = _constants("value", list(SCALE), sa.Integer)
-    count = sa.case(
-        {
-            p: sa.case({v: pivot.c[cells[p, v]] for v in SCALE}, value=levels.c.value)
-            for p in positions
-        },
-        value=Item.position,
-    )
+    at_level = [
+        sa.case({p: pivot.c[cells[p, v]] for p in positions}, value=Item.position).label(name)
+        for v, name in zip(SCALE, LEVEL_COLUMNS, strict=True)
+    ]
     rows = (
-        sa.select(*_keys(keys, pivot), Item.id, levels.c.value, count.label("count"))
+        sa.select(*_keys(keys, pivot), Item.id.label("item_id"), *at_level)
         .select_from(pivot)
         .join(Item, Item.instrument_id == pivot.c.instrument_id)
-        .join(levels, sa.true())
         .subquery("rows")
     )
-    return sa.select(*rows.c).where(rows.c["count"] > 0)
+    answered = sum(rows.c[name] for name in LEVEL_COLUMNS)
+    return sa.select(*rows.c).where(answered > 0)
 
 
 def _factor_counts(connection: Connection, keys: list, counting) -> sa.Select:
@@ -256,6 +253,11 @@ def _constants(name: str, values: list, type_) -> sa.Subquery:
     """A one-column table of the values (portable: no VALUES list)."""
     rows = [sa.select(sa.literal(value, type_).label(name)) for value in values]
     return sa.union_all(*rows).subquery(f"{name}s")
+
+
+def _one_answer(value: int, sign: int) -> dict[str, int]:
+    """The level columns of one answer at `value` (added, or taken out with `sign` -1)."""
+    return {name: sign * (level == value) for level, name in zip(SCALE, LEVEL_COLUMNS, strict=True)}
 
 
 def _add_counts(connection: Connection, model: TallyModel, rows: sa.Select | list[dict]) -> None:
