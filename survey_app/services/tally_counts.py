@@ -92,32 +92,30 @@ def _pivot(counting: sa.ColumnElement[bool], positions: range, spans: list) -> s
         Response.channel,
     ]
 
-    def _level(position: int) -> sa.ColumnElement:
-        return level_at(Response.levels, position)
+    read = (
+        sa.select(
+            *(key.label(name) for key, name in zip(keys, KEY_NAMES, strict=True)),
+            Response.instrument_id,
+            Response.flagged,
+            *(level_at(Response.levels, p).label(f"l{p}") for p in positions),
+        )
+        .where(counting)
+        .offset(0)  # keeps the planners from reading the positions again in every sum below
+        .subquery("read")
+    )
 
     def answered_in(factor: Factor) -> sa.ColumnElement[bool]:
+        """Of the instrument, an answer in one of the factor's positions (one span)."""
         found = [
             sa.and_(
-                Response.instrument_id == instrument_id,
-                sa.or_(*(_level(first + n) != UNANSWERED for n in range(count))),
+                read.c.instrument_id == instrument_id,
+                sa.or_(*(read.c[f"l{p}"] != UNANSWERED for p in range(first, first + count))),
             )
             for instrument_id, of, first, count in spans
             if of == factor
         ]
         return sa.or_(*found) if found else sa.false()
 
-    read = (
-        sa.select(
-            *(key.label(name) for key, name in zip(keys, KEY_NAMES, strict=True)),
-            Response.instrument_id,
-            Response.flagged,
-            *(_level(p).label(f"l{p}") for p in positions),
-            *(answered_in(f).label(_factor(f)) for f in Factor),
-        )
-        .where(counting)
-        .offset(0)  # keeps the planners from re-reading the positions in every sum below
-        .subquery("read")
-    )
     grouped = [*(read.c[name] for name in KEY_NAMES), read.c.instrument_id]
     count = sa.func.count()
     sums = [
@@ -128,7 +126,7 @@ def _pivot(counting: sa.ColumnElement[bool], positions: range, spans: list) -> s
             for p in positions
             for v in SCALE
         ),
-        *(count.filter(read.c[_factor(f)]).label(_factor(f)) for f in Factor),
+        *(count.filter(answered_in(f)).label(_factor(f)) for f in Factor),
     ]
     return sa.select(*grouped, *sums).group_by(*grouped)
 
