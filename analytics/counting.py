@@ -4,7 +4,7 @@ the responses not tallied yet, or, when the tallies cannot answer, the responses
 Three row sources, keyed by the same dimensions and additive:
   response_rows  key…, responses, flagged
   item_rows      key…, item_id, answers, satisfied, total
-  level_rows     key…, item_id, value, answers
+  level_rows     key…, item_id, answers_1 … answers_5 (the answers at each level)
   factor_rows    key…, instrument_id, factor, responses (with an answer in the factor)
 Callers sum them by whatever key they need. The tallies keep unit, officer, counter, channel
 and month; a dimension they do not keep (a procedure's field), a condition on the time of
@@ -13,7 +13,9 @@ alone are counted: slower, the same numbers. Spam and held ratings never count
 (survey_app.models.response.counted).
 """
 
-from collections.abc import Callable, Sequence
+import functools
+import operator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -24,6 +26,7 @@ from sqlalchemy.orm import aliased
 from survey_app.core.extensions import db
 from survey_app.models import (
     SATISFIED_FROM,
+    SCALE,
     AnswerTally,
     FactorTally,
     Item,
@@ -33,7 +36,7 @@ from survey_app.models import (
 from survey_app.models import SurveyResponse as Response
 from survey_app.models.levels import answered, value_at
 from survey_app.models.response import counted, not_tallied
-from survey_app.models.tallies import NOBODY
+from survey_app.models.tallies import LEVEL_COLUMNS, NOBODY
 from survey_app.months import Month
 from survey_app.queries.units import list_unit_subtree_ids
 
@@ -147,20 +150,24 @@ def item_rows(selection: Selection, dimensions: Sequence[Dimension]) -> sa.Subqu
             c.label(name) for c, name in zip(counts, ITEM_COUNTS, strict=True)
         ]
 
-    tally = AnswerTally
-    satisfied = sa.case((tally.value >= SATISFIED_FROM, tally.answers), else_=0)
-    counts = [tally.answers, satisfied, tally.value * tally.answers]
-    tallied = [tally.item_id, *_labelled(counts, ITEM_COUNTS)]
+    levels = [(value, AnswerTally.at_level(value)) for value in SCALE]
+    counts = [
+        _added(column for _value, column in levels),
+        _added(column for value, column in levels if value >= SATISFIED_FROM),
+        _added(column if value == 1 else value * column for value, column in levels),
+    ]
+    tallied = [AnswerTally.item_id, *_labelled(counts, ITEM_COUNTS)]
     return _rows(selection, dimensions, _ANSWER, counted, AnswerTally, tallied, per_answer=True)
 
 
 def level_rows(selection: Selection, dimensions: Sequence[Dimension]) -> sa.Subquery:
-    """key0…, item_id, value, answers: the answers at each level of each item."""
+    """key0…, item_id, answers_1 … answers_5: the answers at each level of each item."""
 
     def counted(rows: sa.Subquery) -> tuple[list, list]:
-        return [rows.c.item_id, rows.c.value], [sa.func.count().label("answers")]
+        at_level = [sa.func.sum(sa.case((rows.c.value == value, 1), else_=0)) for value in SCALE]
+        return [rows.c.item_id], _labelled(at_level, LEVEL_COLUMNS)
 
-    tallied = [AnswerTally.item_id, AnswerTally.value, AnswerTally.answers]
+    tallied = [AnswerTally.item_id, *(AnswerTally.at_level(value) for value in SCALE)]
     return _rows(selection, dimensions, _ANSWER, counted, AnswerTally, tallied, per_answer=True)
 
 
@@ -260,6 +267,11 @@ def _raw(
     groups, counts = counted(keyed)
     groups = [*key_columns(keyed, len(dimensions)), *groups]
     return sa.select(*groups, *counts).group_by(*groups)
+
+
+def _added(columns: Iterable[sa.ColumnElement]) -> sa.ColumnElement:
+    """SQL: the sum of the columns (without the literal 0 that sum() would start with)."""
+    return functools.reduce(operator.add, columns)
 
 
 def _labelled(columns: list[sa.ColumnElement], names: Sequence[str]) -> list[sa.Label]:

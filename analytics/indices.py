@@ -18,6 +18,7 @@ from flask import current_app
 
 from analytics.counting import (
     ITEM_COUNTS,
+    LEVEL_COLUMNS,
     Dimension,
     ResponseFilter,
     Selection,
@@ -257,7 +258,7 @@ def _item_sums(selection: Selection, grouping: Grouping, levels: ItemLevels | No
         return
     rows = level_rows(selection, grouping.dimensions)
     keys = [*key_columns(rows, grouping.width), rows.c.item_id]
-    at = [sa.func.sum(sa.case((rows.c.value == level, rows.c.answers), else_=0)) for level in SCALE]
+    at = [sa.func.sum(rows.c[name]) for name in LEVEL_COLUMNS]
     for row in db.session.execute(sa.select(*keys, *at).group_by(*keys)):
         key, (item_id, *counts) = _split(row, grouping.width)
         at_level = dict(zip(SCALE, map(int, counts), strict=True))

@@ -1,8 +1,8 @@
 """What only the monthly report counts: answers at each level of each question, responses by
 channel, and the dossiers that were given a survey link.
 
-Levels and channels come from one grouped query over the month's tallied answers (by channel,
-item and value), and the answers not tallied yet (analytics.counting).
+Levels and channels come from one grouped query over the month's tallied answers (by channel
+and item, a column per level), and the answers not tallied yet (analytics.counting).
 """
 
 from collections import defaultdict
@@ -12,7 +12,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from analytics.counting import CHANNEL, ResponseFilter, Selection, level_rows, response_rows
+from analytics.counting import (
+    CHANNEL,
+    LEVEL_COLUMNS,
+    ResponseFilter,
+    Selection,
+    level_rows,
+    response_rows,
+)
 from survey_app.core.extensions import db
 from survey_app.models import OVERALL_ITEM, SCALE, Channel, Instrument, Item, SurveyCode
 from survey_app.models import SurveyResponse as Response
@@ -47,11 +54,12 @@ def count_period_levels(
     rows = level_rows(selection, [CHANNEL])
     # Grouped by the item's id, a small integer, and named afterwards: no join per answer.
     channel = rows.c.key0
-    query = sa.select(channel, rows.c.item_id, rows.c.value, sa.func.sum(rows.c.answers))
-    query = query.group_by(channel, rows.c.item_id, rows.c.value)
+    at_level = [sa.func.sum(rows.c[name]) for name in LEVEL_COLUMNS]
+    query = sa.select(channel, rows.c.item_id, *at_level).group_by(channel, rows.c.item_id)
     counts = [
         (Channel(channel), item_id, value, count)
-        for channel, item_id, value, count in db.session.execute(query)
+        for channel, item_id, *found in db.session.execute(query)
+        for value, count in zip(SCALE, found, strict=True)
         if count  # answers taken out of the tallies again (spam) sum to nothing
     ]
     return _shape(counts, _item_names({item_id for _, item_id, _, _ in counts}))

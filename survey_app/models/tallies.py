@@ -16,13 +16,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey_app.core.extensions import db
-from survey_app.models.instrument import Factor
+from survey_app.models.instrument import SCALE, Factor
 from survey_app.models.response import Channel
 from survey_app.models.types import UTCDateTime, value_enum
 
 NOBODY = 0  # officer_id / counter_id of responses given without one
 RESPONSE_KEY = ("month", "unit_id", "officer_id", "counter_id", "channel")
-ANSWER_KEY = (*RESPONSE_KEY, "item_id", "value")
+ANSWER_KEY = (*RESPONSE_KEY, "item_id")
+# The answers at each level (1–5) of an answer tally row: answers_1 … answers_5.
+LEVEL_COLUMNS = tuple(f"answers_{value}" for value in SCALE)
 FACTOR_KEY = (*RESPONSE_KEY, "instrument_id", "factor")
 
 
@@ -47,14 +49,25 @@ class ResponseTally(_TallyKey, db.Model):
 
 
 class AnswerTally(_TallyKey, db.Model):
-    """Answers of one item at one level (1–5): the level counts of the report come with it."""
+    """Answers of one item, a column per level (1–5): the level counts of the report come with
+    it. One row per item rather than per level: a key with few responses a month (most of them,
+    at many officers × counters × channels) spreads over several levels of each item, and a row
+    per level made about four tally rows per response."""
 
     __tablename__ = "answer_tallies"
     __table_args__ = (sa.UniqueConstraint(*ANSWER_KEY, name="uq_answer_tallies_key"),)
 
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"))
-    value: Mapped[int] = mapped_column(sa.SmallInteger)
-    answers: Mapped[int]
+    answers_1: Mapped[int]
+    answers_2: Mapped[int]
+    answers_3: Mapped[int]
+    answers_4: Mapped[int]
+    answers_5: Mapped[int]
+
+    @classmethod
+    def at_level(cls, value: int) -> Mapped[int]:
+        """The column of the answers at `value`."""
+        return getattr(cls, f"answers_{value}")
 
 
 class FactorTally(_TallyKey, db.Model):
