@@ -8,6 +8,7 @@ Word's own Times New Roman is named; LibreOffice shows it in Liberation Serif (s
 """
 
 from pathlib import Path
+from typing import NamedTuple
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -49,6 +50,14 @@ STYLES = {
     "Table Heading": (11, True, False, CENTER),
 }
 FLAGGED_LISTED = 30
+
+
+class AppendixTable(NamedTuple):
+    heading: str
+    headers: list[str]
+    rows: list[list[str]]
+    # Paragraphs under the table; a table with no rows and a note is the note alone.
+    notes: tuple[str, ...] = ()
 
 
 def write_report_docx(report: MonthlyReport, path: Path) -> None:
@@ -172,9 +181,12 @@ def _appendix(document, report: MonthlyReport, subject: str) -> None:
     attached = t.attached_to(report.title.document, report.title.day)
     document.add_paragraph(attached, style="Place And Date")
     document.add_paragraph("", style="Number Line")
-    for heading, headers, rows in appendix_tables(report):
-        document.add_paragraph(str(heading), style="Body Heading")
-        _data_table(document, headers, rows)
+    for part in appendix_tables(report):
+        document.add_paragraph(str(part.heading), style="Body Heading")
+        if part.rows or not part.notes:
+            _data_table(document, part.headers, part.rows)
+        for note in part.notes:
+            document.add_paragraph(note, style="Table Text")
 
 
 def _data_table(document, headers: list[str], rows: list[list[str]]) -> None:
@@ -192,7 +204,7 @@ def _data_table(document, headers: list[str], rows: list[list[str]]) -> None:
             paragraph._p.style = style
 
 
-def appendix_tables(report: MonthlyReport) -> list[tuple[str, list[str], list[list[str]]]]:
+def appendix_tables(report: MonthlyReport) -> list[AppendixTable]:
     """The appendix's tables in domain.md §4's order: heading, header row, rows."""
     figures = report.figures
     known = report.participation
@@ -219,28 +231,34 @@ def appendix_tables(report: MonthlyReport) -> list[tuple[str, list[str], list[li
     ]
     month = report.column_label
     return [
-        (t.PART_RESPONSES, ["", str(t.RESPONSES)], responses),
-        (t.PART_SATISFACTION, ["", month], headline),
-        (t.PART_ITEMS, [str(t.CODE), str(t.QUESTION), str(t.ANSWERS), str(t.INDEX)], items),
-        (t.PART_FACTORS, [str(t.CODE), str(t.FACTOR), str(t.INDEX), str(t.MEAN)], factors),
-        (
+        AppendixTable(t.PART_RESPONSES, ["", str(t.RESPONSES)], responses),
+        AppendixTable(t.PART_SATISFACTION, ["", month], headline),
+        AppendixTable(
+            t.PART_ITEMS, [str(t.CODE), str(t.QUESTION), str(t.ANSWERS), str(t.INDEX)], items
+        ),
+        AppendixTable(
+            t.PART_FACTORS, [str(t.CODE), str(t.FACTOR), str(t.INDEX), str(t.MEAN)], factors
+        ),
+        AppendixTable(
             t.PART_OFFICERS,
             [str(t.OFFICER), str(t.RESPONSES), str(t.SIPAS_INDEX), str(t.BELOW_AVERAGE)],
             officers,
         ),
-        (t.PART_FLAGGED, [str(t.LOW_ITEMS), str(t.COMMENT)], _flagged_rows(report)),
-        (t.PART_COMPLAINTS, ["", month], complaints),
-        (
+        _flagged_table(report),
+        AppendixTable(t.PART_COMPLAINTS, ["", month], complaints),
+        AppendixTable(
             t.PART_TREND,
             [str(t.MONTH), str(t.RESPONSES), str(t.OVERALL_PCT), str(t.SIPAS_INDEX)],
             trend,
         ),
-        (t.PART_THEMES, [str(t.THEME), str(t.COMMENTS), str(t.EXAMPLES)], _theme_rows(report)),
+        AppendixTable(
+            t.PART_THEMES, [str(t.THEME), str(t.COMMENTS), str(t.EXAMPLES)], _theme_rows(report)
+        ),
         *_rollup_tables(report),
     ]
 
 
-def _rollup_tables(report: MonthlyReport) -> list[tuple[str, list[str], list[list[str]]]]:
+def _rollup_tables(report: MonthlyReport) -> list[AppendixTable]:
     if report.rollup is None:
         return []
     headers = [str(t.UNIT), str(t.OFFICER), str(t.RESPONSES), str(t.SIPAS_INDEX)]
@@ -250,8 +268,8 @@ def _rollup_tables(report: MonthlyReport) -> list[tuple[str, list[str], list[lis
         for row in officers
     ]
     return [
-        (t.PART_UNITS, unit_headers(), unit_rows(report)),
-        (t.PART_UNITS_BELOW, headers, below),
+        AppendixTable(t.PART_UNITS, unit_headers(), unit_rows(report)),
+        AppendixTable(t.PART_UNITS_BELOW, headers, below),
     ]
 
 
@@ -261,6 +279,16 @@ def _theme_rows(report: MonthlyReport) -> list[list[str]]:
     ]
 
 
-def _flagged_rows(report: MonthlyReport) -> list[list[str]]:
-    return [[found.low_items_text, found.comment] for found in report.flagged(limit=FLAGGED_LISTED)]
-
+def _flagged_table(report: MonthlyReport) -> AppendixTable:
+    """The newest flagged responses, and under them what the PDF says: how many of how many
+    are listed and where the rest are, and how they were followed up."""
+    headers, count = [str(t.LOW_ITEMS), str(t.COMMENT)], report.figures.flagged
+    if not count:
+        return AppendixTable(t.PART_FLAGGED, headers, [], (str(t.NO_FLAGGED),))
+    rows = [[found.low_items_text, found.comment] for found in report.flagged(FLAGGED_LISTED)]
+    notes = []
+    if count > len(rows):
+        notes.append(t.flagged_capped(len(rows), count, period=report.period is not None))
+    if report.follow_ups is not None:
+        notes.append(t.follow_up_line(report.follow_ups))
+    return AppendixTable(t.PART_FLAGGED, headers, rows, tuple(notes))

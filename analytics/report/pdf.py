@@ -212,8 +212,8 @@ def _flagged(pdf: ReportPDF, report: MonthlyReport) -> None:
     headers = [str(t.SUBMITTED), f"{t.COUNTER} · {t.OFFICER}", str(t.LOW_ITEMS), str(t.COMMENT)]
     table(pdf, headers, rows, [22, 44, 38, 66], size=ITEM_SIZE, align=["L"] * 4)
     if count > len(rows):
-        capped = t.FLAGGED_CAPPED if report.period is None else t.FLAGGED_CAPPED_PERIOD
-        paragraph(pdf, str(capped) % {"shown": len(rows), "count": count}, SMALL_SIZE)
+        capped = t.flagged_capped(len(rows), count, period=report.period is not None)
+        paragraph(pdf, capped, SMALL_SIZE)
     if report.follow_ups is not None:
         paragraph(pdf, t.follow_up_line(report.follow_ups))
 

@@ -5,11 +5,12 @@ tables, bar and column charts drawn as vector shapes, the signature and recipien
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fpdf import FPDF, FontFace
+from fpdf import FPDF
 
 from analytics.report import text as t
 from analytics.report.contents import TitleBlock
 from analytics.report.document import DocumentSettings, header_lines
+from analytics.report.pdf_table import CellStyle, draw_table
 from survey_app.core.paths import FONTS_DIR
 
 FONT = "LiberationSerif"  # Times New Roman's metrics, full Vietnamese, free to embed
@@ -20,7 +21,7 @@ WIDTH = PAGE_WIDTH - LEFT - RIGHT
 BODY_SIZE, SMALL_SIZE = 13, 9
 HEADER_SIZE = 13  # the header blocks, the place and date and the title, at NĐ 30's 12–14 pt
 BAR, GRID, MUTED, HEADER_FILL = (29, 79, 145), (208, 212, 218), (102, 102, 102), (220, 230, 241)
-GROUP_STYLE = FontFace(emphasis="BOLD", fill_color=(242, 244, 247))
+GROUP_FILL = (242, 244, 247)
 SIGNATURE_SPACE = 28  # mm left blank for the signature and the seal
 LINE_SPACING = 1.2  # NĐ 30: from single to 1.5 lines
 INDENT = 10  # first line of a body paragraph, mm (NĐ 30: 1–1.27 cm)
@@ -169,27 +170,17 @@ def table(
     as one string is a group heading across the whole table."""
     pdf.set_font(FONT, "", size)
     pdf.set_fill_color(255, 255, 255)  # a chart may have left its bar colour behind
-    aligns = align or ["L", *["R"] * (len(widths) - 1)]
-    with pdf.table(
-        width=WIDTH if sum(widths) >= WIDTH else sum(widths),
-        align="LEFT",
-        col_widths=widths,
-        text_align=tuple(aligns),
-        line_height=size * 0.48,
-        padding=(0.8, 1.2),
-        headings_style=FontFace(emphasis="BOLD", fill_color=HEADER_FILL),
-        repeat_headings=1,
-    ) as drawn:
-        heading_row = drawn.row()
-        for text in headers:
-            heading_row.cell(text, align="C")
-        for values in rows:
-            row = drawn.row()
-            if isinstance(values, str):
-                row.cell(values, colspan=len(widths), align="L", style=GROUP_STYLE)
-                continue
-            for value in values:
-                row.cell(value)
+    draw_table(
+        pdf,
+        headers,
+        rows,
+        widths,
+        total_width=min(WIDTH, sum(widths)),
+        size=size,
+        aligns=align or ["L", *["R"] * (len(widths) - 1)],
+        heading=CellStyle("B", HEADER_FILL),
+        group=CellStyle("B", GROUP_FILL),
+    )
     pdf.ln(3)
 
 

@@ -217,6 +217,13 @@ def follow_up_line(counts) -> str:
     }
 
 
+def flagged_capped(shown: int, count: int, *, period: bool) -> str:
+    """Under a capped list of flagged responses (PDF and DOCX): how many of how many, and
+    which workbook lists them all."""
+    capped = FLAGGED_CAPPED_PERIOD if period else FLAGGED_CAPPED
+    return str(capped) % {"shown": shown, "count": count}
+
+
 def below_average(row: OfficerEvaluation) -> str:
     """Yes / No, or "not enough responses" ("chưa đủ mẫu") which flags nothing."""
     if not row.sample_sufficient:

@@ -12,6 +12,7 @@ from docx.shared import Pt
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from analytics.report import docx as report_docx
 from analytics.report.contents import build_monthly_report
 from analytics.report.document import administrative_date, header_lines
 from survey_app.core.extensions import db
@@ -111,6 +112,37 @@ def test_docx_has_each_element_of_the_format(month, export):
                for text in texts)  # fmt: skip
     assert any(text.endswith("tháng 3/2026") for text in texts)
     assert any(text.startswith("(Kèm theo Báo cáo số …/BC-UBND ngày ") for text in texts)
+
+
+def test_docx_says_its_flagged_list_is_capped(month, export, monkeypatch):
+    """As the PDF: under the newest flagged responses, how many of how many are listed and
+    which file lists them all."""
+    monkeypatch.setattr(report_docx, "FLAGGED_LISTED", 1)
+    document = Document(str(export("docx")))
+    note = "Liệt kê 1 phiếu gần nhất trong tổng số 2 phiếu; báo cáo XLSX liệt kê đầy đủ."
+    found = [p for p in document.paragraphs if p.text == note]
+    assert found and found[0].style.name == "Table Text"
+    flagged = next(
+        table
+        for table in document.tables
+        if table.cell(0, 0).text == "Câu hỏi đánh giá từ 3 trở xuống"
+    )
+    assert len(flagged.rows) == 2 and flagged.cell(1, 0).text == "CHUNG (3)"  # the newest
+
+
+def test_docx_says_when_nothing_was_flagged(month, invoke, tmp_path):
+    path = tmp_path / "april.docx"
+    result = invoke(
+        "report", "monthly", "--unit", "XA-A", "--month", "2026-04", "--format", "docx",
+        "--output", path,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    document = Document(str(path))
+    texts = [p.text for p in document.paragraphs]
+    assert "Không có phiếu nào đánh giá mức trung bình trở xuống." in texts
+    assert not any(
+        table.cell(0, 0).text.startswith("Câu hỏi đánh giá") for table in document.tables
+    )
 
 
 def test_docx_is_written_through_styles_in_times_new_roman(month, export):

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from analytics.periods import Period, periods_containing
+from analytics.report import docx as report_docx
 from analytics.report import xlsx
 from analytics.report.contents import build_monthly_report
 from analytics.report.period import build_period_report
@@ -109,7 +110,8 @@ def test_a_year_lists_its_newest_flagged_responses_and_says_so(
     province_year, monkeypatch, tmp_path
 ):
     """A province's year has over a hundred thousand flagged responses: its workbook lists the
-    newest, above them how many there are in all; each month's lists all of that month's."""
+    newest, above them how many there are in all; each month's lists all of that month's. The
+    Word document's shorter list says the same."""
     monkeypatch.setattr(xlsx, "PERIOD_FLAGGED_LISTED", 1)
     report = build_period_report(province_year.province, Period.parse("2026"))
     assert report.figures.flagged == 4  # CC1 at 2, CHUNG at 3, all at 1, February's CHUNG 2
@@ -124,6 +126,10 @@ def test_a_year_lists_its_newest_flagged_responses_and_says_so(
     assert rows[1][0] == "Thời điểm gửi" and len(rows) == 3
     assert rows[2][0] == datetime(2026, 3, 16, 9)  # the newest
     assert sheet.freeze_panes == "A3"
+    monkeypatch.setattr(report_docx, "FLAGGED_LISTED", 1)
+    report_docx.write_report_docx(report, tmp_path / "year.docx")
+    texts = [p.text for p in Document(str(tmp_path / "year.docx")).paragraphs]
+    assert rows[0][0] in texts  # the Word document says the same under its shorter list
     march = build_monthly_report(province_year.province, MARCH)
     path = tmp_path / "march.xlsx"
     assert xlsx.write_report_xlsx(march, path) == 3  # a month lists all of them
