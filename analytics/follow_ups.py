@@ -9,7 +9,7 @@ the end of office hours on the 3rd working day after it arrived, on the project 
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -80,14 +80,6 @@ class FollowUpCounts:
     late: int
     open: int
     overdue: int  # of the open ones
-
-    @classmethod
-    def added(cls, counts: Iterable["FollowUpCounts"]) -> "FollowUpCounts":
-        """A period's counts: its months' added (each month's flagged responses are its own)."""
-        rows = [astuple(found) for found in counts]
-        if not rows:
-            return cls(0, 0, 0, 0, 0)
-        return cls(*(sum(column) for column in zip(*rows, strict=True)))
 
 
 def response_token(response_id: int) -> str:

@@ -19,7 +19,6 @@ from analytics.breakdowns import BY_PERSON, BY_PLACE, MonthCube, subtree_filter
 from analytics.counting import Selection, position_in
 from analytics.evaluation import evaluate_officers
 from analytics.figures import EMPTY_FIGURES, Figures, sum_figures
-from analytics.follow_ups import FollowUpCounts, count_follow_ups
 from analytics.indices import (
     Grouping,
     ItemLevels,
@@ -121,8 +120,6 @@ def build_period_report(unit: Unit, period: Period, *, today: date | None = None
     links = [count_dossier_links(unit_ids, month) for month in period.months]
     themes = count_period_themes(ResponseFilter(unit_ids=frozenset(unit_ids)), period.months)
     theme_counts, theme_proposals = narrative_themes(themes)
-    now = utcnow()
-    follow_ups = FollowUpCounts.added(count_follow_ups(unit, m, now) for m in period.months)
     with force_locale("vi"):
         facts = NarrativeFacts(
             unit_name=unit.name,
@@ -136,7 +133,6 @@ def build_period_report(unit: Unit, period: Period, *, today: date | None = None
             themes=theme_counts,
             proposals=theme_proposals,
             children=rollup.children if rollup else (),
-            follow_ups=follow_ups,
         )
     return MonthlyReport(
         unit=unit,
@@ -156,7 +152,6 @@ def build_period_report(unit: Unit, period: Period, *, today: date | None = None
         period=period,
         themes=tuple(themes),
         rollup=rollup,
-        follow_ups=follow_ups,
     )
 
 

@@ -7,9 +7,7 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 
-from analytics.periods import Period
 from analytics.report.contents import build_monthly_report
-from analytics.report.period import build_period_report
 from survey_app.core.extensions import db
 from survey_app.models import FollowUpState, HoldReason, Role
 from survey_app.models import SurveyResponse as Response
@@ -95,13 +93,3 @@ def test_a_closed_month_keeps_the_follow_up_and_the_ratings_left_out_of_its_clos
     assert later.participation.integrity.held == 0
     assert "còn 1 phiếu đang xử lý" in later.narrative.assessment  # the frozen text agrees
 
-
-def test_a_quarter_adds_up_its_months_follow_ups(month, manager):
-    follow_up(flagged_responses(month.commune)[:1], manager, ON_TIME)
-
-    report = build_period_report(month.commune, Period.parse("2026-Q1"))
-
-    assert (report.follow_ups.flagged, report.follow_ups.on_time, report.follow_ups.open) == (
-        2, 1, 1,
-    )  # fmt: skip
-    assert "Đơn vị đã liên hệ, tìm hiểu và xử lý 1 phiếu" in report.narrative.assessment
