@@ -33,6 +33,15 @@ class TicketFigures:
     def late(self) -> int:
         return self.late_answered + self.overdue_open
 
+    @property
+    def answered_on_time(self) -> int:
+        return self.on_time + self.on_time_after_extension
+
+    @property
+    def on_time_pct(self) -> float | None:
+        """Answered on time (extensions included) among the answers given."""
+        return 100 * self.answered_on_time / self.answered if self.answered else None
+
 
 def ticket_figures(unit_ids: Collection[int], month: Month) -> TicketFigures:
     start, end = month.bounds(survey_zone())

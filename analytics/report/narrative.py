@@ -198,11 +198,14 @@ def _flagged(figures: Figures, follow_ups: FollowUpCounts | None) -> str:
     if follow_ups is None or not follow_ups.flagged:
         return text + "; các phiếu này được liệt kê tại Phụ lục để xem xét, xử lý."
     done = follow_ups.on_time + follow_ups.late
-    text += (
-        f". Đơn vị đã liên hệ, tìm hiểu và xử lý {_count(done)} phiếu (đúng thời hạn "
-        f"{FOLLOW_UP_DAYS:02d} ngày làm việc: {_count(follow_ups.on_time)}, quá hạn: "
-        f"{_count(follow_ups.late)})"
-    )
+    if done:
+        text += (
+            f". Đơn vị đã liên hệ, tìm hiểu và xử lý {_count(done)} phiếu (đúng thời hạn "
+            f"{FOLLOW_UP_DAYS:02d} ngày làm việc: {_count(follow_ups.on_time)}, quá hạn: "
+            f"{_count(follow_ups.late)})"
+        )
+    else:
+        text += ". Đơn vị chưa xử lý xong phiếu nào"
     if follow_ups.open:
         text += f"; còn {_count(follow_ups.open)} phiếu đang xử lý"
         if follow_ups.overdue:
@@ -213,28 +216,22 @@ def _flagged(figures: Figures, follow_ups: FollowUpCounts | None) -> str:
 def _complaints(complaints: TicketFigures) -> str:
     if not complaints.received and not complaints.answered and not complaints.still_open:
         return "Đơn vị không nhận được phản ánh, kiến nghị nào."
-    text = (
-        f"Đơn vị tiếp nhận {_count(complaints.received)} phản ánh, kiến nghị; đã trả lời "
-        f"{_count(complaints.answered)}, trong đó đúng hạn {_count(_on_time(complaints))}"
-    )
-    if complaints.on_time_after_extension:
-        text += f" (có {_count(complaints.on_time_after_extension)} được gia hạn)"
-    text += f", quá hạn {_count(complaints.late)}"
-    share = on_time_share(complaints)
-    if share is not None:
-        text += f"; tỷ lệ trả lời đúng hạn đạt {_number(share)}%"
+    text = f"Đơn vị tiếp nhận {_count(complaints.received)} phản ánh, kiến nghị; "
+    if not complaints.answered:
+        text += "chưa trả lời phản ánh, kiến nghị nào"
+    else:
+        text += (
+            f"đã trả lời {_count(complaints.answered)}, trong đó đúng hạn "
+            f"{_count(complaints.answered_on_time)}"
+        )
+        if complaints.on_time_after_extension:
+            text += f" (có {_count(complaints.on_time_after_extension)} được gia hạn)"
+        text += f", quá hạn {_count(complaints.late)}"
+    if complaints.on_time_pct is not None:
+        text += f"; tỷ lệ trả lời đúng hạn đạt {_number(complaints.on_time_pct)}%"
     if complaints.still_open:
         text += f". Còn {_count(complaints.still_open)} phản ánh, kiến nghị đang xử lý"
     return text + "."
-
-
-def _on_time(complaints: TicketFigures) -> int:
-    return complaints.on_time + complaints.on_time_after_extension
-
-
-def on_time_share(complaints: TicketFigures) -> float | None:
-    """Answered on time (extensions included) among the answers given, in %."""
-    return 100 * _on_time(complaints) / complaints.answered if complaints.answered else None
 
 
 def _children(children: Sequence) -> str:

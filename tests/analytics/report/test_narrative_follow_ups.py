@@ -93,3 +93,12 @@ def test_a_closed_month_keeps_the_follow_up_and_the_ratings_left_out_of_its_clos
     assert later.participation.integrity.held == 0
     assert "còn 1 phiếu đang xử lý" in later.narrative.assessment  # the frozen text agrees
 
+
+def test_nothing_followed_up_yet_is_said_in_words_not_as_zeros(month):
+    narrative = build_monthly_report(month.commune, MARCH).narrative
+
+    assert (
+        "trở xuống. Đơn vị chưa xử lý xong phiếu nào; còn 2 phiếu đang xử lý, trong đó 2 phiếu "
+        "đã quá hạn (danh sách tại Phụ lục)."
+    ) in narrative.assessment
+    assert "xử lý 0 phiếu" not in narrative.assessment
