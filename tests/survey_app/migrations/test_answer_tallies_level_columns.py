@@ -15,10 +15,8 @@ from analytics.report.counts import count_period_levels
 from survey_app.core.extensions import db
 from survey_app.months import Month, survey_zone
 from survey_app.services.tallies import tally_responses
-from tests.helpers.app import make_test_app
-from tests.helpers.databases import fresh_database
+from tests.helpers.migrations import BACKENDS, database_at
 
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 BEFORE, AFTER = "0013_levels", "0014_level_columns"
 CHANNELS = ("qr", "kiosk", "web", "paper")
 MONTHS = tuple(Month(2026, number) for number in range(1, 13))
@@ -30,13 +28,8 @@ KEY = ("month", "unit_id", "officer_id", "counter_id", "channel", "item_id")
 def old_database(request, tmp_path):
     """A database at 0013 whose RESPONSES ratings (four instrument versions, four channels,
     twelve months) are all tallied, the answer tallies a row per level; returns those rows."""
-    with fresh_database(tmp_path, request.param) as url:
-        app = make_test_app(url)
-        with app.app_context():
-            upgrade(revision=BEFORE)
-            yield _fill()
-            db.session.remove()
-            db.engine.dispose()
+    with database_at(tmp_path, request.param, BEFORE):
+        yield _fill()
 
 
 def test_upgrade_puts_the_levels_of_each_item_in_one_row(old_database):

@@ -8,10 +8,8 @@ from flask_migrate import downgrade, upgrade
 
 from survey_app.core.extensions import db
 from survey_app.models import SurveyResponse
-from tests.helpers.app import make_test_app
-from tests.helpers.databases import fresh_database
+from tests.helpers.migrations import BACKENDS, database_at
 
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 BEFORE, AFTER = "0012_hours", "0013_levels"
 CHANNELS = ("qr", "kiosk", "web", "paper")
 # More than two of the migration's batches (2,000 responses each).
@@ -22,13 +20,8 @@ RESPONSES = 4100
 def old_database(request, tmp_path):
     """A database at 0012 holding RESPONSES ratings over the four instrument versions and the
     four channels, with their answers; returns (answers, tallied) as stored."""
-    with fresh_database(tmp_path, request.param) as url:
-        app = make_test_app(url)
-        with app.app_context():
-            upgrade(revision=BEFORE)
-            yield _fill()
-            db.session.remove()
-            db.engine.dispose()
+    with database_at(tmp_path, request.param, BEFORE):
+        yield _fill()
 
 
 def test_upgrade_moves_every_answer_into_levels_and_the_flag_into_the_queue(old_database):
