@@ -12,7 +12,6 @@ from collections.abc import Callable, Hashable
 from datetime import date
 from functools import cached_property
 
-import sqlalchemy as sa
 from flask_babel import force_locale
 
 from analytics.breakdowns import BY_PERSON, BY_PLACE, MonthCube, subtree_filter
@@ -41,13 +40,10 @@ from analytics.report.narrative_sections import narrative_in_force
 from analytics.report.rollup import build_rollup
 from analytics.themes import count_period_themes, narrative_themes
 from analytics.tickets import TicketFigures, ticket_figures
-from survey_app.core.extensions import db
+from survey_app.core.extensions import allow_grouping_memory, db
 from survey_app.models import Ticket, Unit, utcnow
 from survey_app.months import Month, survey_zone
 from survey_app.queries.units import list_unit_subtree_ids
-
-# PostgreSQL's work memory for a period report's transaction (see _room_to_group).
-GROUPING_MEMORY = "64MB"
 
 
 class PeriodCube(MonthCube):
@@ -95,9 +91,7 @@ def _room_to_group() -> None:
     """A province's year groups some four million tally rows into a hundred thousand cells: a
     hash table of about 40 MB. With PostgreSQL's default 4 MB of work memory it sorts them on
     disk instead, twice as slow; this transaction may use more (its end resets it)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        # set_config(..., true) is SET LOCAL as a query, which a server-side cursor can run.
-        db.session.scalar(sa.select(sa.func.set_config("work_mem", GROUPING_MEMORY, True)))
+    allow_grouping_memory(db.session.connection())
 
 
 def _sums(cells: dict[tuple, Figures], key: Callable[[tuple], Hashable]) -> dict:

@@ -2,6 +2,7 @@
 
 import select
 
+import sqlalchemy as sa
 from flask_babel import Babel
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,6 +29,18 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
+
+
+GROUPING_MEMORY = "64MB"  # PostgreSQL's work memory for a transaction that groups millions
+
+
+def allow_grouping_memory(connection) -> None:
+    """On PostgreSQL, let this transaction group in memory: with the default 4 MB a grouping of
+    millions of rows (a tally run, a province's year report) sorts on disk instead, about
+    twice as slow. set_config(..., true) is SET LOCAL as a query (a server-side cursor can run
+    it); the transaction's end resets it. Nothing on SQLite."""
+    if connection.dialect.name == "postgresql":
+        connection.scalar(sa.select(sa.func.set_config("work_mem", GROUPING_MEMORY, True)))
 
 
 def configure_engine(app) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from analytics.counting import tallied_zone
-from survey_app.core.extensions import db
+from survey_app.core.extensions import allow_grouping_memory, db
 from survey_app.models import (
     SCALE,
     AnswerTally,
@@ -36,7 +36,6 @@ from survey_app.months import Month, survey_zone
 from survey_app.services.tally_counts import add_counts, count_month
 
 ATTEMPTS = 5
-WORK_MEM = "64MB"  # PostgreSQL's, for the tally run's transaction
 # SQLSTATE of a REPEATABLE READ transaction that met a concurrent change: run it again.
 SERIALIZATION_FAILURE = "40001"
 
@@ -116,10 +115,9 @@ def _run(connection: Connection, zone: ZoneInfo) -> TallyRun:
     if not connection.execute(sa.update(state).values(last_run_at=utcnow())).rowcount:
         # The row the migration made is gone (a restore of part of the data): make it again.
         connection.execute(sa.insert(state).values(id=1, zone="", last_run_at=utcnow()))
-    if connection.dialect.name == "postgresql":
-        # Memory enough for the month's sums per key to be a hash, not a sort of every response
-        # on disk (16 s → 13 s per million responses: bench/tally_run.py); this run only.
-        connection.exec_driver_sql(f"SET LOCAL work_mem = '{WORK_MEM}'")
+    # The month's sums per key hashed, not sorted on disk (16 s → 13 s per million responses:
+    # bench/tally_run.py); this run only.
+    allow_grouping_memory(connection)
     if connection.scalar(sa.select(state.c.zone)) != zone.key:
         _start_over(connection, zone)
     months = list(_untallied_months(connection, zone))
