@@ -6,10 +6,12 @@ Three row sources, keyed by the same dimensions and additive:
   item_rows      key…, item_id, answers, satisfied, total
   level_rows     key…, item_id, answers_1 … answers_5 (the answers at each level)
   factor_rows    key…, instrument_id, factor, responses (with an answer in the factor)
-Callers sum them by whatever key they need. The tallies keep unit, officer, counter, channel
-and month; a dimension they do not keep (a procedure's field), a condition on the time of
-receipt (a closed month's figures), or tallies made in another time zone mean the responses
-alone are counted: slower, the same numbers. Spam and held ratings never count
+Callers sum them by whatever key they need. The tallies keep month and unit, and below the unit
+either the officer (by person) or the counter and channel (by place): the rows come from the
+grain that has every dimension and filter asked for. A dimension no grain keeps (a procedure's
+field; an officer with a counter), a condition on the time of receipt (a closed month's
+figures), or tallies made in another time zone mean the responses alone are counted: slower,
+the same numbers. Spam and held ratings never count
 (survey_app.models.response.counted).
 """
 
@@ -24,15 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from survey_app.core.extensions import db
-from survey_app.models import (
-    SATISFIED_FROM,
-    SCALE,
-    AnswerTally,
-    FactorTally,
-    Item,
-    ResponseTally,
-    TallyState,
-)
+from survey_app.models import GRAINS, SATISFIED_FROM, SCALE, Grain, Item, TallyState
 from survey_app.models import SurveyResponse as Response
 from survey_app.models.levels import answered, value_at
 from survey_app.models.response import counted, not_tallied
@@ -40,7 +34,6 @@ from survey_app.models.tallies import LEVEL_COLUMNS, NOBODY
 from survey_app.months import Month
 from survey_app.queries.units import list_unit_subtree_ids
 
-TallyTable = type[ResponseTally] | type[AnswerTally] | type[FactorTally]
 ITEM_COUNTS = ("answers", "satisfied", "total")
 # Each answer of a response (joined to the items it answered): its item and level.
 _ANSWER = [Item.id.label("item_id"), value_at(Response.levels, Item.position).label("value")]
@@ -71,22 +64,33 @@ class ResponseFilter:
             found.append(table.counter_id == self.counter_id)
         return found
 
+    def tally_columns(self) -> set[str]:
+        """The tally columns `conditions` reads."""
+        given = {"unit_id": self.unit_ids, "officer_id": self.officer_id}
+        given["counter_id"] = self.counter_id
+        return {name for name, value in given.items() if value is not None}
+
 
 @dataclass(frozen=True)
 class Dimension:
     """One way of keying responses: its SQL on a response (with the outer joins that needs) and,
-    when the tallies keep it, on a tally table."""
+    when the tallies keep it, on a tally table (reading its `tally_column`)."""
 
     raw: sa.ColumnElement
-    tallied: Callable[[TallyTable], sa.ColumnElement] | None = None
+    tallied: Callable[[type], sa.ColumnElement] | None = None
+    tally_column: str = "month"
     joins: tuple[tuple[sa.FromClause, sa.ColumnElement], ...] = ()
 
 
-UNIT = Dimension(Response.unit_id, lambda table: table.unit_id)
+UNIT = Dimension(Response.unit_id, lambda table: table.unit_id, "unit_id")
 # The tallies write "no officer", "no counter" as NOBODY (0): read back as NULL, as in responses.
-OFFICER = Dimension(Response.officer_id, lambda table: sa.func.nullif(table.officer_id, NOBODY))
-COUNTER = Dimension(Response.counter_id, lambda table: sa.func.nullif(table.counter_id, NOBODY))
-CHANNEL = Dimension(Response.channel, lambda table: table.channel)
+OFFICER = Dimension(
+    Response.officer_id, lambda table: sa.func.nullif(table.officer_id, NOBODY), "officer_id"
+)
+COUNTER = Dimension(
+    Response.counter_id, lambda table: sa.func.nullif(table.counter_id, NOBODY), "counter_id"
+)
+CHANNEL = Dimension(Response.channel, lambda table: table.channel, "channel")
 
 
 @dataclass(frozen=True)
@@ -135,8 +139,10 @@ def response_rows(selection: Selection, dimensions: Sequence[Dimension]) -> sa.S
         flagged = sa.func.sum(sa.case((rows.c.flagged, 1), else_=0))
         return [], [sa.func.count().label("responses"), flagged.label("flagged")]
 
-    tallied = [ResponseTally.responses, ResponseTally.flagged]
-    return _rows(selection, dimensions, [Response.flagged], counted, ResponseTally, tallied)
+    def tallied(table) -> list:
+        return [table.responses, table.flagged]
+
+    return _rows(selection, dimensions, [Response.flagged], counted, "responses", tallied)
 
 
 def item_rows(selection: Selection, dimensions: Sequence[Dimension]) -> sa.Subquery:
@@ -150,14 +156,16 @@ def item_rows(selection: Selection, dimensions: Sequence[Dimension]) -> sa.Subqu
             c.label(name) for c, name in zip(counts, ITEM_COUNTS, strict=True)
         ]
 
-    levels = [(value, AnswerTally.at_level(value)) for value in SCALE]
-    counts = [
-        _added(column for _value, column in levels),
-        _added(column for value, column in levels if value >= SATISFIED_FROM),
-        _added(column if value == 1 else value * column for value, column in levels),
-    ]
-    tallied = [AnswerTally.item_id, *_labelled(counts, ITEM_COUNTS)]
-    return _rows(selection, dimensions, _ANSWER, counted, AnswerTally, tallied, per_answer=True)
+    def tallied(table) -> list:
+        levels = [(value, table.at_level(value)) for value in SCALE]
+        counts = [
+            _added(column for _value, column in levels),
+            _added(column for value, column in levels if value >= SATISFIED_FROM),
+            _added(column if value == 1 else value * column for value, column in levels),
+        ]
+        return [table.item_id, *_labelled(counts, ITEM_COUNTS)]
+
+    return _rows(selection, dimensions, _ANSWER, counted, "answers", tallied, per_answer=True)
 
 
 def level_rows(selection: Selection, dimensions: Sequence[Dimension]) -> sa.Subquery:
@@ -167,8 +175,10 @@ def level_rows(selection: Selection, dimensions: Sequence[Dimension]) -> sa.Subq
         at_level = [sa.func.sum(sa.case((rows.c.value == value, 1), else_=0)) for value in SCALE]
         return [rows.c.item_id], _labelled(at_level, LEVEL_COLUMNS)
 
-    tallied = [AnswerTally.item_id, *(AnswerTally.at_level(value) for value in SCALE)]
-    return _rows(selection, dimensions, _ANSWER, counted, AnswerTally, tallied, per_answer=True)
+    def tallied(table) -> list:
+        return [table.item_id, *(table.at_level(value) for value in SCALE)]
+
+    return _rows(selection, dimensions, _ANSWER, counted, "answers", tallied, per_answer=True)
 
 
 def factor_rows(selection: Selection, dimensions: Sequence[Dimension]) -> sa.Subquery:
@@ -179,13 +189,15 @@ def factor_rows(selection: Selection, dimensions: Sequence[Dimension]) -> sa.Sub
         responses = sa.func.count(sa.distinct(rows.c.response_id)).label("responses")
         return [rows.c.instrument_id, rows.c.factor], [responses]
 
-    tallied = [FactorTally.instrument_id, FactorTally.factor, FactorTally.responses]
+    def tallied(table) -> list:
+        return [table.instrument_id, table.factor, table.responses]
+
     raw = [
         Response.instrument_id.label("instrument_id"),
         Item.factor.label("factor"),
         Response.id.label("response_id"),
     ]
-    return _rows(selection, dimensions, raw, counted, FactorTally, tallied, per_answer=True)
+    return _rows(selection, dimensions, raw, counted, "factors", tallied, per_answer=True)
 
 
 def _rows(
@@ -193,19 +205,25 @@ def _rows(
     dimensions: Sequence[Dimension],
     raw_columns: list[sa.ColumnElement],
     counted: Callable[[sa.Subquery], tuple[list, list]],
-    tally: TallyTable,
-    tallied: list[sa.ColumnElement],
+    kind: str,
+    tallied: Callable[[type], list[sa.ColumnElement]],
     *,
     per_answer: bool = False,
 ) -> sa.Subquery:
-    """The tallies' rows (`tallied` columns after the keys) and the counts of the responses not
-    tallied yet (`counted`: the columns to group by after the keys, and the counts), in one
-    subquery; or the counts of all the responses when the tallies cannot answer."""
-    use_tallies = _use_tallies(selection, dimensions)
-    raw = _raw(selection, dimensions, raw_columns, counted, per_answer, untallied_only=use_tallies)
-    if not use_tallies:
+    """The rows of the grain's tally of `kind` (its `tallied` columns after the keys) and the
+    counts of the responses not tallied yet (`counted`: the columns to group by after the keys,
+    and the counts), in one subquery; or the counts of all the responses when no grain of the
+    tallies can answer."""
+    grain = _grain(selection, dimensions)
+    untallied_only = grain is not None
+    raw = _raw(
+        selection, dimensions, raw_columns, counted, per_answer, untallied_only=untallied_only
+    )
+    if grain is None:
         return raw.subquery("counted")
-    return sa.union_all(_tallies(tally, selection, dimensions, tallied), raw).subquery("counted")
+    table = getattr(grain, kind)
+    tallies = _tallies(table, selection, dimensions, tallied(table))
+    return sa.union_all(tallies, raw).subquery("counted")
 
 
 def key_columns(rows: sa.Subquery, width: int) -> list[sa.ColumnElement]:
@@ -229,12 +247,17 @@ def tallied_zone() -> str:
     return db.session.scalar(sa.select(TallyState.zone)) or ""
 
 
-def _use_tallies(selection: Selection, dimensions: Sequence[Dimension]) -> bool:
-    return (
-        selection.received_by is None
-        and all(dimension.tallied is not None for dimension in dimensions)
-        and tallied_zone() == selection.zone.key
-    )
+def _grain(selection: Selection, dimensions: Sequence[Dimension]) -> Grain | None:
+    """The grain of the tallies keeping every dimension and filtered column; None when the
+    responses must be counted instead."""
+    if (
+        selection.received_by is not None
+        or any(dimension.tallied is None for dimension in dimensions)
+        or tallied_zone() != selection.zone.key
+    ):
+        return None
+    needed = {d.tally_column for d in dimensions} | selection.response_filter.tally_columns()
+    return next((grain for grain in GRAINS if needed <= set(grain.key)), None)
 
 
 def _raw(
@@ -290,7 +313,7 @@ def _untallied(start: datetime, end: datetime) -> sa.ColumnElement[bool]:
 
 
 def _tallies(
-    table: TallyTable, selection: Selection, dimensions: Sequence[Dimension], counts: list
+    table: type, selection: Selection, dimensions: Sequence[Dimension], counts: list
 ) -> sa.Select:
     keys = [dimension.tallied(table).label(f"key{n}") for n, dimension in enumerate(dimensions)]
     months = table.month.in_([str(month) for month in selection.months])

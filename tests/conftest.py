@@ -1,4 +1,3 @@
-
 import pytest
 from flask_babel import force_locale
 from flask_migrate import upgrade
@@ -104,6 +103,7 @@ def manager(client, tree):
 def public_url(app, monkeypatch):
     """QR codes and links name the service's public address."""
     monkeypatch.setitem(app.config, "SURVEY_PUBLIC_URL", PUBLIC_URL)
+
 
 @pytest.fixture
 def limited(app, monkeypatch):

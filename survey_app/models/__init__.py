@@ -31,7 +31,7 @@ from survey_app.models.org import (
 from survey_app.models.reports import MonthClosure
 from survey_app.models.response import Channel, SurveyResponse, UntalliedResponse
 from survey_app.models.staff import ApiKey, AuditEvent, Role, User
-from survey_app.models.tallies import AnswerTally, FactorTally, ResponseTally, TallyState
+from survey_app.models.tallies import GRAINS, Grain, TallyState
 from survey_app.models.tickets import (
     CONTENT_MAX_LENGTH,
     CalendarOverride,
@@ -66,13 +66,11 @@ __all__ = [
     "OVERALL_ITEM",
     "SATISFIED_FROM",
     "SCALE",
-    "AnswerTally",
     "ApiKey",
     "AuditEvent",
     "Channel",
     "Counter",
     "Factor",
-    "FactorTally",
     "Instrument",
     "Item",
     "Kiosk",
@@ -80,12 +78,13 @@ __all__ = [
     "Officer",
     "Procedure",
     "ReportNarrative",
-    "ResponseTally",
     "Role",
     "SurveyCode",
     "SurveyResponse",
     "UntalliedResponse",
     "TallyState",
+    "GRAINS",
+    "Grain",
     "UTCDateTime",
     "Unit",
     "UnitDocument",

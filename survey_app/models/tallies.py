@@ -1,19 +1,27 @@
-"""Tallies: the month's responses and answers counted once per (unit, officer, counter, channel),
-so that monthly figures read a few thousand rows instead of millions of answers.
+"""Tallies: the month's responses and answers counted once per key, so that monthly figures read
+a few thousand rows instead of millions of answers.
+
+Two keys below the unit, each with its own tables: by person (month, unit, officer) and by place
+(month, unit, counter, channel). Every figure is keyed by one of them (who gave the service, or
+where it was given: analytics.breakdowns), never by both, so the tallies do not cross them: at a
+country's scale a key of officer × counter × channel held about one response a month, and the
+tallies were as large as the answers they counted (bench/national.py).
 
 A response is counted into the tallies once, by the periodic tally run (survey_app.services.
 tallies), which takes it off the queue of responses not tallied yet (`UntalliedResponse`);
-until then the figures read it raw. One row per key, added to
-by each run (an upsert on the key); a response taken out again (marked as spam) is subtracted
-the same way. The month is the local calendar month in the zone the tallies were made in
-(`TallyState.zone`). No officer or no counter is 0 rather than NULL, so that the key can be a
-plain unique constraint on both databases (NULLs never clash in one).
+until then the figures read it raw. One row per key, added to by each run (an upsert on the
+key); a response taken out again (marked as spam) is subtracted the same way. The month is the
+local calendar month in the zone the tallies were made in (`TallyState.zone`). No officer or no
+counter is 0 rather than NULL, so that the key can be a plain unique constraint on both
+databases (NULLs never clash in one).
 """
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from survey_app.core.extensions import db
 from survey_app.models.instrument import SCALE, Factor
@@ -21,41 +29,53 @@ from survey_app.models.response import Channel
 from survey_app.models.types import UTCDateTime, value_enum
 
 NOBODY = 0  # officer_id / counter_id of responses given without one
-RESPONSE_KEY = ("month", "unit_id", "officer_id", "counter_id", "channel")
-ANSWER_KEY = (*RESPONSE_KEY, "item_id")
 # The answers at each level (1–5) of an answer tally row: answers_1 … answers_5.
 LEVEL_COLUMNS = tuple(f"answers_{value}" for value in SCALE)
-FACTOR_KEY = (*RESPONSE_KEY, "instrument_id", "factor")
+PERSON_KEY = ("month", "unit_id", "officer_id")
+PLACE_KEY = ("month", "unit_id", "counter_id", "channel")
 
 
-class _TallyKey:
-    """Where the counted responses were given, in which local month."""
+class _Tally:
+    """A tally table: its key's columns (a unique constraint, the upsert's target) and counts."""
+
+    key: ClassVar[tuple[str, ...]]  # the grain's key, then what the counts are of
+    counts: ClassVar[tuple[str, ...]]
 
     # sort_order: the key's columns come first in the tables.
-    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
-    month: Mapped[str] = mapped_column(sa.String(7), sort_order=-1)  # "YYYY-MM"
-    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), sort_order=-1)
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-2)
+    month: Mapped[str] = mapped_column(sa.String(7), sort_order=-2)  # "YYYY-MM"
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), sort_order=-2)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (sa.UniqueConstraint(*cls.key, name=f"uq_{cls.__tablename__}_key"),)
+
+
+class _ByPerson(_Tally):
+    """Who gave the service."""
+
     officer_id: Mapped[int] = mapped_column(sort_order=-1)  # NOBODY or an officer's id
+
+
+class _ByPlace(_Tally):
+    """Where it was given."""
+
     counter_id: Mapped[int] = mapped_column(sort_order=-1)  # NOBODY or a counter's id
     channel: Mapped[Channel] = mapped_column(value_enum(Channel, 10), sort_order=-1)
 
 
-class ResponseTally(_TallyKey, db.Model):
-    __tablename__ = "response_tallies"
-    __table_args__ = (sa.UniqueConstraint(*RESPONSE_KEY, name="uq_response_tallies_key"),)
+class _Responses:
+    counts = ("responses", "flagged")
 
     responses: Mapped[int]
     flagged: Mapped[int]
 
 
-class AnswerTally(_TallyKey, db.Model):
+class _Answers:
     """Answers of one item, a column per level (1–5): the level counts of the report come with
-    it. One row per item rather than per level: a key with few responses a month (most of them,
-    at many officers × counters × channels) spreads over several levels of each item, and a row
-    per level made about four tally rows per response."""
+    it, and a key with few responses a month spreads over several levels of each item."""
 
-    __tablename__ = "answer_tallies"
-    __table_args__ = (sa.UniqueConstraint(*ANSWER_KEY, name="uq_answer_tallies_key"),)
+    counts = LEVEL_COLUMNS
 
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"))
     answers_1: Mapped[int]
@@ -70,16 +90,64 @@ class AnswerTally(_TallyKey, db.Model):
         return getattr(cls, f"answers_{value}")
 
 
-class FactorTally(_TallyKey, db.Model):
+class _Factors:
     """Responses of one instrument with at least one answer in one factor: the weight of that
     instrument's factor index when several instruments share a month (domain.md §2)."""
 
-    __tablename__ = "factor_tallies"
-    __table_args__ = (sa.UniqueConstraint(*FACTOR_KEY, name="uq_factor_tallies_key"),)
+    counts = ("responses",)
 
     instrument_id: Mapped[int] = mapped_column(sa.ForeignKey("instruments.id"))
     factor: Mapped[Factor] = mapped_column(value_enum(Factor, 2))
     responses: Mapped[int]
+
+
+class PersonResponseTally(_Responses, _ByPerson, db.Model):
+    __tablename__ = "person_response_tallies"
+    key = PERSON_KEY
+
+
+class PersonAnswerTally(_Answers, _ByPerson, db.Model):
+    __tablename__ = "person_answer_tallies"
+    key = (*PERSON_KEY, "item_id")
+
+
+class PersonFactorTally(_Factors, _ByPerson, db.Model):
+    __tablename__ = "person_factor_tallies"
+    key = (*PERSON_KEY, "instrument_id", "factor")
+
+
+class PlaceResponseTally(_Responses, _ByPlace, db.Model):
+    __tablename__ = "place_response_tallies"
+    key = PLACE_KEY
+
+
+class PlaceAnswerTally(_Answers, _ByPlace, db.Model):
+    __tablename__ = "place_answer_tallies"
+    key = (*PLACE_KEY, "item_id")
+
+
+class PlaceFactorTally(_Factors, _ByPlace, db.Model):
+    __tablename__ = "place_factor_tallies"
+    key = (*PLACE_KEY, "instrument_id", "factor")
+
+
+@dataclass(frozen=True)
+class Grain:
+    """One key of the tallies, with its three tables."""
+
+    key: tuple[str, ...]
+    responses: type[PersonResponseTally] | type[PlaceResponseTally]
+    answers: type[PersonAnswerTally] | type[PlaceAnswerTally]
+    factors: type[PersonFactorTally] | type[PlaceFactorTally]
+
+    @property
+    def tables(self) -> tuple[type[_Tally], ...]:
+        return (self.responses, self.answers, self.factors)
+
+
+BY_PERSON = Grain(PERSON_KEY, PersonResponseTally, PersonAnswerTally, PersonFactorTally)
+BY_PLACE = Grain(PLACE_KEY, PlaceResponseTally, PlaceAnswerTally, PlaceFactorTally)
+GRAINS = (BY_PERSON, BY_PLACE)
 
 
 class TallyState(db.Model):

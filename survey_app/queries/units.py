@@ -67,8 +67,10 @@ def unit_subtree_ids_query(unit_id: int) -> sa.Select:
 
 def unit_ancestor_ids_query(unit_id: int) -> sa.Select:
     """Ids of a unit and every unit above it, as a subquery usable in IN (...)."""
-    chain = sa.select(Unit.id, Unit.parent_id).where(Unit.id == unit_id).cte(
-        "unit_chain", recursive=True
+    chain = (
+        sa.select(Unit.id, Unit.parent_id)
+        .where(Unit.id == unit_id)
+        .cte("unit_chain", recursive=True)
     )
     chain = chain.union_all(sa.select(Unit.id, Unit.parent_id).where(Unit.id == chain.c.parent_id))
     return sa.select(chain.c.id)

@@ -20,15 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from analytics.counting import tallied_zone
 from survey_app.core.extensions import allow_grouping_memory, db
-from survey_app.models import (
-    SCALE,
-    AnswerTally,
-    FactorTally,
-    ResponseTally,
-    TallyState,
-    UntalliedResponse,
-    utcnow,
-)
+from survey_app.models import GRAINS, SCALE, TallyState, UntalliedResponse, utcnow
 from survey_app.models import SurveyResponse as Response
 from survey_app.models.response import not_tallied
 from survey_app.models.tallies import LEVEL_COLUMNS, NOBODY
@@ -87,26 +79,29 @@ def requeue(response_ids: list[int]) -> int:
 
 
 def _subtract(response: Response, zone: ZoneInfo) -> None:
-    key = {
-        "month": str(Month.containing(response.submitted_at, zone)),
+    month = str(Month.containing(response.submitted_at, zone))
+    where = {
         "unit_id": response.unit_id,
         "officer_id": response.officer_id or NOBODY,
         "counter_id": response.counter_id or NOBODY,
         "channel": response.channel,
     }
-    connection = db.session.connection()
-    add_counts(connection, ResponseTally, [key | {"responses": -1, "flagged": -response.flagged}])
     items = {item.code: item for item in response.instrument.items}
     answered = [(items[code], value) for code, value in response.answer_values().items()]
-    answers = [key | {"item_id": i.id, **_one_answer(value, -1)} for i, value in answered]
-    add_counts(connection, AnswerTally, answers)  # a response always has its CHUNG answer
-    factors = {item.factor for item, _value in answered if item.factor is not None}
-    weights = [
-        key | {"instrument_id": response.instrument_id, "factor": f, "responses": -1}
-        for f in sorted(factors)
-    ]
-    if weights:
-        add_counts(connection, FactorTally, weights)
+    factors = sorted({item.factor for item, _value in answered if item.factor is not None})
+    connection = db.session.connection()
+    for grain in GRAINS:
+        key = {"month": month} | {name: where[name] for name in grain.key[1:]}
+        taken = {"responses": -1, "flagged": -response.flagged}
+        add_counts(connection, grain.responses, [key | taken])
+        answers = [key | {"item_id": i.id, **_one_answer(value, -1)} for i, value in answered]
+        add_counts(connection, grain.answers, answers)  # a response always has its CHUNG answer
+        weights = [
+            key | {"instrument_id": response.instrument_id, "factor": f, "responses": -1}
+            for f in factors
+        ]
+        if weights:
+            add_counts(connection, grain.factors, weights)
 
 
 def _run(connection: Connection, zone: ZoneInfo) -> TallyRun:
@@ -127,9 +122,9 @@ def _run(connection: Connection, zone: ZoneInfo) -> TallyRun:
 
 def _start_over(connection: Connection, zone: ZoneInfo) -> None:
     """Tallies of another zone have other months: count everything again in this one."""
-    connection.execute(sa.delete(ResponseTally))
-    connection.execute(sa.delete(AnswerTally))
-    connection.execute(sa.delete(FactorTally))
+    for grain in GRAINS:
+        for table in grain.tables:
+            connection.execute(sa.delete(table))
     queue = UntalliedResponse.__table__
     # Every response on the queue once: emptied, then filled, both in one pass. Not "those not
     # queued yet": the queue has no index, so SQLite would scan it once per response (hours

@@ -5,10 +5,13 @@ each factor), then each tally's rows from that small table.
 
 One pass rather than one per tally, and each position's level read once per response (in a
 subquery the planners keep: LIMIT/OFFSET stops them from repeating its expressions in every
-sum) and counted with FILTER. Per million responses of one month on PostgreSQL (2 shared
-cores, bench/tally_run.py): 36 s with three passes and a substr() per position and level,
-14 s so. Most of what is left is that pass: reading 23 positions of a million responses (~6 s)
-and the 120 sums (~4 s); the upsert of the answer tallies ~2 s, half of it foreign key checks.
+sum) and counted with FILTER. On PostgreSQL the pass groups by both keys of the tallies at once
+(GROUPING SETS: by person, and by place), so the scratch table holds only the rows the tallies
+need; SQLite has no grouping sets and groups by both keys together, which the rows of each key
+then sum (a province's month: a few thousand rows). Per million responses of one month on
+PostgreSQL (2 shared cores, bench/tally_run.py): 36 s with three passes and a substr() per
+position and level, 14 s so. Most of what is left is that pass: reading 23 positions of a
+million responses (~6 s) and the 120 sums (~4 s).
 """
 
 import functools
@@ -19,26 +22,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from survey_app.models import (
-    SCALE,
-    AnswerTally,
-    Factor,
-    FactorTally,
-    Item,
-    ResponseTally,
-)
+from survey_app.models import GRAINS, SCALE, Factor, Grain, Item
 from survey_app.models import SurveyResponse as Response
 from survey_app.models.levels import UNANSWERED, level_at
 from survey_app.models.response import counted, not_tallied
-from survey_app.models.tallies import ANSWER_KEY, FACTOR_KEY, LEVEL_COLUMNS, NOBODY, RESPONSE_KEY
+from survey_app.models.tallies import LEVEL_COLUMNS, NOBODY
 from survey_app.months import Month
 
-TallyModel = type[ResponseTally] | type[AnswerTally] | type[FactorTally]
-TALLY_COUNTS = {
-    ResponseTally: (RESPONSE_KEY, ("responses", "flagged")),
-    AnswerTally: (ANSWER_KEY, LEVEL_COLUMNS),
-    FactorTally: (FACTOR_KEY, ("responses",)),
-}
 KEY_NAMES = ("unit_id", "officer_id", "counter_id", "channel")
 SCRATCH = "tally_month_counts"
 
@@ -56,12 +46,15 @@ def count_month(connection: Connection, month: Month, zone: ZoneInfo) -> None:
     scratch = _scratch_table(positions)
     # No try/finally: after an error the transaction is rolled back, and the table with it.
     scratch.create(connection)
-    pivot = _pivot(sa.and_(new, counted()), positions, spans)
+    by_both_keys = connection.dialect.name == "postgresql"
+    pivot = _pivot(sa.and_(new, counted()), positions, spans, by_both_keys)
     connection.execute(sa.insert(scratch).from_select(list(pivot.selected_columns.keys()), pivot))
-    keys = [sa.literal(str(month), sa.String), *(scratch.c[name] for name in KEY_NAMES)]
-    add_counts(connection, ResponseTally, _responses(scratch, keys))
-    add_counts(connection, AnswerTally, _answers(scratch, keys, positions))
-    add_counts(connection, FactorTally, _factors(scratch, keys))
+    for grain in GRAINS:
+        rows = _of_grain(scratch, grain)
+        keys = [sa.literal(str(month), sa.String), *(rows.c[name] for name in grain.key[1:])]
+        add_counts(connection, grain.responses, _responses(rows, keys))
+        add_counts(connection, grain.answers, _answers(rows, keys, positions))
+        add_counts(connection, grain.factors, _factors(rows, keys))
     scratch.drop(connection)
 
 
@@ -85,8 +78,11 @@ def _scratch_table(positions: range) -> sa.Table:
     )
 
 
-def _pivot(counting: sa.ColumnElement[bool], positions: range, spans: list) -> sa.Select:
-    """Per key and instrument, over the responses counted: the scratch table's columns."""
+def _pivot(
+    counting: sa.ColumnElement[bool], positions: range, spans: list, by_both_keys: bool
+) -> sa.Select:
+    """Per key and instrument, over the responses counted: the scratch table's columns. With
+    `by_both_keys`, per person and per place (the other key's columns NULL); else per both."""
     keys = [
         Response.unit_id,
         sa.func.coalesce(Response.officer_id, NOBODY),
@@ -119,6 +115,14 @@ def _pivot(counting: sa.ColumnElement[bool], positions: range, spans: list) -> s
         return sa.or_(*found) if found else sa.false()
 
     grouped = [*(read.c[name] for name in KEY_NAMES), read.c.instrument_id]
+    grouping = grouped
+    if by_both_keys:
+        unit, officer, counter, channel, instrument = grouped
+        person, place = (
+            sa.tuple_(unit, officer, instrument),
+            sa.tuple_(unit, counter, channel, instrument),
+        )
+        grouping = [sa.func.grouping_sets(person, place)]
     count = sa.func.count()
     sums = [
         count.label("responses"),
@@ -130,16 +134,27 @@ def _pivot(counting: sa.ColumnElement[bool], positions: range, spans: list) -> s
         ),
         *(count.filter(answered_in(f)).label(_factor(f)) for f in Factor),
     ]
-    return sa.select(*grouped, *sums).group_by(*grouped)
+    return sa.select(*grouped, *sums).group_by(*grouping)
 
 
-def _responses(scratch: sa.Table, keys: list) -> sa.Select:
+def _of_grain(scratch: sa.Table, grain: Grain) -> sa.Subquery:
+    """The scratch table's counts per key of the grain and instrument."""
+    names = [*grain.key[1:], "instrument_id"]
+    grouped = [scratch.c[name] for name in names]
+    counts = [column for column in scratch.c if column.name not in (*KEY_NAMES, "instrument_id")]
+    # The rows of the grain's grouping set (on PostgreSQL): those with its column below the unit.
+    kept = scratch.c[grain.key[2]].is_not(None)
+    summed = [sa.func.sum(column).label(column.name) for column in counts]
+    return sa.select(*grouped, *summed).where(kept).group_by(*grouped).subquery("of_grain")
+
+
+def _responses(rows: sa.Subquery, keys: list) -> sa.Select:
     grouped = keys[1:]
-    sums = [sa.func.sum(scratch.c.responses), sa.func.sum(scratch.c.flagged)]
+    sums = [sa.func.sum(rows.c.responses), sa.func.sum(rows.c.flagged)]
     return sa.select(*keys, *sums).group_by(*grouped)
 
 
-def _answers(scratch: sa.Table, keys: list, positions: range) -> sa.Select:
+def _answers(scratch: sa.Subquery, keys: list, positions: range) -> sa.Select:
     """A row per key and item of the instrument, with its position's five sums."""
     at_level = [
         sa.case({p: scratch.c[_cell(p, v)] for p in positions}, value=Item.position).label(name)
@@ -155,7 +170,7 @@ def _answers(scratch: sa.Table, keys: list, positions: range) -> sa.Select:
     return sa.select(*rows.c).where(answered > 0)
 
 
-def _factors(scratch: sa.Table, keys: list) -> sa.CompoundSelect:
+def _factors(scratch: sa.Subquery, keys: list) -> sa.CompoundSelect:
     """A row per key, instrument and factor with responses that answered in it."""
 
     def answered_in(factor: Factor) -> sa.Select:
@@ -175,11 +190,11 @@ def _factor(factor: Factor) -> str:
 
 
 def add_counts(
-    connection: Connection, model: TallyModel, rows: sa.Select | sa.CompoundSelect | list[dict]
+    connection: Connection, model: type, rows: sa.Select | sa.CompoundSelect | list[dict]
 ) -> None:
-    """Add `rows` (a SELECT giving the key's columns then the counts, or dicts) to the tallies:
-    a row already there with the same key gets the counts added to its own."""
-    key, counts = TALLY_COUNTS[model]
+    """Add `rows` (a SELECT giving the key's columns then the counts, or dicts) to the tally
+    table `model`: a row already there with the same key gets the counts added to its own."""
+    key, counts = model.key, model.counts
     table = model.__table__
     insert = (postgresql if connection.dialect.name == "postgresql" else sqlite).insert(table)
     if isinstance(rows, list):

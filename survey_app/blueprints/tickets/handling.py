@@ -180,7 +180,6 @@ def _assignee_choices(ticket: Ticket) -> list[SelectChoice]:
     ]
 
 
-
 def _me() -> User:
     return current_user._get_current_object()
 

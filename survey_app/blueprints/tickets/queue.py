@@ -75,4 +75,3 @@ def _offer_filters(form: QueueFilterForm) -> None:
 
 def _status_or_none(raw: str | None) -> TicketStatus | None:
     return TicketStatus(raw) if raw in set(TicketStatus) else None
-

@@ -62,5 +62,3 @@ def tally_command() -> None:
     click.echo(
         _("Tallied %(count)d responses (months: %(months)s).", count=run.responses, months=months)
     )
-
-

@@ -315,5 +315,3 @@ class _OrgImport:
         else:
             outcome = "unchanged"
         self.result.counts[kind][outcome] += 1
-
-

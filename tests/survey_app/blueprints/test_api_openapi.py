@@ -1,6 +1,5 @@
 """The OpenAPI document of the API: valid, served, and true to what the API answers."""
 
-
 import jsonschema
 import pytest
 from openapi_spec_validator import validate as validate_openapi

@@ -36,7 +36,6 @@ def other_app(database_url):
             db.engine.dispose()
 
 
-
 def phone(app, address: str = "198.51.100.7", headers: dict | None = None):
     """A phone of its own (own cookies, own form), reaching the service from `address`."""
     client = app.test_client()

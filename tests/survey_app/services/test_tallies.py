@@ -15,14 +15,8 @@ from analytics.evaluation import evaluate_officers
 from analytics.indices import ResponseFilter, compute_figures, monthly_trend
 from analytics.report.counts import count_answer_levels
 from survey_app.core.extensions import db
-from survey_app.models import (
-    AnswerTally,
-    Channel,
-    ResponseTally,
-    SurveyResponse,
-    TallyState,
-    UntalliedResponse,
-)
+from survey_app.models import GRAINS, Channel, SurveyResponse, TallyState, UntalliedResponse
+from survey_app.models.tallies import NOBODY, PersonResponseTally, PlaceResponseTally
 from survey_app.services.responses.spam import mark_response_spam
 from survey_app.services.tallies import tally_responses
 from tests.helpers.builders import full_answers, make_counter, make_officer, make_response
@@ -128,10 +122,16 @@ def test_runs_and_spam_marks_add_to_the_row_of_their_key(tree):
     tally_responses()
 
     assert _tally_rows() == first
-    an_by_qr = sa.select(ResponseTally.responses).where(
-        ResponseTally.officer_id == small.an.id, ResponseTally.channel == Channel.QR
+    an = sa.select(PersonResponseTally.responses).where(
+        PersonResponseTally.officer_id == small.an.id
     )
-    assert db.session.scalar(an_by_qr) == 4  # 4 + 1 - 1
+    assert db.session.scalar(an) == 5  # 5 + 1 - 1
+    by_qr_without_counter = sa.select(PlaceResponseTally.responses).where(
+        PlaceResponseTally.unit_id == small.commune.id,
+        PlaceResponseTally.counter_id == NOBODY,
+        PlaceResponseTally.channel == Channel.QR,
+    )
+    assert db.session.scalar(by_qr_without_counter) == 4  # An's four by QR, + 1 - 1
 
 
 def test_tallies_of_another_time_zone_are_not_used_and_are_redone(app, tree, monkeypatch):
@@ -165,11 +165,9 @@ def test_the_tally_command(invoke, tree):
     assert "Tallied 9 responses (months: 03/2026)" in result.output
 
 
-def _tally_rows() -> tuple[int, int]:
-    return (
-        db.session.scalar(sa.select(sa.func.count()).select_from(ResponseTally)),
-        db.session.scalar(sa.select(sa.func.count()).select_from(AnswerTally)),
-    )
+def _tally_rows() -> list[int]:
+    count = sa.select(sa.func.count())
+    return [db.session.scalar(count.select_from(t)) for g in GRAINS for t in g.tables]
 
 
 def test_an_officer_and_a_counter_of_the_same_month_after_a_run(tree, monkeypatch):

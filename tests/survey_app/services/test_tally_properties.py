@@ -19,18 +19,18 @@ from analytics.indices import ResponseFilter, monthly_trend
 from analytics.report.counts import count_answer_levels
 from survey_app.core.extensions import db
 from survey_app.models import (
-    AnswerTally,
+    GRAINS,
     AuditEvent,
     Channel,
     Counter,
     Officer,
     RatingDecision,
-    ResponseTally,
     SurveyResponse,
     TallyState,
     Unit,
     UntalliedResponse,
 )
+from survey_app.models.tallies import PersonResponseTally
 from survey_app.months import Month
 from survey_app.services.responses.holding_rules import RatingSource
 from survey_app.services.responses.review import decide_burst, pending_review
@@ -83,7 +83,8 @@ def assert_same_as_responses_alone(province, monkeypatch) -> None:
 
 def forget_responses() -> None:
     """Hypothesis runs many examples in one test: each starts with no responses."""
-    for model in (AnswerTally, ResponseTally, AuditEvent, SurveyResponse, RatingDecision):
+    tallies = [table for grain in GRAINS for table in grain.tables]
+    for model in (*tallies, AuditEvent, SurveyResponse, RatingDecision):
         db.session.execute(sa.delete(model))
     db.session.execute(sa.update(TallyState).values(zone=""))
     db.session.commit()
@@ -169,7 +170,7 @@ def test_responses_arriving_while_runs_go_on_are_each_counted_once(app, places, 
     tally_responses()
 
     assert_same_as_responses_alone(province, monkeypatch)
-    counted = db.session.scalar(sa.select(sa.func.sum(ResponseTally.responses)))
+    counted = db.session.scalar(sa.select(sa.func.sum(PersonResponseTally.responses)))
     assert counted == db.session.scalar(sa.select(sa.func.count()).select_from(SurveyResponse))
     untallied = sa.select(sa.func.count()).select_from(UntalliedResponse)
     assert db.session.scalar(untallied) == 0

@@ -146,8 +146,10 @@ def test_file_is_built_once_and_again_when_a_response_arrives(client, manager, m
 
 def test_marking_spam_gives_a_new_file(client, manager, month, reports_dir):
     spam = make_response(unit=month.commune, officer=month.an, submitted_at=march(21))
-    assert "CB-AN,Nguyễn Văn An,6," in download(client,
-    "/quan-tri/bao-cao/XA-A/2026-03/officers.csv").text
+    assert (
+        "CB-AN,Nguyễn Văn An,6,"
+        in download(client, "/quan-tri/bao-cao/XA-A/2026-03/officers.csv").text
+    )
     mark_response_spam(spam, spam=True, by=None)
     response = download(client, "/quan-tri/bao-cao/XA-A/2026-03/officers.csv")
     assert response.data.decode("utf-8").splitlines()[1].startswith("CB-AN,Nguyễn Văn An,5,")

@@ -194,8 +194,10 @@ def test_the_banner_shows_until_last_month_is_closed(client, manager, march):
 def test_closing_needs_the_form_token_and_the_scope(client, tree, manager, march):
     assert client.post(MARCH + "/close").status_code == 400
     token = parse(client.get(MARCH)).select_one("#closure input[name=csrf_token]")["value"]
-    assert client.post("/quan-tri/bao-cao/XA-B/2025-03/close", data={"csrf_token":
-    token}).status_code == 404
+    assert (
+        client.post("/quan-tri/bao-cao/XA-B/2025-03/close", data={"csrf_token": token}).status_code
+        == 404
+    )
     assert (
         get_closure(tree[2], Month(2025, 3)) is None and get_closure(march, Month(2025, 3)) is None
     )

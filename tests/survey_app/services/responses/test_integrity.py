@@ -19,10 +19,10 @@ from survey_app.models import (
     HoldReason,
     Officer,
     RatingDecision,
-    ResponseTally,
     SurveyResponse,
     Unit,
 )
+from survey_app.models.tallies import PersonResponseTally
 from survey_app.months import current_month
 from survey_app.services.responses.holding_rules import RatingSource
 from survey_app.services.tallies import tally_responses
@@ -80,7 +80,7 @@ def test_one_phone_posting_40_ratings_to_an_officer_code_counts_once(app, office
     assert counted_for(officer) == 1
     tally_responses()
     assert counted_for(officer) == 1
-    assert db.session.scalar(sa.select(sa.func.sum(ResponseTally.responses))) == 1
+    assert db.session.scalar(sa.select(sa.func.sum(PersonResponseTally.responses))) == 1
     db.session.expire_all()
     reasons = set(
         db.session.scalars(sa.select(SurveyResponse.hold_reason).where(SurveyResponse.held))
@@ -252,7 +252,7 @@ def test_accepting_a_burst_adds_exactly_its_ratings_and_rejecting_adds_none(
     assert counted_for(officer) == 5  # at once, before any tally run
     tally_responses()
     assert counted_for(officer) == 5  # and once
-    assert db.session.scalar(sa.select(sa.func.sum(ResponseTally.responses))) == 5
+    assert db.session.scalar(sa.select(sa.func.sum(PersonResponseTally.responses))) == 5
     assert len(db.session.scalars(sa.select(AuditEvent)).all()) >= 2
     counts = integrity_counts([officer.unit_id], current_month())
     assert (counts.held, counts.rejected, counts.accepted, counts.counted) == (0, 5, 3, 5)
