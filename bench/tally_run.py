@@ -24,7 +24,11 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-TALLIES = ("response_tallies", "answer_tallies", "factor_tallies")
+TALLIES = tuple(
+    f"{grain}_{kind}_tallies"
+    for grain in ("person", "place")
+    for kind in ("response", "answer", "factor")
+)
 
 
 def requeue() -> int:
