@@ -40,7 +40,7 @@ from analytics.report.narrative_sections import narrative_in_force
 from analytics.report.rollup import build_rollup
 from analytics.themes import count_period_themes, narrative_themes
 from analytics.tickets import TicketFigures, ticket_figures
-from survey_app.core.extensions import allow_grouping_memory, db
+from survey_app.core.extensions import prepare_bulk_counting, db
 from survey_app.models import Ticket, Unit, utcnow
 from survey_app.months import Month, survey_zone
 from survey_app.queries.units import list_unit_subtree_ids
@@ -91,7 +91,7 @@ def _room_to_group() -> None:
     """A province's year groups some four million tally rows into a hundred thousand cells: a
     hash table of about 40 MB. With PostgreSQL's default 4 MB of work memory it sorts them on
     disk instead, twice as slow; this transaction may use more (its end resets it)."""
-    allow_grouping_memory(db.session.connection())
+    prepare_bulk_counting(db.session.connection())
 
 
 def _sums(cells: dict[tuple, Figures], key: Callable[[tuple], Hashable]) -> dict:
