@@ -40,7 +40,7 @@ from analytics.report.narrative_sections import narrative_in_force
 from analytics.report.rollup import build_rollup
 from analytics.themes import count_period_themes, narrative_themes
 from analytics.tickets import TicketFigures, ticket_figures
-from survey_app.core.extensions import prepare_bulk_counting, db
+from survey_app.core.extensions import db, prepare_bulk_counting
 from survey_app.models import Ticket, Unit, utcnow
 from survey_app.months import Month, survey_zone
 from survey_app.queries.units import list_unit_subtree_ids

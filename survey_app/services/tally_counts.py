@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 from survey_app.models import GRAINS, SCALE, Factor, Grain, Item
 from survey_app.models import SurveyResponse as Response
 from survey_app.models.levels import UNANSWERED, level_at
-from survey_app.models.response import counted, not_tallied
+from survey_app.models.response import counted
 from survey_app.models.tallies import LEVEL_COLUMNS, NOBODY
 from survey_app.months import Month
 
@@ -33,10 +33,12 @@ KEY_NAMES = ("unit_id", "officer_id", "counter_id", "channel")
 SCRATCH = "tally_month_counts"
 
 
-def count_month(connection: Connection, month: Month, zone: ZoneInfo) -> None:
-    """Add the counts of the month's responses not tallied yet (spam and held ones left out)."""
+def count_month(connection: Connection, month: Month, zone: ZoneInfo, taken: sa.Table) -> None:
+    """Add the counts of the month's responses taken off the queue by this run (`taken`: id
+    and time of each; spam and held ones left out)."""
     start, end = month.bounds(zone)
-    new = sa.and_(not_tallied(), Response.submitted_at >= start, Response.submitted_at < end)
+    in_month = sa.and_(taken.c.submitted_at >= start, taken.c.submitted_at < end)
+    new = Response.id.in_(sa.select(taken.c.response_id).where(in_month))
     positions = range(1, (connection.scalar(sa.select(sa.func.max(Item.position))) or 0) + 1)
     spans = connection.execute(
         sa.select(Item.instrument_id, Item.factor, sa.func.min(Item.position), sa.func.count())

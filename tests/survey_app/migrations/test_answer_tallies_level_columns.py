@@ -14,7 +14,6 @@ from analytics.indices import ResponseFilter, figures_by_month
 from analytics.report.counts import count_period_levels
 from survey_app.core.extensions import db
 from survey_app.months import Month, survey_zone
-from survey_app.services.tallies import tally_responses
 from tests.helpers.migrations import BACKENDS, database_at
 
 BEFORE, AFTER = "0013_levels", "0014_level_columns"
@@ -39,19 +38,17 @@ def test_upgrade_puts_the_levels_of_each_item_in_one_row(old_database):
 
 def test_the_figures_of_the_converted_tallies_are_those_of_the_responses(old_database):
     upgrade(revision=AFTER)
+    assert _wide_rows()
+    db.session.rollback()
+    upgrade()  # today's code reads the tallies as 0015 sums the converted ones
     unit_filter = ResponseFilter(unit_ids=frozenset({_unit_id()}))
     unit_ids = [_unit_id()]
     tallied = figures_by_month(unit_filter, MONTHS), count_period_levels(unit_ids, MONTHS)
-    assert _wide_rows()  # the figures above were read from the tallies
     # Tallies of another zone are not read: the figures are counted from the responses.
     db.session.execute(sa.text("UPDATE tally_state SET zone = 'UTC'"))
     db.session.commit()
     counted = figures_by_month(unit_filter, MONTHS), count_period_levels(unit_ids, MONTHS)
     assert tallied == counted
-    converted = _wide_rows()
-    db.session.remove()
-    tally_responses()  # in the survey's zone again: every response counted anew
-    assert _wide_rows() == converted
 
 
 def test_downgrade_gives_back_the_same_rows(old_database):
@@ -59,7 +56,7 @@ def test_downgrade_gives_back_the_same_rows(old_database):
     downgrade(revision=BEFORE)
     assert _narrow_rows() == old_database
     db.session.rollback()  # PostgreSQL: the upgrade's DDL waits for open reads
-    upgrade()
+    upgrade(revision=AFTER)
     assert _wide_rows() == _pivoted(old_database)
 
 
