@@ -2,10 +2,13 @@
 
 import unicodedata
 import uuid
+from dataclasses import dataclass
 from functools import cache
 
+from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import validate_csrf
 from wtforms import Field, HiddenField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
@@ -102,3 +105,57 @@ def build_survey_form(instrument: Instrument) -> SurveyForm:
 def unknown_field_names(submitted_names, form: SurveyForm) -> list[str]:
     allowed = FIXED_FIELDS | {field.name for field in form}
     return sorted(set(submitted_names) - allowed)
+
+
+@dataclass(frozen=True)
+class PostedSurvey:
+    answers: dict[str, int | None]
+    comment: str
+    submission_id: str
+
+
+def read_posted_survey(item_codes: tuple[str, ...]) -> PostedSurvey | None:
+    """The sent form read without WTForms, when the SurveyForm would find nothing wrong: the
+    same checks (CSRF token, each level on the scale, the overall rating given, the comment's
+    length, no unknown field) and the same values. None: something may be wrong, and the
+    SurveyForm, built as before, says what and shows the page again with what the citizen
+    chose. Building and validating that form cost about a fifth of a rating's CPU."""
+    data = request.form
+    if request.files or not data or not _allowed_names(item_codes).issuperset(data.keys()):
+        return None
+    if not _csrf_token_valid(data):
+        return None
+    answers = {}
+    for code in item_codes:
+        values = data.getlist(code)
+        level = to_level(values[0]) if values else None
+        if level is not None and level not in SCALE:
+            return None
+        answers[code] = level
+    if OVERALL_ITEM in answers and not data.get(OVERALL_ITEM):  # InputRequired's test
+        return None
+    comments = data.getlist("comment")
+    comment = strip_text(comments[0]) if comments else None
+    if comment and len(comment) > COMMENT_MAX_LENGTH:
+        return None
+    submission_id = data.get("submission_id") or ""
+    if not CLIENT_ID_PATTERN.match(submission_id):  # as SurveyForm.fresh_submission_id
+        submission_id = uuid.uuid4().hex
+    return PostedSurvey(answers, comment or "", submission_id)
+
+
+@cache
+def _allowed_names(item_codes: tuple[str, ...]) -> frozenset[str]:
+    return FIXED_FIELDS | frozenset(item_codes)
+
+
+def _csrf_token_valid(data) -> bool:
+    """Flask-WTF's check of the form's token, with the settings its form reads."""
+    config = current_app.config
+    if not config.get("WTF_CSRF_ENABLED", True) or g.get("csrf_valid", False):
+        return True
+    try:
+        validate_csrf(data.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token")))
+    except ValidationError:
+        return False
+    return True

@@ -9,6 +9,7 @@ it makes a "new phone", which is why the address keeps a burst rule of its own.
 import hashlib
 import hmac
 import secrets
+from functools import lru_cache
 
 from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -24,7 +25,13 @@ HASH_LENGTH = 16
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+    return _serializer_of(current_app.config["SECRET_KEY"])
+
+
+@lru_cache(maxsize=4)
+def _serializer_of(secret_key: str) -> URLSafeSerializer:
+    """One per secret key and process: a serializer holds nothing of a request."""
+    return URLSafeSerializer(secret_key, salt=SALT)
 
 
 def phone_id() -> str | None:
@@ -66,5 +73,11 @@ def rating_source() -> RatingSource:
 def keyed_hash(kind: str, value: str) -> str:
     """Short and keyed with the secret: the same value gives the same hash within one
     deployment, and nobody without the key can test a guessed address against it."""
-    key = hashlib.sha256(f"{SALT}:{kind}:{current_app.config['SECRET_KEY']}".encode()).digest()
+    key = _hash_key(kind, current_app.config["SECRET_KEY"])
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:HASH_LENGTH]
+
+
+@lru_cache(maxsize=8)
+def _hash_key(kind: str, secret_key: str) -> bytes:
+    """Derived once per process for each kind (two) and secret key."""
+    return hashlib.sha256(f"{SALT}:{kind}:{secret_key}".encode()).digest()

@@ -17,7 +17,13 @@ from flask_babel import get_locale
 
 from forms import honeypot
 from forms.errors import attach_errors
-from forms.survey import SurveyForm, build_survey_form, unknown_field_names
+from forms.survey import (
+    PostedSurvey,
+    SurveyForm,
+    build_survey_form,
+    read_posted_survey,
+    unknown_field_names,
+)
 from survey_app.blueprints.phone_cookie import give_phone_id, rating_source
 from survey_app.core.errors import (
     DATABASE_DOWN,
@@ -49,36 +55,56 @@ csrf.exempt(bp)
 @bp.route("/s/<code>", methods=["GET", "POST"])
 def answer_survey(code: str):
     survey_code = _survey_code_or_404(code)
-    canonical_code = survey_code.code
     if request.method == "POST" and honeypot.caught():
         return _drop_bot_submission(survey_code)
     if survey_code.single_use and is_link_answered(survey_code):
         return _show_answered(survey_code)
     unit = survey_code.unit
     instrument = get_cached_instrument(unit.instrument_code, unit.instrument_version)
+    if request.method == "POST":
+        return _take_rating(survey_code, instrument, code)
     form = build_survey_form(instrument)
-    sent_before = _recently_sent(survey_code.code) if request.method == "GET" else None
+    sent_before = _recently_sent(survey_code.code)
     if sent_before:
         form.submission_id.data = sent_before
-    submission_id = form.fresh_submission_id()
-    if request.method == "POST":
-        unknown = unknown_field_names(request.form.keys(), form)
-        if form.validate() and not unknown:
-            try:
-                submit_response(_submission(form, survey_code, instrument, submission_id))
-            except InvalidSubmission as error:
-                attach_errors(form, error.errors)
-            except DossierAlreadyRated:
-                return _show_answered(survey_code)
-            else:
-                # The stored response carries this id (found by it, or made with it): reading it
-                # back from the committed, expired objects would cost two more queries.
-                _remember_sent(canonical_code, submission_id)
-                return redirect(url_for(".thank_you", code=code, ref=submission_id), code=303)
-        page = _render_form(form, survey_code, instrument, unknown)
-        return give_phone_id(make_response(page, 422))
+    form.fresh_submission_id()
     page = _render_form(form, survey_code, instrument, [], sent_before=bool(sent_before))
     return give_phone_id(make_response(page))
+
+
+def _take_rating(survey_code: SurveyCode | SurveyCodeCopy, instrument, code: str):
+    """Store the sent rating and go to the thank-you page, or show the form again (422) with
+    what is wrong. A form with nothing wrong is read without WTForms (forms/survey.py)."""
+    canonical_code = survey_code.code  # read now: a clash's rollback expires a stored code
+    codes = tuple(item.code for item in instrument.items)
+    form = None
+    posted = read_posted_survey(codes)
+    if posted is None:
+        form = build_survey_form(instrument)
+        unknown = unknown_field_names(request.form.keys(), form)
+        submission_id = form.fresh_submission_id()
+        if not form.validate() or unknown:
+            return _form_again(form, survey_code, instrument, unknown)
+        posted = PostedSurvey(form.answers(list(codes)), form.comment.data or "", submission_id)
+    try:
+        submit_response(_submission(posted, survey_code, instrument))
+    except InvalidSubmission as error:
+        if form is None:  # the form as sent, with the id the rating was sent with
+            form = build_survey_form(instrument)
+            form.submission_id.data = posted.submission_id
+        attach_errors(form, error.errors)
+        return _form_again(form, survey_code, instrument, [])
+    except DossierAlreadyRated:
+        return _show_answered(survey_code)
+    # The stored response carries this id (found by it, or made with it): reading it back
+    # from the committed, expired objects would cost two more queries.
+    _remember_sent(canonical_code, posted.submission_id)
+    return redirect(url_for(".thank_you", code=code, ref=posted.submission_id), code=303)
+
+
+def _form_again(form: SurveyForm, survey_code, instrument, unknown: list[str]):
+    page = _render_form(form, survey_code, instrument, unknown)
+    return give_phone_id(make_response(page, 422))
 
 
 @bp.get("/s/<code>/cam-on/<ref>")
@@ -168,17 +194,17 @@ def _survey_code_or_404(code: str, allow_revoked: bool = False) -> SurveyCode | 
 
 
 def _submission(
-    form: SurveyForm, survey_code: SurveyCode | SurveyCodeCopy, instrument, submission_id: str
-):
+    posted: PostedSurvey, survey_code: SurveyCode | SurveyCodeCopy, instrument
+) -> Submission:
     return Submission(
-        client_ref=submission_id,
+        client_ref=posted.submission_id,
         unit=survey_code.unit,
         counter=survey_code.counter,
         officer=survey_code.officer,
         instrument=instrument,
         channel=Channel.QR,
-        answers=form.answers([item.code for item in instrument.items]),
-        comment=form.comment.data or "",
+        answers=posted.answers,
+        comment=posted.comment,
         dossier_code=survey_code.dossier_code,
         link=survey_code if survey_code.single_use else None,
         source=rating_source(),

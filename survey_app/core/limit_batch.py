@@ -1,69 +1,110 @@
-"""One round trip to the rate-limit counters per request, however many limits the request meets.
+"""A request's rate limits checked in one round trip to Redis, without Flask-Limiter's generic
+per-request machinery.
 
-Flask-Limiter checks a request's limits one after another, each with an INCR of its own in
-Redis: a rating, which meets two (per client address and per form; per device and per address),
-paid two round trips. This strategy takes Flask-Limiter's place: the first time it is asked for a
-hit in a request, it increments every counter that the request's rules name (core/limits.py
-plans them as Flask-Limiter will ask) in one Redis pipeline, and answers that hit and the
-request's later ones from the counts it got. Flask-Limiter still decides, refuses and falls back
-to counting in memory when Redis is down (a failed pipeline is raised to it like a failed INCR).
+Flask-Limiter spent about a quarter of a kiosk rating's CPU finding the limits of a request
+(its filters, exemption scopes, limit groups, a RequestLimit per limit), then an INCR round trip
+per limit. core/limits.py declares every limit by blueprint, method and endpoint, so the limits
+of a request are known from those three alone: this check takes them, sorted as Flask-Limiter
+sorts them (shortest window first, else in declared order), and counts them in Redis with one
+small script that stops at the first limit exceeded, as Flask-Limiter stops. What is counted,
+under which keys, and what is refused are the same; the 429 is raised the same way, and its
+Retry-After read from the counter refused.
 
-What is counted and refused stays the same, but for one thing: a request refused by its first
-limit is counted in its others too (Flask-Limiter would stop at the first), so a flood is counted
-a little more strictly, never less.
+Flask-Limiter stays for what is rare: once Redis fails, its fallback counts in each worker's
+memory and watches for Redis to come back (this check then hands every request to it), and it
+keeps the counters sign-in and password resets hit by hand.
 """
 
+import hashlib
+import logging
 from collections.abc import Callable
 
-from flask import g
+from flask import abort, g
+from flask_limiter import Limiter
 from limits import RateLimitItem
 from limits.storage import RedisStorage, Storage
-from limits.strategies import FixedWindowRateLimiter
 from redis.exceptions import NoScriptError
 
-# (limit, identifiers) of each hit the current request will ask for, in any order.
+# (limit, identifiers) of each hit the current request asks for, in the order checked.
 Plan = list[tuple[RateLimitItem, tuple[str, ...]]]
-COUNTS_KEY = "_survey_limit_counts"
+REFUSED_KEY = "_survey_limit_refused"
+LOG = logging.getLogger("flask-limiter")  # where Flask-Limiter logs a limit exceeded
+# Each key's counter is incremented (its window starts with the first hit), until one exceeds
+# its amount: the number of that key is returned, else 0. ARGV: expiry and amount per key.
+INCR_UNTIL_EXCEEDED = """
+for i, key in ipairs(KEYS) do
+    local current = redis.call("incr", key)
+    if current == 1 then
+        redis.call("expire", key, ARGV[2 * i - 1])
+    end
+    if current > tonumber(ARGV[2 * i]) then
+        return i
+    end
+end
+return 0
+"""
+# The name Redis knows the script by.
+SCRIPT_SHA = hashlib.sha1(INCR_UNTIL_EXCEEDED.encode(), usedforsecurity=False).hexdigest()
 
 
-class BatchedFixedWindow(FixedWindowRateLimiter):
-    """Flask-Limiter's fixed window, its counters incremented together once per request."""
+def install(limiter: Limiter, app, plan: Callable[[], Plan], skip: Callable[[], bool]) -> None:
+    """Check the planned limits in Flask-Limiter's place in the app's before_request chain
+    (call after limiter.init_app); Flask-Limiter's own check runs only once Redis has failed."""
+    generic = limiter._check_request_limit
+    hooks = app.before_request_funcs.setdefault(None, [])
+    position = hooks.index(generic)
 
-    def __init__(self, storage: Storage, plan: Callable[[], Plan]):
-        super().__init__(storage)
-        self._plan = plan
-
-    def hit(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
-        key = item.key_for(*identifiers)
-        counts = g.get(COUNTS_KEY)
-        if counts is None:
-            counts = self._count_planned(key) if cost == 1 else {}
-            setattr(g, COUNTS_KEY, counts)
-        if cost == 1 and key in counts:
-            return counts.pop(key) <= item.amount
-        return super().hit(item, *identifiers, cost=cost)
-
-    def _count_planned(self, asked: str) -> dict[str, int]:
-        """Every planned counter incremented, in one round trip to Redis; nothing at all when the
-        plan does not hold the hit asked for (then each hit is counted by itself, as before)."""
-        planned = {item.key_for(*ids): item.get_expiry() for item, ids in self._plan()}
-        if asked not in planned or len(planned) < 2:
-            return {}
-        if not isinstance(self.storage, RedisStorage):
-            return {key: self.storage.incr(key, expiry) for key, expiry in planned.items()}
+    def check_request_limits() -> None:
+        if skip():
+            return
+        if limiter._storage_dead:  # counted in memory until Redis is back: Flask-Limiter's
+            generic()
+            return
         try:
-            counts = self._incr_together(planned)
-        except NoScriptError:  # Redis restarted empty: load the script, then once more
-            script = self.storage.lua_incr_expire
-            self.storage.get_connection().script_load(script.script)
-            counts = self._incr_together(planned)
-        return dict(zip(planned, counts, strict=True))
+            refused = first_refused(limiter.storage, plan())
+        except Exception:  # whatever failed: Flask-Limiter falls back on any error too
+            generic()  # it finds Redis down too, logs it and counts in memory from now on
+            return
+        if refused is not None:
+            item, key = refused
+            LOG.info("ratelimit %s (%s) exceeded", item, key)
+            setattr(g, REFUSED_KEY, refused)
+            abort(429)
 
-    def _incr_together(self, planned: dict[str, int]) -> list[int]:
-        """limits' own INCR-and-expire script for each key, sent together. By its hash alone:
-        a script registered with a pipeline would cost a SCRIPT EXISTS round trip each time."""
-        script = self.storage.lua_incr_expire
-        pipeline = self.storage.get_connection().pipeline(transaction=False)
-        for key, expiry in planned.items():
-            pipeline.evalsha(script.sha, 1, self.storage.prefixed_key(key), expiry, 1)
-        return [int(count) for count in pipeline.execute()]
+    hooks[position] = check_request_limits
+
+
+def first_refused(storage: Storage, plan: Plan) -> tuple[RateLimitItem, str] | None:
+    """Count every planned hit in order until one exceeds its limit: that limit and its key."""
+    hits = sorted(plan, key=lambda hit: hit[0].GRANULARITY.seconds)  # stable, as Flask-Limiter
+    keys = [item.key_for(*identifiers) for item, identifiers in hits]
+    if not keys:
+        return None
+    if isinstance(storage, RedisStorage):
+        number = _incr_in_redis(storage, hits, keys)
+        return (hits[number - 1][0], keys[number - 1]) if number else None
+    for (item, _), key in zip(hits, keys, strict=True):
+        if storage.incr(key, item.get_expiry()) > item.amount:
+            return item, key
+    return None
+
+
+def refused_reset_at(storage: Storage) -> int | None:
+    """When the counter this check refused the request for starts again (as Flask-Limiter's
+    RequestLimit.reset_at reads it); None when this check refused nothing."""
+    refused = g.get(REFUSED_KEY)
+    if refused is None:
+        return None
+    return int(storage.get_expiry(refused[1]) + 1)
+
+
+def _incr_in_redis(storage: RedisStorage, hits: Plan, keys: list[str]) -> int:
+    """One EVALSHA of the script, by its hash: loaded once per Redis, again after a restart."""
+    connection = storage.get_connection()
+    prefixed = [storage.prefixed_key(key) for key in keys]
+    args = [value for item, _ in hits for value in (item.get_expiry(), item.amount)]
+    try:
+        return int(connection.evalsha(SCRIPT_SHA, len(keys), *prefixed, *args))
+    except NoScriptError:
+        connection.script_load(INCR_UNTIL_EXCEEDED)
+        return int(connection.evalsha(SCRIPT_SHA, len(keys), *prefixed, *args))

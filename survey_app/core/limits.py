@@ -34,8 +34,9 @@ from flask import Flask, current_app, jsonify, make_response, render_template, r
 from flask_limiter import Limiter
 from limits import parse_many
 
+from survey_app.core import limit_batch
 from survey_app.core.errors import API_PREFIX
-from survey_app.core.limit_batch import BatchedFixedWindow, Plan
+from survey_app.core.limit_batch import Plan
 
 EXTENSION_KEY = "survey_limiter"
 KEY_PREFIX = "survey"
@@ -159,32 +160,48 @@ def init_app(app: Flask) -> None:
         in_memory_fallback_enabled=True,
     )
     # Read on each request, so a test can switch the limits on for one app.
-    limiter.request_filter(lambda: not current_app.config["SURVEY_RATELIMIT_ENABLED"])
+    limiter.request_filter(limits_off)
     limiter.request_filter(without_credentials)
     limiter.init_app(app)
-    # One round trip for all the counters of a request (core/limit_batch.py); Flask-Limiter
-    # offers no setting for its strategy object.
-    limiter._limiter = BatchedFixedWindow(limiter.storage, planned_hits)
     for rule in RULES:
         if rule.blueprint in app.blueprints:
             _apply(limiter, rule, app.blueprints[rule.blueprint])
+    # The same rules checked in one round trip (core/limit_batch.py); Flask-Limiter's own
+    # check takes over while Redis is down.
+    limit_batch.install(limiter, app, planned_hits, skip=unlimited)
     app.extensions[EXTENSION_KEY] = limiter
     app.register_error_handler(429, too_many_requests)
 
 
+def limits_off() -> bool:
+    return not current_app.config["SURVEY_RATELIMIT_ENABLED"]
+
+
+def unlimited() -> bool:
+    """The requests Flask-Limiter's filters let through uncounted."""
+    return limits_off() or without_credentials()
+
+
 def planned_hits() -> Plan:
-    """The hits Flask-Limiter will ask for in this request, as _apply declared them: each rule of
-    the request's blueprint that its method and endpoint meet, each limit of the rule's amount."""
-    plan = []
-    for rule in RULES:
-        if rule.blueprint != request.blueprint:
-            continue
-        if rule.methods is not None and request.method not in rule.methods:
-            continue
-        if rule.endpoints is not None and request.endpoint not in rule.endpoints:
-            continue
-        plan += [(item, (KEY_PREFIX, rule.key(), rule.scope)) for item in _parsed(rule.limit())]
-    return plan
+    """The hits of this request, as _apply declared them: each rule of the request's blueprint
+    that its method and endpoint meet, each limit of the rule's amount."""
+    return [
+        (item, (KEY_PREFIX, rule.key(), rule.scope))
+        for rule in _rules_of(request.blueprint, request.endpoint, request.method)
+        for item in _parsed(rule.limit())
+    ]
+
+
+@lru_cache(maxsize=256)
+def _rules_of(blueprint: str | None, endpoint: str | None, method: str) -> tuple[Rule, ...]:
+    """The rules a request meets, found once per process for each endpoint and method."""
+    return tuple(
+        rule
+        for rule in RULES
+        if rule.blueprint == blueprint
+        and (rule.methods is None or method in rule.methods)
+        and (rule.endpoints is None or endpoint in rule.endpoints)
+    )
 
 
 @lru_cache(maxsize=64)
@@ -222,7 +239,9 @@ def too_many_requests(error):
 
 def _seconds_until_reset() -> int:
     limiter = current_app.extensions[EXTENSION_KEY]
-    breached = limiter.current_limit
-    if breached is None:  # a 429 raised by hand, not by a limit
+    reset_at = limit_batch.refused_reset_at(limiter.storage)
+    if reset_at is None and limiter.current_limit is not None:  # refused by Flask-Limiter
+        reset_at = limiter.current_limit.reset_at
+    if reset_at is None:  # a 429 raised by hand, not by a limit
         return DEFAULT_RETRY_SECONDS
-    return max(1, math.ceil(breached.reset_at - time.time()))
+    return max(1, math.ceil(reset_at - time.time()))

@@ -24,16 +24,23 @@ class Channel(enum.StrEnum):
     PAPER = "paper"
 
 
-def _given(column: str) -> sa.Index:
+def _given(column: str, name: str | None = None) -> sa.Index:
     """(column, submitted_at) of the responses that name one: an equality on the column lets
     either database use the partial index."""
     return sa.Index(
-        f"ix_survey_responses_{column.removesuffix('_id')}_submitted",
+        name or f"ix_survey_responses_{column.removesuffix('_id')}_submitted",
         column,
         "submitted_at",
         postgresql_where=sa.text(f"{column} IS NOT NULL"),
         sqlite_where=sa.text(f"{column} IS NOT NULL"),
     )
+
+
+# What counted() compiles to on each database (a partial index's predicate must read the same).
+COUNTED_PREDICATE = {
+    "postgresql": "is_spam IS false AND held IS false",
+    "sqlite": "is_spam IS 0 AND held IS 0",
+}
 
 
 class SurveyResponse(db.Model):
@@ -75,6 +82,22 @@ class SurveyResponse(db.Model):
             "submitted_at",
             postgresql_where=sa.text("held"),
             sqlite_where=sa.text("held = 1"),
+        ),
+        # The hold rules of a QR rating (services/responses/target_counts.py) read a phone's
+        # and an address's recent ratings, and the counted QR ratings of a target, each from
+        # an index of its own: not by passing every rating of the unit (a burst of held ones,
+        # the tablets' ratings at the same counter). Predicates as the counts compile them.
+        # Only QR ratings carry the hashes.
+        _given("phone_hash", "ix_survey_responses_phone"),
+        _given("address_hash", "ix_survey_responses_address"),
+        sa.Index(
+            "ix_survey_responses_qr_counted",
+            "unit_id",
+            "counter_id",
+            "officer_id",
+            "submitted_at",
+            postgresql_where=sa.text(f"channel = 'qr' AND {COUNTED_PREDICATE['postgresql']}"),
+            sqlite_where=sa.text(f"channel = 'qr' AND {COUNTED_PREDICATE['sqlite']}"),
         ),
     )
 

@@ -1,5 +1,5 @@
 """A request's rate-limit counters go to Redis together, in one round trip, and count and refuse
-as Flask-Limiter's one-by-one hits did."""
+as Flask-Limiter's one-by-one hits did: in its order, stopping at the first limit exceeded."""
 
 import os
 import socket
@@ -53,12 +53,13 @@ def limited_app(app, database_url):
             db.engine.dispose()
 
 
-def post_ratings(app, device: str, times: int) -> list[int]:
+def post_ratings(app, device: str, times: int, address: str = "127.0.0.1") -> list[int]:
     """A tablet sending ratings with a token that opens nothing (401): counted all the same."""
     headers = {"Authorization": f"Bearer kt_{device}_not-the-secret"}
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
     return [
-        app.test_client().post("/api/v1/responses", json={}, headers=headers).status_code
-        for _ in range(times)
+        client.post("/api/v1/responses", json={}, headers=headers).status_code for _ in range(times)
     ]
 
 
@@ -72,21 +73,48 @@ def test_a_kiosk_request_counts_its_two_limits_in_one_round_trip(limited_app, mo
         "incr",
         lambda self, key, *a, **k: single_hits.append(key) or incr(self, key, *a, **k),
     )
-    pipelines = []
-    pipeline = redis.Redis.pipeline
+    device = uuid.uuid4().hex[:8]  # counted from zero in the shared Redis
+    address = f"198.51.100.{uuid.uuid4().int % 250 + 1}"
+    stored = redis.Redis.from_url(REDIS_URL)
+    for key in stored.keys(f"*/{address}/*"):
+        stored.delete(key)
+    commands = []
+    execute = redis.Redis.execute_command
     monkeypatch.setattr(
         redis.Redis,
-        "pipeline",
-        lambda self, *a, **k: pipelines.append(1) or pipeline(self, *a, **k),
+        "execute_command",
+        lambda self, *a, **k: commands.append(a[0]) or execute(self, *a, **k),
     )
-    device = uuid.uuid4().hex[:8]  # counted from zero in the shared Redis
 
-    assert post_ratings(app, device, 4) == [401, 401, 401, 429]
+    assert post_ratings(app, device, 4, address) == [401, 401, 401, 429]
     assert single_hits == []
-    assert len(pipelines) == 4
-    client = redis.Redis.from_url(REDIS_URL)
-    counters = {key.decode(): int(client.get(key)) for key in client.keys(f"*device:{device}*")}
+    assert commands == ["EVALSHA"] * 4 + ["TTL"]  # the refusal's Retry-After read its counter
+    monkeypatch.undo()
+    counters = {key.decode(): int(stored.get(key)) for key in stored.keys(f"*device:{device}*")}
     assert list(counters.values()) == [4]
+    # The refused request stopped at the device's limit, as Flask-Limiter stops at the first.
+    (client_key,) = stored.keys(f"*/{address}/kiosk-client/*")
+    assert int(stored.get(client_key)) == 3
+
+
+def test_a_refusal_tells_when_the_counter_refused_starts_again(limited_app):
+    require_redis()
+    app = limited_app(KIOSK_DEVICE="1/hour", KIOSK_CLIENT="1000/minute")
+    device = uuid.uuid4().hex[:8]
+    headers = {"Authorization": f"Bearer kt_{device}_not-the-secret"}
+    client = app.test_client()
+    assert client.post("/api/v1/responses", json={}, headers=headers).status_code == 401
+    refused = client.post("/api/v1/responses", json={}, headers=headers)
+    assert refused.status_code == 429
+    assert refused.json["error"] == "too_many_requests"
+    assert 3590 < int(refused.headers["Retry-After"]) <= 3601  # the hour's window, not a minute
+
+
+def test_redis_restarted_empty_gets_the_script_again(limited_app):
+    require_redis()
+    app = limited_app(KIOSK_DEVICE="2/minute", KIOSK_CLIENT="1000/minute")
+    redis.Redis.from_url(REDIS_URL).script_flush()
+    assert post_ratings(app, uuid.uuid4().hex[:8], 3) == [401, 401, 429]
 
 
 def test_the_address_budget_still_counts_every_device(limited_app):
