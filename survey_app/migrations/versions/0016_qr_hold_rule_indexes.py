@@ -6,8 +6,8 @@ held ones included) to find a target's; during a burst that was thousands of row
 Each index is partial: only QR ratings carry the hashes, and only counted QR ratings are in the
 target's index, so a kiosk rating writes no entry in them.
 
-Revision ID: 0015_qr_counts
-Revises: 0014_level_columns
+Revision ID: 0016_qr_counts
+Revises: 0015_tally_grains
 Create Date: 2026-12-07 00:45:00
 
 """
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0015_qr_counts"
-down_revision = "0014_level_columns"
+revision = "0016_qr_counts"
+down_revision = "0015_tally_grains"
 branch_labels = None
 depends_on = None
 
