@@ -24,11 +24,22 @@ class Channel(enum.StrEnum):
     PAPER = "paper"
 
 
-def _given(column: str, name: str | None = None) -> sa.Index:
+def _given(column: str) -> sa.Index:
     """(column, submitted_at) of the responses that name one: an equality on the column lets
     either database use the partial index."""
     return sa.Index(
-        name or f"ix_survey_responses_{column.removesuffix('_id')}_submitted",
+        f"ix_survey_responses_{column.removesuffix('_id')}_submitted",
+        column,
+        "submitted_at",
+        postgresql_where=sa.text(f"{column} IS NOT NULL"),
+        sqlite_where=sa.text(f"{column} IS NOT NULL"),
+    )
+
+
+def _hashed(column: str) -> sa.Index:
+    """(hash, submitted_at) of the QR ratings, which alone carry a phone's or address's hash."""
+    return sa.Index(
+        f"ix_survey_responses_{column.removesuffix('_hash')}",
         column,
         "submitted_at",
         postgresql_where=sa.text(f"{column} IS NOT NULL"),
@@ -87,9 +98,8 @@ class SurveyResponse(db.Model):
         # and an address's recent ratings, and the counted QR ratings of a target, each from
         # an index of its own: not by passing every rating of the unit (a burst of held ones,
         # the tablets' ratings at the same counter). Predicates as the counts compile them.
-        # Only QR ratings carry the hashes.
-        _given("phone_hash", "ix_survey_responses_phone"),
-        _given("address_hash", "ix_survey_responses_address"),
+        _hashed("phone_hash"),
+        _hashed("address_hash"),
         sa.Index(
             "ix_survey_responses_qr_counted",
             "unit_id",
