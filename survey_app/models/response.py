@@ -36,24 +36,6 @@ def _given(column: str) -> sa.Index:
     )
 
 
-def _hashed(column: str) -> sa.Index:
-    """(hash, submitted_at) of the QR ratings, which alone carry a phone's or address's hash."""
-    return sa.Index(
-        f"ix_survey_responses_{column.removesuffix('_hash')}",
-        column,
-        "submitted_at",
-        postgresql_where=sa.text(f"{column} IS NOT NULL"),
-        sqlite_where=sa.text(f"{column} IS NOT NULL"),
-    )
-
-
-# What counted() compiles to on each database (a partial index's predicate must read the same).
-COUNTED_PREDICATE = {
-    "postgresql": "is_spam IS false AND held IS false",
-    "sqlite": "is_spam IS 0 AND held IS 0",
-}
-
-
 class SurveyResponse(db.Model):
     __tablename__ = "survey_responses"
     __table_args__ = (
@@ -93,21 +75,6 @@ class SurveyResponse(db.Model):
             "submitted_at",
             postgresql_where=sa.text("held"),
             sqlite_where=sa.text("held = 1"),
-        ),
-        # The hold rules of a QR rating (services/responses/target_counts.py) read a phone's
-        # and an address's recent ratings, and the counted QR ratings of a target, each from
-        # an index of its own: not by passing every rating of the unit (a burst of held ones,
-        # the tablets' ratings at the same counter). Predicates as the counts compile them.
-        _hashed("phone_hash"),
-        _hashed("address_hash"),
-        sa.Index(
-            "ix_survey_responses_qr_counted",
-            "unit_id",
-            "counter_id",
-            "officer_id",
-            "submitted_at",
-            postgresql_where=sa.text(f"channel = 'qr' AND {COUNTED_PREDICATE['postgresql']}"),
-            sqlite_where=sa.text(f"channel = 'qr' AND {COUNTED_PREDICATE['sqlite']}"),
         ),
     )
 
