@@ -45,12 +45,11 @@ def prepare_bulk_counting(connection) -> None:
     set_config(..., true) is SET LOCAL as a query (a server-side cursor can run it); the
     transaction's end resets it. Nothing on SQLite."""
     if connection.dialect.name == "postgresql":
-        connection.execute(
-            sa.select(
-                sa.func.set_config("work_mem", GROUPING_MEMORY, True),
-                sa.func.set_config("jit", "off", True),
-            )
+        settings = sa.select(
+            sa.func.set_config("work_mem", GROUPING_MEMORY, True),
+            sa.func.set_config("jit", "off", True),
         )
+        connection.execute(settings).all()  # read: a server-side cursor is closed when done
 
 
 def configure_engine(app) -> None:
