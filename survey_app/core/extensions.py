@@ -34,7 +34,7 @@ csrf = CSRFProtect()
 GROUPING_MEMORY = "64MB"  # PostgreSQL's work memory for a transaction that groups millions
 
 
-def prepare_bulk_counting(connection) -> None:
+def prepare_bulk_counting(connection, *, hash_memory_multiplier: int = 2) -> None:
     """On PostgreSQL, set this transaction up for counting millions of rows (a tally run, a
     province's period report):
     - group in memory: with the default 4 MB work_mem such a grouping sorts on disk instead,
@@ -42,12 +42,16 @@ def prepare_bulk_counting(connection) -> None:
     - no JIT compilation: the counts are one wide expression (a hundred FILTERed sums), which
       the planner's cost sends to JIT; compiling it took about 1 s per statement, more than
       running it for a month of a province (a tally run of a year: 12 such statements).
+    `hash_memory_multiplier` (PostgreSQL's default 2) lets a hashed grouping plan for more than
+    work_mem: the planner hashes GROUPING SETS only when its estimate of the groups fits, and
+    that estimate (a product of the columns' distinct values) can be many times too large.
     set_config(..., true) is SET LOCAL as a query (a server-side cursor can run it); the
     transaction's end resets it. Nothing on SQLite."""
     if connection.dialect.name == "postgresql":
         settings = sa.select(
             sa.func.set_config("work_mem", GROUPING_MEMORY, True),
             sa.func.set_config("jit", "off", True),
+            sa.func.set_config("hash_mem_multiplier", str(hash_memory_multiplier), True),
         )
         connection.execute(settings).all()  # read: a server-side cursor is closed when done
 

@@ -111,8 +111,11 @@ def _run(connection: Connection, zone: ZoneInfo) -> TallyRun:
         # The row the migration made is gone (a restore of part of the data): make it again.
         connection.execute(sa.insert(state).values(id=1, zone="", last_run_at=utcnow()))
     # The month's sums per key hashed, not sorted on disk (16 s → 13 s per million responses:
-    # bench/tally_run.py), and not JIT-compiled (about 1 s per month); this run only.
-    prepare_bulk_counting(connection)
+    # bench/tally_run.py), and not JIT-compiled (about 1 s per month); this run only. The
+    # planner guessed 690,000 groups for a national month (3.4 M ratings) that has 102,000, and
+    # sorted 3.4 M rows of 750 bytes on disk (75 s) rather than hash them (27 s, 240 MB): up to
+    # 2 GB (64 MB × 32) may be planned for; it takes what the groups need, and spills past that.
+    prepare_bulk_counting(connection, hash_memory_multiplier=32)
     taken = _taken_table()
     # No try/finally: after an error the transaction is rolled back, and the table with it.
     taken.create(connection)
