@@ -38,7 +38,8 @@ PLACE_KEY = ("month", "unit_id", "counter_id", "channel")
 class _Tally:
     """A tally table: its key's columns (a unique constraint, the upsert's target) and counts."""
 
-    key: ClassVar[tuple[str, ...]]  # the grain's key, then what the counts are of
+    grain_key: ClassVar[tuple[str, ...]]  # month, unit and the grain's columns below the unit
+    counted_by: ClassVar[tuple[str, ...]] = ()  # what the counts are of, within the grain's key
     counts: ClassVar[tuple[str, ...]]
 
     # sort_order: the key's columns come first in the tables.
@@ -48,18 +49,25 @@ class _Tally:
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple:
-        return (sa.UniqueConstraint(*cls.key, name=f"uq_{cls.__tablename__}_key"),)
+        return (sa.UniqueConstraint(*tally_key(cls), name=f"uq_{cls.__tablename__}_key"),)
+
+
+def tally_key(table: type[_Tally]) -> tuple[str, ...]:
+    """The columns of a tally table's unique key: the upsert's target."""
+    return (*table.grain_key, *table.counted_by)
 
 
 class _ByPerson(_Tally):
     """Who gave the service."""
 
+    grain_key = PERSON_KEY
     officer_id: Mapped[int] = mapped_column(sort_order=-1)  # NOBODY or an officer's id
 
 
 class _ByPlace(_Tally):
     """Where it was given."""
 
+    grain_key = PLACE_KEY
     counter_id: Mapped[int] = mapped_column(sort_order=-1)  # NOBODY or a counter's id
     channel: Mapped[Channel] = mapped_column(value_enum(Channel, 10), sort_order=-1)
 
@@ -75,6 +83,7 @@ class _Answers:
     """Answers of one item, a column per level (1–5): the level counts of the report come with
     it, and a key with few responses a month spreads over several levels of each item."""
 
+    counted_by = ("item_id",)
     counts = LEVEL_COLUMNS
 
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"))
@@ -94,6 +103,7 @@ class _Factors:
     """Responses of one instrument with at least one answer in one factor: the weight of that
     instrument's factor index when several instruments share a month (domain.md §2)."""
 
+    counted_by = ("instrument_id", "factor")
     counts = ("responses",)
 
     instrument_id: Mapped[int] = mapped_column(sa.ForeignKey("instruments.id"))
@@ -103,32 +113,26 @@ class _Factors:
 
 class PersonResponseTally(_Responses, _ByPerson, db.Model):
     __tablename__ = "person_response_tallies"
-    key = PERSON_KEY
 
 
 class PersonAnswerTally(_Answers, _ByPerson, db.Model):
     __tablename__ = "person_answer_tallies"
-    key = (*PERSON_KEY, "item_id")
 
 
 class PersonFactorTally(_Factors, _ByPerson, db.Model):
     __tablename__ = "person_factor_tallies"
-    key = (*PERSON_KEY, "instrument_id", "factor")
 
 
 class PlaceResponseTally(_Responses, _ByPlace, db.Model):
     __tablename__ = "place_response_tallies"
-    key = PLACE_KEY
 
 
 class PlaceAnswerTally(_Answers, _ByPlace, db.Model):
     __tablename__ = "place_answer_tallies"
-    key = (*PLACE_KEY, "item_id")
 
 
 class PlaceFactorTally(_Factors, _ByPlace, db.Model):
     __tablename__ = "place_factor_tallies"
-    key = (*PLACE_KEY, "instrument_id", "factor")
 
 
 @dataclass(frozen=True)

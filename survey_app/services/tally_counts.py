@@ -26,7 +26,7 @@ from survey_app.models import GRAINS, SCALE, Factor, Grain, Item
 from survey_app.models import SurveyResponse as Response
 from survey_app.models.levels import UNANSWERED, level_at
 from survey_app.models.response import counted
-from survey_app.models.tallies import LEVEL_COLUMNS, NOBODY
+from survey_app.models.tallies import LEVEL_COLUMNS, NOBODY, tally_key
 from survey_app.months import Month
 
 KEY_NAMES = ("unit_id", "officer_id", "counter_id", "channel")
@@ -196,7 +196,7 @@ def add_counts(
 ) -> None:
     """Add `rows` (a SELECT giving the key's columns then the counts, or dicts) to the tally
     table `model`: a row already there with the same key gets the counts added to its own."""
-    key, counts = model.key, model.counts
+    key, counts = tally_key(model), model.counts
     table = model.__table__
     insert = (postgresql if connection.dialect.name == "postgresql" else sqlite).insert(table)
     if isinstance(rows, list):
