@@ -155,8 +155,8 @@ GRAINS = (BY_PERSON, BY_PLACE)
 
 
 class TallyState(db.Model):
-    """One row: the zone the tallies' months are in, and the last run. Each run updates it
-    first, which makes runs wait for one another."""
+    """One row: the zone the tallies' months are in, and the last run that found responses to
+    count. Each such run updates it first, which makes runs wait for one another."""
 
     __tablename__ = "tally_state"
 

@@ -106,7 +106,9 @@ def _subtract(response: Response, zone: ZoneInfo) -> None:
 
 def _run(connection: Connection, zone: ZoneInfo) -> TallyRun:
     state = TallyState.__table__
-    # First statement, a write: runs wait here for one another (and SQLite locks for writing).
+    if _nothing_new(connection, zone):
+        return TallyRun(months=[], responses=0)
+    # The first write: runs wait here for one another (and SQLite locks for writing).
     if not connection.execute(sa.update(state).values(last_run_at=utcnow())).rowcount:
         # The row the migration made is gone (a restore of part of the data): make it again.
         connection.execute(sa.insert(state).values(id=1, zone="", last_run_at=utcnow()))
@@ -129,6 +131,14 @@ def _run(connection: Connection, zone: ZoneInfo) -> TallyRun:
     tallied = connection.scalar(sa.select(sa.func.count()).select_from(taken))
     taken.drop(connection)
     return TallyRun(months=months, responses=tallied)
+
+
+def _nothing_new(connection: Connection, zone: ZoneInfo) -> bool:
+    """Nothing queued, tallies of this zone: the run has nothing to write. Read before any write,
+    so that the timer's empty runs never take SQLite's write lock: back to back, even short
+    ones kept the ratings waiting for it until they failed ("database is locked")."""
+    queued = connection.scalar(sa.select(UntalliedResponse.response_id).limit(1))
+    return queued is None and connection.scalar(sa.select(TallyState.zone)) == zone.key
 
 
 def _taken_table() -> sa.Table:
