@@ -41,13 +41,11 @@ def upgrade():
             table = f"{grain}_{kind}_tallies"
             _create(table, below_unit, of, counts)
             key = ["month", "unit_id", *below_unit, *of]
-            sums = ", ".join(f"SUM({name})" for name in counts)
-            names = ", ".join([*key, *counts])
-            grouped = ", ".join(key)
-            op.execute(
-                f"INSERT INTO {table} ({names}) "
-                f"SELECT {grouped}, {sums} FROM {kind}_tallies GROUP BY {grouped}"
-            )
+            old = sa.table(f"{kind}_tallies", *(sa.column(name) for name in [*key, *counts]))
+            grouped = [old.c[name] for name in key]
+            summed = sa.select(*grouped, *(sa.func.sum(old.c[name]) for name in counts))
+            new = sa.table(table, *(sa.column(name) for name in [*key, *counts]))
+            op.execute(sa.insert(new).from_select([*key, *counts], summed.group_by(*grouped)))
     for kind in KINDS:
         op.drop_table(f"{kind}_tallies")
 
