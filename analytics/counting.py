@@ -66,8 +66,11 @@ class ResponseFilter:
 
     def tally_columns(self) -> set[str]:
         """The tally columns `conditions` reads."""
-        given = {"unit_id": self.unit_ids, "officer_id": self.officer_id}
-        given["counter_id"] = self.counter_id
+        given = {
+            "unit_id": self.unit_ids,
+            "officer_id": self.officer_id,
+            "counter_id": self.counter_id,
+        }
         return {name for name, value in given.items() if value is not None}
 
 

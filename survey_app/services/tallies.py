@@ -92,8 +92,8 @@ def _subtract(response: Response, zone: ZoneInfo) -> None:
     connection = db.session.connection()
     for grain in GRAINS:
         key = {"month": month} | {name: where[name] for name in grain.key[1:]}
-        taken = {"responses": -1, "flagged": -response.flagged}
-        add_counts(connection, grain.responses, [key | taken])
+        one_less = {"responses": -1, "flagged": -response.flagged}
+        add_counts(connection, grain.responses, [key | one_less])
         answers = [key | {"item_id": i.id, **_one_answer(value, -1)} for i, value in answered]
         add_counts(connection, grain.answers, answers)  # a response always has its CHUNG answer
         weights = [
