@@ -7,6 +7,7 @@ from the server, so it must cost little and say what it cost (client CPU is prin
 """
 
 import asyncio
+import itertools
 import json
 import re
 import statistics
@@ -124,13 +125,24 @@ def levels(count: int, rng) -> list[int]:
 
 class QrClient:
     """A phone that opened the survey once (CSRF token, session cookie) and sends ratings; with
-    `visits`, every rating is a new visit: a new session opens the form, then sends it."""
+    `visits`, every rating is a new visit: a new session opens the form, then sends it. With
+    `others`, it rates them in turn (same questionnaire; its session's CSRF token is good for
+    every code): a load spread over many counters rather than one."""
 
     expected = 303
 
-    def __init__(self, base_url: str, target: QrTarget, rng, visits: bool = False, citizens=None):
+    def __init__(
+        self,
+        base_url: str,
+        target: QrTarget,
+        rng,
+        visits: bool = False,
+        citizens=None,
+        others: list[QrTarget] = (),
+    ):
         self.connection, self.target, self.rng = Connection(base_url), target, rng
         self.path = f"/s/{target.code}"
+        self.targets = itertools.cycle(others or [target])
         self.token = None
         self.visits = visits
         # (phone cookie, address) pairs: each rating from a citizen of its own, behind the
@@ -147,6 +159,7 @@ class QrClient:
             if found is None:
                 raise HttpError(f"GET {self.path}: {page.status} without a form")
             self.token = found.group(1).decode()
+        self.target = next(self.targets)
         codes = list(self.target.items)
         form = dict(zip(codes, map(str, levels(len(codes), self.rng)), strict=True))
         form |= {"csrf_token": self.token, "submission_id": uuid.uuid4().hex, "comment": ""}
@@ -156,7 +169,8 @@ class QrClient:
             phone, address = next(self.citizens)
             self.connection.cookies["sipas_phone"] = phone
             headers["X-Forwarded-For"] = address
-        return await self.connection.request("POST", self.path, body, headers)
+        path = f"/s/{self.target.code}"
+        return await self.connection.request("POST", path, body, headers)
 
 
 class KioskClient:

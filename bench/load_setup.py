@@ -25,8 +25,9 @@ from survey_app import create_app  # noqa: E402
 from survey_app.core.config import DEFAULT_RATE_LIMITS  # noqa: E402
 from survey_app.core.extensions import db  # noqa: E402
 from survey_app.demo.loader import load_demo  # noqa: E402
-from survey_app.models import Counter, SurveyCode  # noqa: E402
+from survey_app.models import Counter, SurveyCode, Unit  # noqa: E402
 from survey_app.queries.instruments import get_current_instrument  # noqa: E402
+from survey_app.services.org.members import add_counter, add_unit  # noqa: E402
 from tests.helpers.live_server import Gunicorn, gunicorn  # noqa: E402
 
 SERVER_URL = os.environ.get(
@@ -41,6 +42,7 @@ BENCH_RATE_LIMITS = {f"SURVEY_RATELIMIT_{name}": "1000000/minute" for name in DE
 # Their counters where production keeps them (docs/deploy.md), in a database of their own;
 # BENCH_RATELIMIT_STORAGE_URL=memory:// counts in each worker's memory instead.
 BENCH_REDIS_URL = "redis://127.0.0.1:6379/15"
+BENCH_COUNTERS = 5  # counters of each commune made for the QR targets
 
 
 # --- the bench database -------------------------------------------------------------------
@@ -89,20 +91,45 @@ class BenchData:
     kiosks: list[KioskTarget]
 
 
-def prepare(url: str, work_dir: str, kiosks: int = 32) -> BenchData:
+def prepare(url: str, work_dir: str, kiosks: int = 32, qr_targets: int = 0) -> BenchData:
     """Migrate, load the demo organisation and its history, pair `kiosks` tablets: one per
-    client, since a tablet sends its queue one rating at a time."""
+    client, since a tablet sends its queue one rating at a time. With `qr_targets`, the QR
+    ratings go to that many counters of new communes (BENCH_COUNTERS each) instead of the
+    demo's few: a country's ratings arrive at thousands of counters, each at its own pace; on
+    a few counters, the same load is a stuffing attack, and the hold rules hold most of it."""
     os.environ["SURVEY_INSTANCE_PATH"] = work_dir
     app = create_app({"SURVEY_ENV": "development", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade()
         summary = load_demo(datetime.now(LOCAL_ZONE).date())
-        qr = [_qr_target(code) for code in summary.survey_codes]
+        codes = _bench_counter_codes(qr_targets) if qr_targets else summary.survey_codes
+        qr = [_qr_target(code) for code in codes]
         counters = list(db.session.scalars(sa.select(Counter).order_by(Counter.id)))
         kiosk_targets = _pair_kiosks([counters[n % len(counters)] for n in range(kiosks)])
         db.session.remove()
         db.engine.dispose()
     return BenchData(url, qr, kiosk_targets)
+
+
+def _bench_counter_codes(count: int) -> list[SurveyCode]:
+    """`count` counters with their poster's survey code, BENCH_COUNTERS to a new commune of the
+    demo's province."""
+    province = db.session.scalars(sa.select(Unit).where(Unit.parent_id.is_(None))).first()
+    counters = []
+    for number in range(count):
+        if number % BENCH_COUNTERS == 0:
+            commune = add_unit(
+                code=f"BENCH-{number // BENCH_COUNTERS:04d}",
+                name=f"Xã thử tải {number // BENCH_COUNTERS + 1}",
+                parent=province,
+            )
+        name = f"Quầy {number % BENCH_COUNTERS + 1}"
+        counters.append(
+            add_counter(unit=commune, code=f"{commune.code}-Q{number % BENCH_COUNTERS}", name=name)
+        )
+    db.session.commit()
+    made = SurveyCode.counter_id.in_([counter.id for counter in counters])
+    return list(db.session.scalars(sa.select(SurveyCode).where(made)))
 
 
 def _qr_target(code: SurveyCode) -> QrTarget:

@@ -109,6 +109,7 @@ def mixed_open_loop(base_url: str, data, env: dict, options) -> MixedOpenLoop:
             qr_targets[n % len(qr_targets)],
             random.Random(rng.random()),
             citizens=citizens,
+            others=qr_targets[n :: len(kiosks)],
         )
         for n in range(len(kiosks))
     ]

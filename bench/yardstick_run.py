@@ -105,7 +105,7 @@ def run(options) -> bool:
         bench_database("bench_ystick_app") as url,
         bench_database("bench_ystick_shared") as shared_url,
     ):
-        data = prepare(url, work_dir, kiosks=options.connections)
+        data = prepare(url, work_dir, kiosks=options.connections, qr_targets=options.qr_targets)
         env = app_environment(url, work_dir) | {"SURVEY_TRUSTED_PROXIES": "1"}
         since = last_response_id(url)
         with (
@@ -126,7 +126,9 @@ def run(options) -> bool:
 def script_inputs(work_dir: Path, base_url: str, data, env: dict, options) -> dict:
     nonce = random.Random().randrange(2**31)
     tokens = write_lines(work_dir / "tokens.txt", [k.token for k in data.kiosks])
-    forms = write_lines(work_dir / "forms.txt", open_forms(base_url, qr_codes(data)))
+    per_code = 1 if options.qr_targets else 2
+    opened = open_forms(base_url, qr_codes(data), per_code)
+    forms = write_lines(work_dir / "forms.txt", opened)
 
     def phones(run: int, seconds: float) -> str:
         """New phones for each wrk run (a phone that rated the same code within the repeat
@@ -272,6 +274,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers, both servers")
     parser.add_argument("--worker-threads", type=int, default=4, help="gunicorn threads")
     parser.add_argument("--qr-phones", type=int, help="phone cookies made for the QR script")
+    parser.add_argument(
+        "--qr-targets",
+        type=int,
+        default=1000,
+        help="counters the QR ratings are spread over (0: the demo's few, a stuffing attack)",
+    )
     parser.add_argument("--open-rate", type=float, default=0, help="then an open loop (req/s)")
     parser.add_argument("--open-seconds", type=float, default=60)
     parser.add_argument("--verbose", action="store_true", help="print wrk's own output")
