@@ -29,7 +29,7 @@ from sqlalchemy import event, inspect
 
 from survey_app.core.extensions import db
 from survey_app.models import Counter, Kiosk, Officer, RatingRules, SurveyCode, Unit
-from survey_app.queries.codes import get_active_survey_code
+from survey_app.queries.codes import get_active_survey_code, get_code_columns, opens_survey
 
 CODE_CACHE_SECONDS = 10
 CODE_CACHE_KEY = "survey_code_cache"
@@ -87,23 +87,29 @@ def get_live_survey_code(code: str, *, reread: bool = False) -> SurveyCode | Sur
     cached = None if reread else _fresh(CODE_CACHE_KEY, code)
     if cached is not None:
         return cached
-    survey_code = get_active_survey_code(code)
-    if survey_code is None or survey_code.single_use:
+    copy = _standing_code_copy(code)
+    if copy is None:
         current_app.extensions.setdefault(CODE_CACHE_KEY, {}).pop(code, None)
-        return survey_code
-    copy = _copy(survey_code)
+        return get_active_survey_code(code)  # None, or a one-time link: its row, never kept
     _store(CODE_CACHE_KEY, code, copy, time.monotonic())
     return copy
 
 
-def _copy(survey_code: SurveyCode) -> SurveyCodeCopy:
-    unit, counter, officer = survey_code.unit, survey_code.counter, survey_code.officer
-    return SurveyCodeCopy(
-        code=survey_code.code,
-        unit=_unit_copy(unit),
-        counter=_counter_copy(counter) if counter is not None else None,
-        officer=_officer_copy(officer),
-    )
+def _standing_code_copy(code: str) -> SurveyCodeCopy | None:
+    """The copy of a standing code that opens a survey, read as plain columns (a counter or
+    officer code is read at nearly every rating: a country's codes are too many to stay kept);
+    None for any other code."""
+    row = get_code_columns(code)
+    if row is None or row.single_use or row.revoked_at is not None:
+        return None
+    (_, _, unit_id, unit_code, unit_name, instrument, version, unit_active) = row[:8]
+    counter_id, counter_name, counter_active, officer_id, officer_name, officer_active = row[8:]
+    if not opens_survey(unit_active, counter_active, officer_active):
+        return None
+    counter = CounterCopy(counter_id, counter_name, unit_id) if counter_id is not None else None
+    officer = OfficerCopy(officer_id, officer_name) if officer_id is not None else None
+    unit = UnitCopy(unit_id, unit_code, unit_name, instrument, version)
+    return SurveyCodeCopy(code=code, unit=unit, counter=counter, officer=officer)
 
 
 def _counter_copy(counter: Counter) -> CounterCopy:

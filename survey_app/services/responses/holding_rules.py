@@ -246,9 +246,10 @@ def _repeated_on_kiosk(response: SurveyResponse) -> bool:
 def _lock_target(response: SurveyResponse) -> None:
     """Checks of one target wait for one another until the commit (PostgreSQL; SQLite writes
     one at a time anyway, though its checks may interleave)."""
-    if db.session.get_bind().dialect.name != "postgresql":
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
         return
     key = f"{response.unit_id}:{response.officer_id}:{response.counter_id}".encode()
     # crc32 is unsigned 32-bit; the lock key is a signed int4.
     signed = zlib.crc32(key) - 2**31
-    db.session.connection().execute(LOCK_TARGET, {"key": signed})
+    connection.execute(LOCK_TARGET, {"key": signed})

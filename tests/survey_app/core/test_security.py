@@ -72,3 +72,15 @@ def test_a_header_the_answer_sets_itself_is_kept_and_none_is_doubled(app):
     names = [name.lower() for name, _ in response.headers.items()]
     assert len(names) == len(set(names))
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_session_cookie_signed_with_an_old_key_is_not_believed(app, client, monkeypatch):
+    """The session's serializer is kept between requests: a new secret key must still make a
+    new one, and a cookie signed with the old key is then ignored."""
+    with client.session_transaction() as session:
+        session["marker"] = "kept"
+    with client.session_transaction() as session:
+        assert session["marker"] == "kept"
+    monkeypatch.setattr(app, "secret_key", "another key entirely, after a leak")
+    with client.session_transaction() as session:
+        assert "marker" not in session
