@@ -43,14 +43,17 @@ CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]*)"')
 
 
 def qr_sender(client, data: BenchData, rng) -> Callable[[], int]:
-    target = next(target for target in data.qr if target.counter_id is not None)
-    path = f"/s/{target.code}"
-    token = CSRF_INPUT.search(client.get(path).get_data(as_text=True)).group(1)
+    # The counters in turn (bench/load_setup.py): one counter's ratings soon make a burst.
+    targets = itertools.cycle(data.qr)
+    first = f"/s/{data.qr[0].code}"
+    token = CSRF_INPUT.search(client.get(first).get_data(as_text=True)).group(1)
 
     signer = URLSafeSerializer(client.application.config["SECRET_KEY"], salt="rating-phone")
     sent = itertools.count()
 
     def send() -> int:
+        target = next(targets)
+        path = f"/s/{target.code}"
         form = dict(zip(target.items, map(str, levels(len(target.items), rng)), strict=True))
         form |= {"csrf_token": token, "submission_id": uuid.uuid4().hex, "comment": ""}
         # A new citizen each time (phone and address), as bench/yardstick_run.py sends: the
@@ -165,9 +168,10 @@ def main() -> int:
     parser.add_argument("--sort", default="cumulative", help="pstats order (tottime, ...)")
     parser.add_argument("--top", type=int, default=45)
     parser.add_argument("--database", default="bench_profile")
+    parser.add_argument("--qr-targets", type=int, default=1000, help="counters rated in turn")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work_dir, bench_database(args.database) as url:
-        data = prepare(url, work_dir, kiosks=4)
+        data = prepare(url, work_dir, kiosks=4, qr_targets=args.qr_targets)
         apps = make_apps(url, work_dir)
         for name, app in apps.items():
             run_path(name, app, data, args)
