@@ -55,7 +55,8 @@ proc_name = "survey-app"
 control_socket_disable = True
 errorlog = "-"
 accesslog = os.environ.get("SURVEY_ACCESS_LOG", "-") or None
-access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+access_log_format = ACCESS_LOG_FORMAT
 
 # The segment after /s/, /t/ or /cam-on/ (survey code, tracking code, a phone's reference), and
 # any segment of at least 8 letters, digits, - or _ holding a digit: a random code.
@@ -70,9 +71,19 @@ def mask_codes(path: str) -> str:
 
 class AccessLogger(Logger):
     def atoms(self, resp, req, environ, request_time):
-        atoms = super().atoms(resp, req, environ, request_time)
-        atoms["U"] = mask_codes(atoms["U"] or "")
-        return atoms
+        """The atoms of ACCESS_LOG_FORMAT, and no others: another format given on the command
+        line prints "-" for the address, query string, headers or request line, which say who
+        or carry codes. gunicorn's own atoms made one for every request and response header and
+        every WSGI environ entry at each request: a tenth of a kiosk rating's CPU."""
+        status = resp.status
+        return {
+            "t": self.now(),
+            "m": environ.get("REQUEST_METHOD"),
+            "U": mask_codes(environ.get("PATH_INFO") or ""),
+            "s": status.split(None, 1)[0] if isinstance(status, str) else status,
+            "B": getattr(resp, "sent", None),
+            "M": request_time.seconds * 1000 + request_time.microseconds // 1000,
+        }
 
 
 logger_class = AccessLogger

@@ -105,3 +105,35 @@ def wait_until_up(base: str, server: subprocess.Popen) -> bool:
         except (requests.ConnectionError, requests.Timeout):  # the worker is still booting
             time.sleep(0.2)
     return False
+
+
+def test_the_access_line_says_what_happened_and_nothing_of_who():
+    """Only the shipped format's atoms are made: a format asking for the address, the query
+    string, the request line or a header gets "-"."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    config = Config()
+    config.set("accesslog", "-")
+    config.set("access_log_format", gunicorn_conf.ACCESS_LOG_FORMAT)
+    logger = gunicorn_conf.AccessLogger(config)
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/s/K7PQ2M9X",
+        "QUERY_STRING": "phieu=secret",
+        "RAW_URI": "/s/K7PQ2M9X?phieu=secret",
+        "REMOTE_ADDR": "203.0.113.9",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_USER_AGENT": "Zalo",
+    }
+    response = SimpleNamespace(status="303 SEE OTHER", sent=120, headers=[("Location", "/x")])
+    request = SimpleNamespace(headers=[("User-Agent", "Zalo")])
+    atoms = logger.atoms_wrapper_class(
+        logger.atoms(response, request, environ, timedelta(milliseconds=42))
+    )
+    line = gunicorn_conf.ACCESS_LOG_FORMAT % atoms
+    assert line.endswith('"POST /s/***" 303 120 42ms'), line
+    leaky = "%(h)s %(r)s %(q)s %({user-agent}i)s %({remote_addr}e)s"
+    assert leaky % atoms == "- - - - -"
