@@ -2,7 +2,8 @@
 anyone could write to store a rating), in one run, on PostgreSQL, with the same worker model and
 the same client as its README: gunicorn 3 workers x 4 threads, `wrk -t2 -c32 -d10s`.
 
-    .venv/bin/python bench/yardstick_run.py [--seconds 10] [--rounds 1] [--open-rate 300]
+    .venv/bin/python bench/yardstick_run.py [--seconds 10] [--rounds 1] [--qr-targets 1000]
+        [--open-rate 300]
 
 The yardstick runs from its own folder (nothing is copied here); without that folder this says
 so and stops. Our app runs as shipped (gunicorn settings of survey_app/core/gunicorn_conf.py,
@@ -14,7 +15,9 @@ gets a warm-up, then `--rounds` turns of wrk taken in rotation:
   (bench/wrk_kiosk.lua);
 - QR form: POST /s/<code> with a form opened once (session cookie, CSRF token), each rating
   from a new phone and address with a new submission id (bench/wrk_qr.lua), so the hold rules
-  run in full.
+  run in full; the forms of 1,000 counters of 200 new communes in turn (--qr-targets), as a
+  country's ratings arrive. `--qr-targets 0` sends them all to the demo's few counters: a
+  stuffing attack, which the hold rules mostly hold (its figures are printed, by reason).
 Prints requests/s, p50/p99, CPU ms per request (gunicorn, PostgreSQL, Redis) and each path's
 ratio to the yardstick; checks every accepted rating is stored exactly once. With --open-rate,
 then the open loop of the issue: that many ratings a second, half kiosk, half QR, for
