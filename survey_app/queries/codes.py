@@ -70,13 +70,13 @@ STANDING_CODE_COLUMNS = _standing_code_columns()
 def get_code_columns(code: str) -> sa.Row | None:
     """The code, its unit, counter and officer as one row of plain values (single_use,
     revoked_at, then each one's id, names and active flag): what a QR rating reads of its code,
-    without building and tracking the three objects (a sixth of the rating's CPU)."""
+    without building and tracking the three objects (a sixth of the rating's Python time)."""
     return db.session.connection().execute(STANDING_CODE_COLUMNS, {"code": code}).one_or_none()
 
 
 def opens_survey(unit_active: bool, *owners_active: bool | None) -> bool:
     """A code opens a survey while its unit and each owner it names (None: none) are active."""
-    return unit_active and all(active is not False for active in owners_active)
+    return bool(unit_active) and all(active is None or active for active in owners_active)
 
 
 def get_dossier_link(unit_id: int, dossier_code: str) -> SurveyCode | None:
