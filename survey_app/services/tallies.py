@@ -24,7 +24,7 @@ from survey_app.models import SurveyResponse as Response
 from survey_app.models.tallies import LEVEL_COLUMNS, NOBODY
 from survey_app.models.types import UTCDateTime
 from survey_app.months import Month, survey_zone
-from survey_app.services.tally_counts import add_counts, count_month
+from survey_app.services.tally_counts import add_counts, count_month, read_item_layout
 
 ATTEMPTS = 5
 # SQLSTATE of a REPEATABLE READ transaction that met a concurrent change: run it again.
@@ -138,8 +138,9 @@ def _run(connection: Connection, zone: ZoneInfo) -> TallyRun:
     else:
         _take_queue(connection, taken)
     months = list(_months(connection, zone, taken))
+    layout = read_item_layout(connection)
     for month in months:
-        count_month(connection, month, zone, taken)
+        count_month(connection, month, zone, taken, layout)
     tallied = connection.scalar(sa.select(sa.func.count()).select_from(taken))
     taken.drop(connection)
     return TallyRun(months=months, responses=tallied)

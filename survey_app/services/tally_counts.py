@@ -16,6 +16,7 @@ position and level, 9.3 s now (a quiet machine). Most of what is left is that pa
 
 import functools
 import operator
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -33,18 +34,34 @@ KEY_NAMES = ("unit_id", "officer_id", "counter_id", "channel")
 SCRATCH = "tally_month_counts"
 
 
-def count_month(connection: Connection, month: Month, zone: ZoneInfo, taken: sa.Table) -> None:
-    """Add the counts of the month's responses taken off the queue by this run (`taken`: id
-    and time of each; spam and held ones left out)."""
-    start, end = month.bounds(zone)
-    in_month = sa.and_(taken.c.submitted_at >= start, taken.c.submitted_at < end)
-    new = Response.id.in_(sa.select(taken.c.response_id).where(in_month))
-    positions = range(1, (connection.scalar(sa.select(sa.func.max(Item.position))) or 0) + 1)
+@dataclass(frozen=True)
+class ItemLayout:
+    """Where the answers sit in a response's levels: the positions, and each instrument's
+    factor spans (instrument id, factor, first position, count). Read once per run."""
+
+    positions: range
+    spans: list
+
+
+def read_item_layout(connection: Connection) -> ItemLayout:
+    last = connection.scalar(sa.select(sa.func.max(Item.position))) or 0
     spans = connection.execute(
         sa.select(Item.instrument_id, Item.factor, sa.func.min(Item.position), sa.func.count())
         .where(Item.factor.is_not(None))
         .group_by(Item.instrument_id, Item.factor)
     ).all()
+    return ItemLayout(range(1, last + 1), spans)
+
+
+def count_month(
+    connection: Connection, month: Month, zone: ZoneInfo, taken: sa.Table, layout: ItemLayout
+) -> None:
+    """Add the counts of the month's responses taken off the queue by this run (`taken`: id
+    and time of each; spam and held ones left out)."""
+    start, end = month.bounds(zone)
+    in_month = sa.and_(taken.c.submitted_at >= start, taken.c.submitted_at < end)
+    new = Response.id.in_(sa.select(taken.c.response_id).where(in_month))
+    positions, spans = layout.positions, layout.spans
     scratch = _scratch_table(len(positions))
     # No try/finally: after an error the transaction is rolled back, and the table with it.
     scratch.create(connection)
