@@ -45,7 +45,9 @@ class _Tally:
     # sort_order: the key's columns come first in the tables.
     id: Mapped[int] = mapped_column(primary_key=True, sort_order=-2)
     month: Mapped[str] = mapped_column(sa.String(7), sort_order=-2)  # "YYYY-MM"
-    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), sort_order=-2)
+    # No foreign keys (unit, item, instrument): a tally is counted from responses, whose own keys
+    # hold them, and units and items are never deleted; the checks were half the run's upserts.
+    unit_id: Mapped[int] = mapped_column(sort_order=-2)
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple:
@@ -86,7 +88,7 @@ class _Answers:
     counted_by = ("item_id",)
     counts = LEVEL_COLUMNS
 
-    item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"))
+    item_id: Mapped[int]
     answers_1: Mapped[int]
     answers_2: Mapped[int]
     answers_3: Mapped[int]
@@ -106,7 +108,7 @@ class _Factors:
     counted_by = ("instrument_id", "factor")
     counts = ("responses",)
 
-    instrument_id: Mapped[int] = mapped_column(sa.ForeignKey("instruments.id"))
+    instrument_id: Mapped[int]
     factor: Mapped[Factor] = mapped_column(value_enum(Factor, 2))
     responses: Mapped[int]
 
