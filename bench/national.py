@@ -9,7 +9,8 @@ The database (default survey_bench_national on 127.0.0.1:5432) is made for the r
 after it unless --keep is given. Prints, each phase in a process of its own (peak RSS is the
 phase's alone): the load; the database's size and bytes per rating; the tally run; for the
 largest province and March: its dashboard figures, its officer evaluation, its monthly XLSX and
-PDF; then the size of a `pg_dump -Fc` and the time to restore it into a new database
+PDF (the dashboard and the evaluation twice: in a new process, then again); then the size of a
+`pg_dump -Fc` and the time to restore it into a new database
 (`pg_restore -j 2`). Goals (issue 19): a province-month report under 10 s, dashboard figures
 under 1 s. A year is projected from the quarter by four (sizes and load linearly; the tally run
 per million ratings as measured; the province's reports read one month and stay as measured).
@@ -35,6 +36,9 @@ from bench.analytics import _vm_hwm_mb, bench_app, bench_database  # noqa: E402
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/survey_bench_national"
 PHASES = ("tally", "size", "dashboard", "evaluation", "xlsx", "pdf", "dump")
 MONTH = "2026-03"
+# Timed twice: first in a new process (nothing compiled or cached yet), then again, as a worker
+# that has served pages before answers the next manager.
+WARM_TOO = ("dashboard", "evaluation")
 
 
 def run_phase(name: str, url: str, output: Path, n: int) -> dict:
@@ -46,7 +50,11 @@ def run_phase(name: str, url: str, output: Path, n: int) -> dict:
             return _timed(lambda: load(n))
         if name == "size":
             return _sizes()
-        return _timed(_work(name, output))
+        work = _work(name, output)
+        timed = _timed(work)
+        if name in WARM_TOO:
+            timed["again_seconds"] = _timed(work)["seconds"]
+        return timed
 
 
 def _timed(work) -> dict:
@@ -168,7 +176,8 @@ def report(results: dict, n: int) -> None:
         if name in results:
             found = results[name]
             goal = {"dashboard": "goal < 1 s", "xlsx": "goal < 10 s", "pdf": "goal < 10 s"}
-            print(f"{name:14} {found['seconds']:8.2f} s  peak {found['hwm_mb']:5.0f} MB  "
+            again = f"again {found['again_seconds']:.2f} s  " if "again_seconds" in found else ""
+            print(f"{name:14} {found['seconds']:8.2f} s  {again}peak {found['hwm_mb']:5.0f} MB  "
                   f"{goal.get(name, '')}")  # fmt: skip
     if "tally" in results:
         print(f"tally per 1,000,000 ratings: {results['tally']['seconds'] * 1e6 / n:.1f} s "
