@@ -1,16 +1,24 @@
 """A throw-away database for a migration's test: made on either backend, migrated to the
 revision before the one under test, used inside its app's context."""
 
+import random
+from collections.abc import Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import pytest
 from flask_migrate import upgrade
 
 from survey_app.core.extensions import db
+from survey_app.models import OVERALL_ITEM, Channel, Unit
+from survey_app.months import Month
+from survey_app.queries.instruments import get_current_instrument
 from tests.helpers.app import make_test_app
+from tests.helpers.builders import make_counter, make_officer, make_response
 from tests.helpers.databases import fresh_database
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+INSTRUMENTS = ("sipas-2017", "sipas-2023", "kiosk-5")
 
 
 @contextmanager
@@ -23,3 +31,23 @@ def database_at(tmp_dir, backend: str, revision: str):
             yield app
             db.session.remove()
             db.engine.dispose()
+
+
+def rate_every_kind(unit: Unit, count: int, months: Sequence[Month], draw: random.Random) -> None:
+    """`count` ratings of the unit in `months`: of each instrument and channel, with and without
+    officer and counter, at levels 1–5 and unanswered items (but the overall rating)."""
+    officers = [None, make_officer(unit=unit), make_officer(unit=unit)]
+    counters = [None, make_counter(unit=unit), make_counter(unit=unit)]
+    for _number in range(count):
+        month, instrument = draw.choice(months), draw.choice(INSTRUMENTS)
+        items = get_current_instrument(instrument).items
+        answers = {item.code: draw.choice([None, 1, 2, 3, 4, 5]) for item in items}
+        make_response(
+            unit=unit,
+            officer=draw.choice(officers),
+            counter=draw.choice(counters),
+            channel=draw.choice(list(Channel)),
+            instrument_code=instrument,
+            answers=answers | {OVERALL_ITEM: draw.randint(1, 5)},
+            submitted_at=datetime(month.year, month.month, draw.randint(2, 27), 3, tzinfo=UTC),
+        )

@@ -6,7 +6,6 @@ downgrade gives back the old tables, empty, and the figures still count every ra
 
 import random
 from collections import Counter
-from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -15,15 +14,13 @@ from flask_migrate import downgrade, upgrade
 from analytics.breakdowns import month_cube
 from analytics.indices import ResponseFilter, figures_by_month
 from survey_app.core.extensions import db
-from survey_app.models import OVERALL_ITEM, Channel, SurveyResponse, Unit, UntalliedResponse
+from survey_app.models import SurveyResponse, Unit, UntalliedResponse
 from survey_app.months import Month, survey_zone
-from survey_app.queries.instruments import get_current_instrument
 from survey_app.services.tallies import tally_responses
-from tests.helpers.builders import make_counter, make_officer, make_response, make_unit
-from tests.helpers.migrations import BACKENDS, database_at
+from tests.helpers.builders import make_unit
+from tests.helpers.migrations import BACKENDS, database_at, rate_every_kind
 
 BEFORE, AFTER = "0014_level_columns", "0015_tally_grains"
-INSTRUMENTS = ("sipas-2017", "sipas-2023", "kiosk-5")
 MONTHS = (Month(2026, 1), Month(2026, 2), Month(2026, 3))
 RESPONSES = 240
 LEVELS = ", ".join(f"answers_{value}" for value in range(1, 6))
@@ -92,23 +89,7 @@ def _rate_and_tally() -> None:
     """Ratings of each instrument and channel, with and without officer and counter, and
     their tallies by the old key as 0014's tally run made them."""
     unit = make_unit(code="XA-A")
-    officers = [None, make_officer(unit=unit), make_officer(unit=unit)]
-    counters = [None, make_counter(unit=unit), make_counter(unit=unit)]
-    draw = random.Random(15)
-    for _number in range(RESPONSES):
-        month, instrument = draw.choice(MONTHS), draw.choice(INSTRUMENTS)
-        items = get_current_instrument(instrument).items
-        # Levels 1–5 and unanswered items, but the overall rating.
-        answers = {item.code: draw.choice([None, 1, 2, 3, 4, 5]) for item in items}
-        make_response(
-            unit=unit,
-            officer=draw.choice(officers),
-            counter=draw.choice(counters),
-            channel=draw.choice(list(Channel)),
-            instrument_code=instrument,
-            answers=answers | {OVERALL_ITEM: draw.randint(1, 5)},
-            submitted_at=datetime(month.year, month.month, draw.randint(2, 27), 3, tzinfo=UTC),
-        )
+    rate_every_kind(unit, RESPONSES, MONTHS, random.Random(15))
     _tally_by_the_old_key()
 
 

@@ -4,21 +4,19 @@ the upgrade leaves the tallies and the figures as they were and a tally run adds
 downgrade gives the keys back (checked against the rows) and loses nothing either."""
 
 import random
-from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from survey_app.core.extensions import db
-from survey_app.models import OVERALL_ITEM, Channel
-from survey_app.queries.instruments import get_current_instrument
+from survey_app.months import Month
 from survey_app.services.tallies import tally_responses
-from tests.helpers.builders import make_counter, make_officer, make_response, make_unit
-from tests.helpers.migrations import BACKENDS, database_at
+from tests.helpers.builders import make_unit
+from tests.helpers.migrations import BACKENDS, database_at, rate_every_kind
 
 BEFORE, AFTER = "0015_tally_grains", "0016_tally_keys"
-INSTRUMENTS = ("sipas-2017", "sipas-2023", "kiosk-5")
+MONTHS = (Month(2026, 1), Month(2026, 2), Month(2026, 3))
 TALLIES = [
     f"{grain}_{kind}_tallies"
     for grain in ("person", "place")
@@ -64,23 +62,7 @@ def test_downgrade_gives_the_keys_back_and_keeps_every_tally(tallied_database):
 
 
 def _rate(draw: random.Random, count: int) -> None:
-    """Ratings of each instrument and channel, with and without officer and counter."""
-    unit = make_unit(code=f"XA-{draw.randint(0, 10**6)}")
-    officers = [None, make_officer(unit=unit)]
-    counters = [None, make_counter(unit=unit)]
-    for _number in range(count):
-        instrument = draw.choice(INSTRUMENTS)
-        items = get_current_instrument(instrument).items
-        answers = {item.code: draw.choice([None, 1, 2, 3, 4, 5]) for item in items}
-        make_response(
-            unit=unit,
-            officer=draw.choice(officers),
-            counter=draw.choice(counters),
-            channel=draw.choice(list(Channel)),
-            instrument_code=instrument,
-            answers=answers | {OVERALL_ITEM: draw.randint(1, 5)},
-            submitted_at=datetime(2026, draw.randint(1, 3), draw.randint(2, 27), 3, tzinfo=UTC),
-        )
+    rate_every_kind(make_unit(code=f"XA-{draw.randint(0, 10**6)}"), count, MONTHS, draw)
     db.session.commit()
 
 
