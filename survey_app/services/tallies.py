@@ -158,10 +158,26 @@ def _take_queue(connection: Connection, taken: sa.Table) -> None:
     Both statements see the same queue: the run's snapshot on PostgreSQL (a response committed
     after it keeps its queue row for the next run), the run's write lock on SQLite."""
     queue = UntalliedResponse.__table__
-    queued = sa.select(Response.id, Response.submitted_at).join(
-        queue, queue.c.response_id == Response.id
+    if connection.dialect.name != "postgresql":
+        queued = sa.select(Response.id, Response.submitted_at).join(
+            queue, queue.c.response_id == Response.id
+        )
+        _take(connection, taken, queued)
+        return
+    # One statement: the queue's rows deleted, their responses taken as they go (a DELETE …
+    # RETURNING in a WITH), rather than a read of the queue then a delete matching `taken`
+    # (2.1 → 1.3 s per million responses).
+    dequeued = (
+        sa.delete(queue)
+        .where(queue.c.response_id.is_not(None))  # see _dequeue
+        .returning(queue.c.response_id)
+        .cte("dequeued")
     )
-    _take(connection, taken, queued)
+    rows = sa.select(Response.id, Response.submitted_at).join(
+        dequeued, dequeued.c.response_id == Response.id
+    )
+    connection.execute(sa.insert(taken).from_select(["response_id", "submitted_at"], rows))
+    _analyze(connection, taken)
 
 
 def _start_over(connection: Connection, zone: ZoneInfo, taken: sa.Table) -> None:
@@ -178,12 +194,16 @@ def _start_over(connection: Connection, zone: ZoneInfo, taken: sa.Table) -> None
 def _take(connection: Connection, taken: sa.Table, responses: sa.Select) -> None:
     """Fill `taken` with `responses` (id, time) and take them off the queue."""
     connection.execute(sa.insert(taken).from_select(["response_id", "submitted_at"], responses))
-    if connection.dialect.name == "postgresql":
-        # A new temporary table has no statistics (autovacuum never sees one): the planner
-        # guessed 200 rows, and read a million responses one index probe at a time (7.5 s of
-        # a 14 s count; 0.1 s to analyse). SQLite builds an index for IN (subquery) anyway.
-        connection.execute(sa.text(f"ANALYZE {taken.name}"))
+    _analyze(connection, taken)
     _dequeue(connection, taken)
+
+
+def _analyze(connection: Connection, taken: sa.Table) -> None:
+    """PostgreSQL: a new temporary table has no statistics (autovacuum never sees one): the
+    planner guessed 200 rows, and read a million responses one index probe at a time (7.5 s of
+    a 14 s count; 0.1 s to analyse). SQLite builds an index for IN (subquery) anyway."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text(f"ANALYZE {taken.name}"))
 
 
 def _dequeue(connection: Connection, taken: sa.Table) -> None:
