@@ -10,11 +10,12 @@ groups by both keys of the tallies at once (GROUPING SETS: by person, and by pla
 scratch table holds only the rows the tallies need; SQLite has no grouping sets and groups by
 both keys together, which the rows of each key then sum (a province's month: a few thousand
 rows). Per million responses on PostgreSQL (2 shared cores, bench/tally_run.py): one month
-17.7 s → 8.2 s, a year 26.4 s → 11.7–13.5 s, with the run's scratch table analysed, this one
-pass, the grouping sets' rows read as they are and tallies without foreign keys (migration
-0016); a national quarter of 10 M in one run (bench/national.py), 18.5–19.7 s. Most of what
-is left is that pass (reading 23 positions of each response and the 120 sums: over half of a
-national run), then the upserts.
+17.7 s → 7.0 s, a year 26.4 s → 10.6–12.2 s (a national quarter of 10 M in one run,
+bench/national.py: 15.6 s), with the run's scratch table analysed, the queue taken in one
+statement, this one pass, the grouping sets' rows read as they are and tallies without
+foreign keys (migration 0016). Most of what is left is that pass (reading 23 positions of each
+response and the 120 sums: over half of a national run), then the upserts (one row per key and
+item: inserting them costs 6 µs a row).
 """
 
 import functools
