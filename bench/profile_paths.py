@@ -1,10 +1,12 @@
 """Profile: what one request of each load path costs inside the app, without gunicorn or HTTP.
 
-    .venv/bin/python bench/profile_paths.py --requests 500 [--profile qr|kiosk|yardstick]
+    .venv/bin/python bench/profile_paths.py --requests 500 [--profile qr|kiosk|yardstick|shared]
 
 The same paths as bench/load.py (the QR form, the kiosk API and the yardstick with the rows of
-each), sent one after another through Flask's test client on a bench database `bench_profile`
-(127.0.0.1:5432, demo data, made and dropped here). Prints per path: this process's CPU per
+each), then the shared yardstick's handler (/work/shared/yardstick/dbinsert.py, the one
+bench/yardstick_run.py compares with; left out when that folder is missing), sent one after
+another through Flask's test client on a bench database `bench_profile` (127.0.0.1:5432, demo
+data, made and dropped here). Prints per path: this process's CPU per
 request (app, SQLAlchemy and psycopg; the test client's share is the same for every path),
 wall time per request (adds PostgreSQL's work and the round trips) and the SQL statements sent
 per request. With --profile, the cProfile functions of that path, heaviest first.
@@ -103,11 +105,19 @@ def yardstick_sender(client, data: BenchData, rng) -> Callable[[], int]:
     return send
 
 
+def shared_sender(client, data: BenchData, rng) -> Callable[[], int]:
+    """The body of the shared yardstick's post.lua: an officer and 22 answers."""
+    body = {"o": 3, "a": levels(22, rng)}
+    return lambda: client.post("/r", json=body).status_code
+
+
 PATHS = {
     "qr": (qr_sender, 303),
     "kiosk": (kiosk_sender, 201),
     "yardstick": (yardstick_sender, 201),
+    "shared": (shared_sender, 201),
 }
+SHARED_YARDSTICK = Path(os.environ.get("BENCH_YARDSTICK_DIR", "/work/shared/yardstick"))
 
 
 def make_apps(url: str, work_dir: str):
@@ -115,16 +125,27 @@ def make_apps(url: str, work_dir: str):
     from bench.yardstick_app import create_app as create_yardstick
     from survey_app import create_app
 
-    return {"qr": create_app(), "kiosk": create_app(), "yardstick": create_yardstick()}
+    apps = {"qr": create_app(), "kiosk": create_app(), "yardstick": create_yardstick()}
+    if (SHARED_YARDSTICK / "dbinsert.py").exists():
+        os.environ["DATABASE_URL"] = url  # dbinsert reads it, and makes its two tables
+        sys.path.insert(0, str(SHARED_YARDSTICK))
+        import dbinsert
+
+        apps["shared"] = dbinsert.app
+    return apps
 
 
 def count_statements(app) -> list[int]:
     counter = [0]
     with app.app_context():
-        from survey_app.core.extensions import db
+        if "dbinsert" in sys.modules and app is sys.modules["dbinsert"].app:
+            engine = sys.modules["dbinsert"].engine  # the shared yardstick's own
+        else:
+            from survey_app.core.extensions import db
 
+            engine = db.engine
         sa.event.listen(
-            db.engine, "before_cursor_execute", lambda *_: counter.__setitem__(0, counter[0] + 1)
+            engine, "before_cursor_execute", lambda *_: counter.__setitem__(0, counter[0] + 1)
         )
     return counter
 
@@ -175,6 +196,9 @@ def main() -> int:
         apps = make_apps(url, work_dir)
         for name, app in apps.items():
             run_path(name, app, data, args)
+            if name == "shared":  # its engine is its own
+                sys.modules["dbinsert"].engine.dispose()
+                continue
             with app.app_context():
                 from survey_app.core.extensions import db
 
