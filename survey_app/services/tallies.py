@@ -159,27 +159,22 @@ def _take_queue(connection: Connection, taken: sa.Table) -> None:
     it keeps its queue row for the next run), its write lock on SQLite (whose two statements,
     a copy then a delete, see the same queue)."""
     queue = UntalliedResponse.__table__
-    if connection.dialect.name != "postgresql":
-        queued = sa.select(Response.id, Response.submitted_at).join(
-            queue, queue.c.response_id == Response.id
+    in_one_statement = connection.dialect.name == "postgresql"
+    if in_one_statement:
+        # The queue's rows deleted, their responses taken as they go (a DELETE … RETURNING in a
+        # WITH), rather than a read of the queue then a delete matching `taken`: whole runs
+        # 8.2 → 7.0 s for a month's million, 19.7 → 15.6 s per million for a national quarter
+        # (bench/tally_run.py).
+        queue = (
+            sa.delete(queue)
+            .where(queue.c.response_id.is_not(None))  # see _dequeue
+            .returning(queue.c.response_id)
+            .cte("dequeued")
         )
-        _take(connection, taken, queued)
-        return
-    # One statement: the queue's rows deleted, their responses taken as they go (a DELETE …
-    # RETURNING in a WITH), rather than a read of the queue then a delete matching `taken`:
-    # whole runs 8.2 → 7.0 s for a month's million, 19.7 → 15.6 s per million for a national
-    # quarter (bench/tally_run.py).
-    dequeued = (
-        sa.delete(queue)
-        .where(queue.c.response_id.is_not(None))  # see _dequeue
-        .returning(queue.c.response_id)
-        .cte("dequeued")
+    queued = sa.select(Response.id, Response.submitted_at).join(
+        queue, queue.c.response_id == Response.id
     )
-    rows = sa.select(Response.id, Response.submitted_at).join(
-        dequeued, dequeued.c.response_id == Response.id
-    )
-    connection.execute(sa.insert(taken).from_select(["response_id", "submitted_at"], rows))
-    _analyze(connection, taken)
+    _take(connection, taken, queued, dequeue=not in_one_statement)
 
 
 def _start_over(connection: Connection, zone: ZoneInfo, taken: sa.Table) -> None:
@@ -193,11 +188,15 @@ def _start_over(connection: Connection, zone: ZoneInfo, taken: sa.Table) -> None
     connection.execute(sa.update(TallyState).values(zone=zone.key))
 
 
-def _take(connection: Connection, taken: sa.Table, responses: sa.Select) -> None:
-    """Fill `taken` with `responses` (id, time) and take them off the queue."""
+def _take(
+    connection: Connection, taken: sa.Table, responses: sa.Select, *, dequeue: bool = True
+) -> None:
+    """Fill `taken` with `responses` (id, time) and take them off the queue (`dequeue`; not
+    when the select did as it read them)."""
     connection.execute(sa.insert(taken).from_select(["response_id", "submitted_at"], responses))
     _analyze(connection, taken)
-    _dequeue(connection, taken)
+    if dequeue:
+        _dequeue(connection, taken)
 
 
 def _analyze(connection: Connection, taken: sa.Table) -> None:
