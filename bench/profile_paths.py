@@ -40,6 +40,7 @@ from bench.load_setup import (  # noqa: E402
     bench_database,
     prepare,
 )
+from bench.yardstick_run import YARDSTICK_DIR  # noqa: E402
 
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]*)"')
 
@@ -117,7 +118,6 @@ PATHS = {
     "yardstick": (yardstick_sender, 201),
     "shared": (shared_sender, 201),
 }
-SHARED_YARDSTICK = Path(os.environ.get("BENCH_YARDSTICK_DIR", "/work/shared/yardstick"))
 
 
 def make_apps(url: str, work_dir: str):
@@ -126,33 +126,36 @@ def make_apps(url: str, work_dir: str):
     from survey_app import create_app
 
     apps = {"qr": create_app(), "kiosk": create_app(), "yardstick": create_yardstick()}
-    if (SHARED_YARDSTICK / "dbinsert.py").exists():
+    if (YARDSTICK_DIR / "dbinsert.py").exists():
         os.environ["DATABASE_URL"] = url  # dbinsert reads it, and makes its two tables
-        sys.path.insert(0, str(SHARED_YARDSTICK))
+        sys.path.insert(0, str(YARDSTICK_DIR))
         import dbinsert
 
         apps["shared"] = dbinsert.app
     return apps
 
 
-def count_statements(app) -> list[int]:
-    counter = [0]
+def engine_of(name: str, app) -> sa.Engine:
+    """The engine a path's app sends its statements through: the shared yardstick has its own."""
+    if name == "shared":
+        return sys.modules["dbinsert"].engine
     with app.app_context():
-        if "dbinsert" in sys.modules and app is sys.modules["dbinsert"].app:
-            engine = sys.modules["dbinsert"].engine  # the shared yardstick's own
-        else:
-            from survey_app.core.extensions import db
+        from survey_app.core.extensions import db
 
-            engine = db.engine
-        sa.event.listen(
-            engine, "before_cursor_execute", lambda *_: counter.__setitem__(0, counter[0] + 1)
-        )
+        return db.engine
+
+
+def count_statements(engine: sa.Engine) -> list[int]:
+    counter = [0]
+    sa.event.listen(
+        engine, "before_cursor_execute", lambda *_: counter.__setitem__(0, counter[0] + 1)
+    )
     return counter
 
 
 def run_path(name: str, app, data: BenchData, args) -> None:
     make_sender, expected = PATHS[name]
-    statements = count_statements(app)
+    statements = count_statements(engine_of(name, app))
     client = app.test_client()
     send = make_sender(client, data, random.Random(7))
     for _ in range(args.warmup):
@@ -196,13 +199,7 @@ def main() -> int:
         apps = make_apps(url, work_dir)
         for name, app in apps.items():
             run_path(name, app, data, args)
-            if name == "shared":  # its engine is its own
-                sys.modules["dbinsert"].engine.dispose()
-                continue
-            with app.app_context():
-                from survey_app.core.extensions import db
-
-                db.engine.dispose()
+            engine_of(name, app).dispose()
     return 0
 
 
