@@ -16,12 +16,13 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 
 from analytics import counting
-from analytics.counting import Dimension
-from analytics.figures import EMPTY_FIGURES, Figures, sum_figures
+from analytics.counting import Dimension, Selection
+from analytics.figures import EMPTY_FIGURES, Counts, Figures, sum_counts
 from analytics.indices import (
     Grouping,
     ResponseFilter,
     figures_by_group,
+    grouped_counts,
     min_sample,
     response_conditions,
 )
@@ -43,6 +44,7 @@ BY_PLACE = Grouping(
     (Ticket.unit_id, sa.null(), sa.null()),
 )
 UNIT, OFFICER, COUNTER, CHANNEL = "unit", "officer", "counter", "channel"
+EMPTY_COUNTS = Counts()  # never added to: sum_counts adds parts to a new Counts
 # Which grouping's cells, and which position of their key, give each breakdown.
 CUBE_CELLS = {
     UNIT: (BY_PERSON, 0),
@@ -69,26 +71,43 @@ WEEKDAYS, HOURS = 7, 24
 class MonthCube:
     """A unit's month counted by (unit, officer) and by (unit, counter, channel), each on first
     use: the figures by any one of them are sums of these cells, since figures are built from
-    additive counts. One count serves all the breakdowns of a dashboard or a report."""
+    additive counts. One count serves all the breakdowns of a dashboard or a report. The cells
+    are kept as counts and added up as counts: figures are built once per group shown."""
 
     def __init__(self, response_filter: ResponseFilter, month: Month) -> None:
         self.response_filter, self.month = response_filter, month
 
     @cached_property
-    def people(self) -> dict[tuple, Figures]:
-        return figures_by_group(self.response_filter, self.month, BY_PERSON)
+    def people_counts(self) -> dict[tuple, Counts]:
+        return count_cells(self.response_filter, self.month, BY_PERSON)
 
     @cached_property
+    def places_counts(self) -> dict[tuple, Counts]:
+        return count_cells(self.response_filter, self.month, BY_PLACE)
+
+    @property
+    def people(self) -> dict[tuple, Figures]:
+        return {key: counts.figures() for key, counts in self.people_counts.items()}
+
+    @property
     def places(self) -> dict[tuple, Figures]:
-        return figures_by_group(self.response_filter, self.month, BY_PLACE)
+        return {key: counts.figures() for key, counts in self.places_counts.items()}
 
     def by(self, name: str) -> dict[Hashable, Figures]:
+        return {key: counts.figures() for key, counts in self.counts_by(name).items()}
+
+    def counts_by(self, name: str) -> dict[Hashable, Counts]:
         grouping, position = CUBE_CELLS[name]
-        cells = self.people if grouping is BY_PERSON else self.places  # only the one needed
-        parts = defaultdict(list)
-        for key, figures in cells.items():
-            parts[key[position]].append(figures)
-        return {key: sum_figures(found) for key, found in parts.items()}
+        # Only the grouping needed is counted.
+        cells = self.people_counts if grouping is BY_PERSON else self.places_counts
+        found: dict[Hashable, Counts] = defaultdict(Counts)
+        for key, counts in cells.items():
+            found[key[position]].add(counts)
+        return found
+
+
+def count_cells(response_filter: ResponseFilter, month: Month, grouping: Grouping) -> dict:
+    return grouped_counts(Selection(response_filter, (month,), survey_zone()), grouping)
 
 
 def month_cube(unit: Unit, month: Month) -> MonthCube:
@@ -142,7 +161,7 @@ def figures_by_subtree(
     """For the root and every unit below it, the figures of that unit with the units below it:
     the counts of each unit added up the tree."""
     unit_ids = list_unit_subtree_ids(root.id)
-    own = (cube or month_cube(root, month)).by(UNIT)
+    own = (cube or month_cube(root, month)).counts_by(UNIT)
     children = defaultdict(list)
     for unit_id, parent_id in db.session.execute(
         sa.select(Unit.id, Unit.parent_id).where(Unit.id.in_(unit_ids), Unit.id != root.id)
@@ -151,11 +170,11 @@ def figures_by_subtree(
     order = [root.id]  # breadth first: every unit after its parent
     for unit_id in order:
         order.extend(children[unit_id])
-    totals: dict[int, Figures] = {}
+    totals: dict[int, Counts] = {}
     for unit_id in reversed(order):
-        parts = [own.get(unit_id, EMPTY_FIGURES), *(totals[c] for c in children[unit_id])]
-        totals[unit_id] = sum_figures(parts)
-    return totals
+        parts = [own.get(unit_id, EMPTY_COUNTS), *(totals[c] for c in children[unit_id])]
+        totals[unit_id] = sum_counts(parts)
+    return {unit_id: counts.figures() for unit_id, counts in totals.items()}
 
 
 def rank_units(

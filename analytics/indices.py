@@ -32,10 +32,10 @@ from analytics.counting import (
 )
 from analytics.figures import (
     EMPTY_FIGURES,
+    Counts,
     FactorFigure,
     Figures,
     ItemFigure,
-    build_figures,
     is_below_average,
     sum_figures,
 )
@@ -54,6 +54,7 @@ __all__ = [
     "compute_figures",
     "figures_by_group",
     "figures_by_month",
+    "grouped_counts",
     "is_below_average",
     "min_sample",
     "monthly_trend",
@@ -65,6 +66,7 @@ __all__ = [
 TICKET_RATING_ITEM = "PA-XL"
 TICKET_RATING_SOURCE = "tickets"
 TICKET_RATING_POSITION = 10_000  # after every questionnaire item
+TICKET_RATING_NAME = (TICKET_RATING_SOURCE, TICKET_RATING_ITEM, Factor.FEEDBACK)
 # Item id → level (1–5) → answers.
 ItemLevels = defaultdict[int, defaultdict[int, int]]
 # Below this many responses in a month an officer's figures are "chưa đủ mẫu" (domain.md §2).
@@ -142,14 +144,22 @@ def _grouped_figures(
 ) -> dict[Hashable, Figures]:
     """`levels`, when given, is filled with the answers at each level of each item over all
     the groups, from the same pass over the answers (see _item_sums)."""
+    cells = grouped_counts(selection, grouping, levels)
+    return {key: counts.figures() for key, counts in cells.items()}
+
+
+def grouped_counts(
+    selection: Selection, grouping: Grouping, levels: ItemLevels | None = None
+) -> dict[Hashable, Counts]:
+    """The counts of each group, for callers that add groups up before making figures."""
     responses = _response_counts(selection, grouping)
     items = _item_counts(selection, grouping, levels)
     weights = _factor_weights(selection, grouping)
     if grouping.ticket_key is not None and _counts_complaints(selection.response_filter):
-        for key, figure in _ticket_ratings(selection, grouping).items():
-            items[key].append(figure)
+        for key, counts in _ticket_ratings(selection, grouping).items():
+            items[key][TICKET_RATING_NAME] = counts
     return {
-        key: build_figures(*responses.get(key, (0, 0)), items.get(key, []), weights.get(key, {}))
+        key: Counts(*responses.get(key, (0, 0)), items.get(key), weights.get(key))
         for key in responses.keys() | items.keys()
     }
 
@@ -175,7 +185,7 @@ def _factor_weights(selection: Selection, grouping: Grouping) -> dict[Hashable, 
     return found
 
 
-def _ticket_ratings(selection: Selection, grouping: Grouping) -> dict[Hashable, ItemFigure]:
+def _ticket_ratings(selection: Selection, grouping: Grouping) -> dict[Hashable, list[int]]:
     """Citizens' ratings of how their complaints were handled, by month of rating: one more
     item of the PA factor (issue 4), averaged with the questionnaire's PA items."""
     bounds = selection.bounds
@@ -194,15 +204,7 @@ def _ticket_ratings(selection: Selection, grouping: Grouping) -> dict[Hashable, 
     found = {}
     for row in db.session.execute(query.group_by(*keys)):
         key, (answers, satisfied_count, total) = _split(row, grouping.width)
-        found[key] = ItemFigure(
-            TICKET_RATING_SOURCE,
-            TICKET_RATING_ITEM,
-            Factor.FEEDBACK,
-            int(answers),
-            int(satisfied_count),
-            int(total),
-            TICKET_RATING_POSITION,
-        )
+        found[key] = [int(answers), int(satisfied_count), int(total), TICKET_RATING_POSITION]
     return found
 
 
@@ -220,10 +222,10 @@ def _response_counts(selection: Selection, grouping: Grouping) -> dict[Hashable,
 
 def _item_counts(
     selection: Selection, grouping: Grouping, levels: ItemLevels | None = None
-) -> dict[Hashable, list[ItemFigure]]:
-    """Counted per item id (integers group fastest); the items' instrument, code and factor
-    are attached afterwards, and the versions of one instrument merged, from the small items
-    table."""
+) -> dict[Hashable, dict[tuple, list[int]]]:
+    """Per group, item name → [answers, satisfied, total, position]. Counted per item id
+    (integers group fastest); the items' instrument, code and factor are attached afterwards,
+    and the versions of one instrument merged, from the small items table."""
     catalogue = _item_catalogue()
     # Each item's (instrument, code, factor): the name its versions are merged under.
     names = {item_id: entry[:3] for item_id, entry in catalogue.items()}
@@ -241,12 +243,7 @@ def _item_counts(
         counts[1] += int(satisfied_count)
         counts[2] += int(total)
         counts[3] = min(counts[3], position)
-    found = defaultdict(list)
-    for key, items in merged.items():
-        # (instrument, position, code): sorted before the figures are made, not through them.
-        ordered = sorted(items.items(), key=lambda pair: (pair[0][0], pair[1][3], pair[0][1]))
-        found[key] = [ItemFigure(*name, *counts) for name, counts in ordered]
-    return found
+    return merged
 
 
 def _item_sums(selection: Selection, grouping: Grouping, levels: ItemLevels | None):

@@ -17,13 +17,13 @@ from flask_babel import force_locale
 from analytics.breakdowns import BY_PERSON, BY_PLACE, MonthCube, subtree_filter
 from analytics.counting import Selection, position_in
 from analytics.evaluation import evaluate_officers
-from analytics.figures import EMPTY_FIGURES, Figures, sum_figures
+from analytics.figures import EMPTY_FIGURES, Counts, Figures, sum_figures
 from analytics.indices import (
     Grouping,
     ItemLevels,
     ResponseFilter,
-    _grouped_figures,
     figures_by_month,
+    grouped_counts,
 )
 from analytics.periods import Period
 from analytics.report.contents import (
@@ -57,8 +57,8 @@ class PeriodCube(MonthCube):
         self.selection = Selection(self.response_filter, period.months, survey_zone())
 
     @cached_property
-    def counted(self) -> tuple[dict[tuple, Figures], ItemLevels]:
-        """(unit, officer, position of the month in the period) → figures; and the answers at
+    def counted(self) -> tuple[dict[tuple, Counts], ItemLevels]:
+        """(unit, officer, position of the month in the period) → counts; and the answers at
         each level of each item, from the same pass over the answers."""
         ticket_month = position_in(Ticket.rated_at, self.selection.bounds)
         grouping = Grouping(
@@ -66,25 +66,24 @@ class PeriodCube(MonthCube):
             (*BY_PERSON.ticket_key, ticket_month),
         )
         levels: ItemLevels = defaultdict(lambda: defaultdict(int))
-        return _grouped_figures(self.selection, grouping, levels), levels
-
-    @property
-    def monthly_people(self) -> dict[tuple, Figures]:
-        return self.counted[0]
+        return grouped_counts(self.selection, grouping, levels), levels
 
     @cached_property
-    def people(self) -> dict[tuple, Figures]:
-        return _sums(self.monthly_people, lambda key: key[:2])
+    def people_counts(self) -> dict[tuple, Counts]:
+        return _sums(self.counted[0], lambda key: key[:2])
 
     @cached_property
-    def places(self) -> dict[tuple, Figures]:
-        return _grouped_figures(self.selection, BY_PLACE)
+    def places_counts(self) -> dict[tuple, Counts]:
+        return grouped_counts(self.selection, BY_PLACE)
 
     def trend(self) -> list[tuple[Month, Figures]]:
         """Each month of the period with its figures, empty where nothing came."""
-        found = _sums(self.monthly_people, lambda key: key[2])
+        found = _sums(self.counted[0], lambda key: key[2])
         months = self.selection.months
-        return [(month, found.get(n, EMPTY_FIGURES)) for n, month in enumerate(months)]
+        return [
+            (month, found[n].figures() if n in found else EMPTY_FIGURES)
+            for n, month in enumerate(months)
+        ]
 
 
 def _room_to_group() -> None:
@@ -94,11 +93,11 @@ def _room_to_group() -> None:
     prepare_bulk_counting(db.session.connection())
 
 
-def _sums(cells: dict[tuple, Figures], key: Callable[[tuple], Hashable]) -> dict:
-    parts: dict[Hashable, list[Figures]] = defaultdict(list)
-    for cell, figures in cells.items():
-        parts[key(cell)].append(figures)
-    return {found: sum_figures(figures) for found, figures in parts.items()}
+def _sums(cells: dict[tuple, Counts], key: Callable[[tuple], Hashable]) -> dict:
+    found: dict[Hashable, Counts] = defaultdict(Counts)
+    for cell, counts in cells.items():
+        found[key(cell)].add(counts)
+    return found
 
 
 def build_period_report(unit: Unit, period: Period, *, today: date | None = None) -> MonthlyReport:

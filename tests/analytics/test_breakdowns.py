@@ -187,10 +187,10 @@ def test_complaint_ratings_count_for_the_unit_not_its_officer_counter_or_channel
 
 def test_the_officer_evaluation_counts_only_by_person(commune, monkeypatch):
     counted = []
-    real = breakdowns.figures_by_group
+    real = breakdowns.count_cells
     monkeypatch.setattr(
         breakdowns,
-        "figures_by_group",
+        "count_cells",
         lambda *args, **kwargs: counted.append(args[2]) or real(*args, **kwargs),
     )
     evaluate_officers(commune, MARCH)
