@@ -8,12 +8,9 @@ field and the arrival times have a grouped query each (analytics.indices.figures
 
 from collections import defaultdict
 from collections.abc import Hashable
-from datetime import UTC, datetime
 from functools import cached_property
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import GenericFunction
 
 from analytics import counting
 from analytics.counting import Dimension, Selection
@@ -24,7 +21,6 @@ from analytics.indices import (
     figures_by_group,
     grouped_counts,
     min_sample,
-    response_conditions,
 )
 from survey_app.core.extensions import db
 from survey_app.display.collation import sorted_vi, vi_key
@@ -62,10 +58,6 @@ FIELD = Dimension(
     ),
 )
 BY_FIELD = Grouping((FIELD,))
-# Arrival times are counted per quarter hour in SQL and placed in local weekday and hour here:
-# exact for every time zone offset in use, and at most ~3,000 rows a month.
-ARRIVAL_BUCKET_SECONDS = 900
-WEEKDAYS, HOURS = 7, 24
 
 
 class MonthCube:
@@ -197,38 +189,3 @@ def rank_units(
         return (not ranked, index, vi_key(unit.name), unit.code)
 
     return sorted(shown, key=order)
-
-
-def arrival_grid(unit: Unit, month: Month) -> list[list[int]]:
-    """Responses by local weekday (Monday first) and local hour: 7 rows of 24 counts."""
-    zone = survey_zone()
-    bucket = epoch_seconds(Response.submitted_at) // ARRIVAL_BUCKET_SECONDS
-    query = (
-        sa.select(bucket.label("bucket"), sa.func.count())
-        .where(response_conditions(subtree_filter(unit), *month.bounds(zone)))
-        .group_by(bucket)
-    )
-    grid = [[0] * HOURS for _ in range(WEEKDAYS)]
-    for number, count in db.session.execute(query):
-        moment = datetime.fromtimestamp(int(number) * ARRIVAL_BUCKET_SECONDS, UTC).astimezone(zone)
-        grid[moment.weekday()][moment.hour] += int(count)
-    return grid
-
-
-class epoch_seconds(GenericFunction):  # noqa: N801 (SQL functions are lower case)
-    """Seconds since 1970 of a stored (naive UTC) timestamp, on SQLite and PostgreSQL."""
-
-    type = sa.BigInteger()
-    inherit_cache = True
-
-
-@compiles(epoch_seconds, "sqlite")
-def _epoch_sqlite(element, compiler, **kw):
-    (column,) = element.clauses
-    return compiler.process(sa.cast(sa.func.strftime("%s", column), sa.BigInteger), **kw)
-
-
-@compiles(epoch_seconds, "postgresql")
-def _epoch_postgresql(element, compiler, **kw):
-    (column,) = element.clauses
-    return compiler.process(sa.cast(sa.extract("epoch", column), sa.BigInteger), **kw)

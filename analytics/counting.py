@@ -288,7 +288,7 @@ def _raw(
     if selection.received_by is not None:
         query = query.where(Response.received_at <= selection.received_by)
     if untallied_only:
-        query = query.where(_untallied(start, end))
+        query = query.where(untallied(start, end))
     keyed = query.subquery("keyed")
     groups, counts = counted(keyed)
     groups = [*key_columns(keyed, len(dimensions)), *groups]
@@ -304,7 +304,7 @@ def _labelled(columns: list[sa.ColumnElement], names: Sequence[str]) -> list[sa.
     return [column.label(name) for column, name in zip(columns, names, strict=True)]
 
 
-def _untallied(start: datetime, end: datetime) -> sa.ColumnElement[bool]:
+def untallied(start: datetime, end: datetime) -> sa.ColumnElement[bool]:
     """The responses of [start, end) not tallied yet: those on the tally run's queue (few), by
     id, so that neither planner reads the whole month to find them."""
     pending = aliased(Response)

@@ -7,8 +7,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from analytics.arrivals import arrival_grid
 from analytics.breakdowns import (
-    arrival_grid,
     figures_by_channel,
     figures_by_counter,
     month_cube,

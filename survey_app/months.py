@@ -80,3 +80,18 @@ def current_month(zone: ZoneInfo | None = None) -> Month:
 def months_ending(last: Month, count: int) -> list[Month]:
     """`count` consecutive months, oldest first, the last one being `last`."""
     return [last.shifted(offset) for offset in range(1 - count, 1)]
+
+
+def weekly_slot(moment: datetime, zone: ZoneInfo) -> int:
+    """The local hour of the week an instant falls in: weekday (Monday 0) × 24 + hour, 0–167.
+    What the arrival grid counts by (survey_app.models.tallies.ArrivalTally)."""
+    local = moment.astimezone(zone)
+    return local.weekday() * 24 + local.hour
+
+
+def stored_weekly_slot(stored: str | None, zone_name: str) -> int | None:
+    """weekly_slot of a time as SQLite stores it (naive UTC text): SQLite has no time zones,
+    so the tally run's SQL calls this Python function there (core/extensions.py)."""
+    if stored is None:
+        return None
+    return weekly_slot(datetime.fromisoformat(stored).replace(tzinfo=UTC), ZoneInfo(zone_name))

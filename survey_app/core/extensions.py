@@ -11,6 +11,8 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.orm import DeclarativeBase
 
+from survey_app.months import stored_weekly_slot
+
 # Named constraints make migrations reproducible on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -97,3 +99,5 @@ def configure_sqlite(app) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+        # PostgreSQL places times in a zone itself (models/tallies.py, weekly_slot).
+        dbapi_connection.create_function("weekly_slot", 2, stored_weekly_slot, deterministic=True)

@@ -31,7 +31,7 @@ from survey_app.models.org import (
 from survey_app.models.reports import MonthClosure
 from survey_app.models.response import Channel, SurveyResponse, UntalliedResponse
 from survey_app.models.staff import ApiKey, AuditEvent, Role, User
-from survey_app.models.tallies import GRAINS, Grain, TallyState
+from survey_app.models.tallies import GRAINS, ArrivalTally, Grain, TallyState
 from survey_app.models.tickets import (
     CONTENT_MAX_LENGTH,
     CalendarOverride,
@@ -84,6 +84,7 @@ __all__ = [
     "UntalliedResponse",
     "TallyState",
     "GRAINS",
+    "ArrivalTally",
     "Grain",
     "UTCDateTime",
     "Unit",

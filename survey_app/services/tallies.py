@@ -19,11 +19,18 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from analytics.counting import tallied_zone
 from survey_app.core.extensions import db, prepare_bulk_counting
-from survey_app.models import GRAINS, SCALE, TallyState, UntalliedResponse, utcnow
+from survey_app.models import (
+    GRAINS,
+    SCALE,
+    ArrivalTally,
+    TallyState,
+    UntalliedResponse,
+    utcnow,
+)
 from survey_app.models import SurveyResponse as Response
 from survey_app.models.tallies import LEVEL_COLUMNS, NOBODY
 from survey_app.models.types import UTCDateTime
-from survey_app.months import Month, survey_zone
+from survey_app.months import Month, survey_zone, weekly_slot
 from survey_app.services.tally_counts import add_counts, count_months, read_item_layout
 
 ATTEMPTS = 5
@@ -114,6 +121,8 @@ def _subtract(response: Response, zone: ZoneInfo) -> None:
         ]
         if weights:
             add_counts(connection, grain.factors, weights)
+    arrival = {"unit_id": response.unit_id, "slot": weekly_slot(response.submitted_at, zone)}
+    add_counts(connection, ArrivalTally, [{"month": month, **arrival, "responses": -1}])
 
 
 def _run(connection: Connection, zone: ZoneInfo) -> TallyRun:
@@ -179,9 +188,8 @@ def _take_queue(connection: Connection, taken: sa.Table) -> None:
 
 def _start_over(connection: Connection, zone: ZoneInfo, taken: sa.Table) -> None:
     """Tallies of another zone have other months: count everything again in this one."""
-    for grain in GRAINS:
-        for table in grain.tables:
-            connection.execute(sa.delete(table).where(table.id.is_not(None)))  # see _dequeue
+    for table in (*(table for grain in GRAINS for table in grain.tables), ArrivalTally):
+        connection.execute(sa.delete(table).where(table.id.is_not(None)))  # see _dequeue
     # Every response taken, the queue emptied: one pass each. A response committed after this
     # run's snapshot keeps its own queue row for the next run.
     _take(connection, taken, sa.select(Response.id, Response.submitted_at))

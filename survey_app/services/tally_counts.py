@@ -31,7 +31,13 @@ from survey_app.models import GRAINS, SCALE, Factor, Grain, Item
 from survey_app.models import SurveyResponse as Response
 from survey_app.models.levels import UNANSWERED, code_of, level_code
 from survey_app.models.response import counted
-from survey_app.models.tallies import LEVEL_COLUMNS, NOBODY, tally_key
+from survey_app.models.tallies import (
+    LEVEL_COLUMNS,
+    NOBODY,
+    ArrivalTally,
+    tally_key,
+    weekly_slot_of,
+)
 from survey_app.months import Month
 
 KEY_NAMES = ("month", "unit_id", "officer_id", "counter_id", "channel")
@@ -78,6 +84,7 @@ def count_months(
         add_counts(connection, grain.answers, _answers(rows, keys, positions))
         add_counts(connection, grain.factors, _factors(rows, keys))
     scratch.drop(connection)
+    add_counts(connection, ArrivalTally, _arrivals(sa.and_(new, counted()), month, zone))
 
 
 def _month_of(moment: sa.ColumnElement, months: list[Month], zone: ZoneInfo) -> sa.ColumnElement:
@@ -177,6 +184,24 @@ def _pivot(
         *(count.filter(answered_in(f)).label(_factor(f)) for f in Factor),
     ]
     return sa.select(*grouped, *sums).group_by(*grouping)
+
+
+def _arrivals(
+    counting: sa.ColumnElement[bool], month: sa.ColumnElement, zone: ZoneInfo
+) -> sa.Select:
+    """Per month, unit and local hour of the week, the responses counted. Keyed in a subquery
+    first: PostgreSQL matches a GROUP BY to its SELECT only on plain columns."""
+    keyed = (
+        sa.select(
+            month.label("month"),
+            Response.unit_id,
+            weekly_slot_of(Response.submitted_at, zone.key).label("slot"),
+        )
+        .where(counting)
+        .subquery("keyed")
+    )
+    keys = [keyed.c.month, keyed.c.unit_id, keyed.c.slot]
+    return sa.select(*keys, sa.func.count()).group_by(*keys)
 
 
 def _of_grain(scratch: sa.Table, grain: Grain, *, summed: bool) -> sa.Subquery:

@@ -10,7 +10,6 @@ from pytest import approx
 
 from analytics import breakdowns
 from analytics.breakdowns import (
-    arrival_grid,
     figures_by_channel,
     figures_by_counter,
     figures_by_field,
@@ -105,14 +104,6 @@ def test_by_field_prefers_the_procedure_field_over_the_counter_field(commune):
     assert (found["Xây dựng"].responses, found["Xây dựng"].overall_pct) == (1, 0)
     assert found[None].responses == 1 and found[None].overall_pct == approx(100)
     assert list(found)[-1] is None
-
-
-def test_arrival_grid_counts_local_weekday_and_hour(commune):
-    grid = arrival_grid(commune, MARCH)
-    assert len(grid) == 7 and all(len(row) == 24 for row in grid)
-    # Monday 08:00 and 08:30; Monday 31st at 23:59:59 (16:59:59 UTC); Sunday 14:00.
-    assert grid[0][8] == 2 and grid[0][23] == 1 and grid[6][14] == 1
-    assert sum(map(sum, grid)) == 4
 
 
 @pytest.fixture

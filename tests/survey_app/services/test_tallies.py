@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine.interfaces import CacheStats
 
 from analytics import counting
+from analytics.arrivals import arrival_grid
 from analytics.breakdowns import figures_by_field, month_cube, rank_units
 from analytics.evaluation import evaluate_officers
 from analytics.indices import ResponseFilter, compute_figures, monthly_trend
@@ -49,6 +50,7 @@ def everything(province, commune, officer) -> dict:
         "officer": compute_figures(ResponseFilter(officer_id=officer.id), MARCH),
         "commune": compute_figures(ResponseFilter(unit_ids=frozenset({commune.id})), MARCH),
         "fields": figures_by_field(province, MARCH),
+        "arrivals": [arrival_grid(province, month) for month in (MARCH, MARCH.next())],
     }
 
 

@@ -14,12 +14,14 @@ from hypothesis import strategies as st
 
 import tests.helpers.fuzzing  # noqa: F401 (the Hypothesis profiles)
 from analytics import counting
+from analytics.arrivals import arrival_grid
 from analytics.breakdowns import month_cube
 from analytics.indices import ResponseFilter, monthly_trend
 from analytics.report.counts import count_answer_levels
 from survey_app.core.extensions import db
 from survey_app.models import (
     GRAINS,
+    ArrivalTally,
     AuditEvent,
     Channel,
     Counter,
@@ -71,6 +73,7 @@ def figures(province) -> dict:
         "places": cube.places,
         "trend": monthly_trend(subtree, MARCH.next(), 2),
         "levels": count_answer_levels(sorted(subtree.unit_ids), MARCH.next()),
+        "arrivals": [arrival_grid(province, month) for month in (MARCH, MARCH.next())],
     }
 
 
@@ -84,7 +87,7 @@ def assert_same_as_responses_alone(province, monkeypatch) -> None:
 def forget_responses() -> None:
     """Hypothesis runs many examples in one test: each starts with no responses."""
     tallies = [table for grain in GRAINS for table in grain.tables]
-    for model in (*tallies, AuditEvent, SurveyResponse, RatingDecision):
+    for model in (*tallies, ArrivalTally, AuditEvent, SurveyResponse, RatingDecision):
         db.session.execute(sa.delete(model))
     db.session.execute(sa.update(TallyState).values(zone=""))
     db.session.commit()

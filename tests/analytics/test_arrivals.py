@@ -1,0 +1,85 @@
+"""The arrival grid: a month's counted responses by local weekday and hour, the same counted
+from the responses, from the tallies, or from both."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+
+from analytics.arrivals import arrival_grid
+from survey_app.core.extensions import db
+from survey_app.models import ArrivalTally, Channel
+from survey_app.months import Month
+from survey_app.services.responses.spam import mark_response_spam
+from survey_app.services.tallies import tally_responses
+from tests.helpers.builders import make_response, make_unit
+
+pytestmark = pytest.mark.usefixtures("app")
+
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+MARCH = Month(2025, 3)
+
+
+def local(day: int, hour: int = 9, minute: int = 0, second: int = 0, month: int = 3):
+    return datetime(2025, month, day, hour, minute, second, tzinfo=LOCAL)
+
+
+@pytest.fixture
+def commune():
+    """March 2025: Mon 3rd 08:00 and 08:30; Mon 31st 23:59:59 (16:59:59 UTC); Sun 9th 14:00 in
+    a unit below. Not in March: 00:00 on 1 April (Tuesday, in April's grid) and a spam one."""
+    unit = make_unit(code="XA")
+    below = make_unit(code="XA-1", parent=unit)
+    make_response(unit=unit, submitted_at=local(3, 8))
+    make_response(unit=unit, channel=Channel.KIOSK, submitted_at=local(3, 8, 30))
+    make_response(unit=unit, submitted_at=local(31, 23, 59, 59))
+    make_response(unit=below, submitted_at=local(9, 14))
+    make_response(unit=unit, submitted_at=local(1, 0, month=4))
+    spam = make_response(unit=unit, submitted_at=local(4, 10))
+    spam.is_spam = True
+    db.session.commit()
+    return unit
+
+
+def expected_march() -> list[list[int]]:
+    grid = [[0] * 24 for _ in range(7)]
+    grid[0][8], grid[0][23], grid[6][14] = 2, 1, 1
+    return grid
+
+
+def test_arrival_grid_counts_local_weekday_and_hour(commune):
+    assert arrival_grid(commune, MARCH) == expected_march()
+    april = arrival_grid(commune, MARCH.next())
+    assert april[1][0] == 1 and sum(map(sum, april)) == 1
+
+
+def test_the_tally_run_keeps_the_grid_and_later_ratings_add_to_it(commune):
+    tally_responses()
+    # The unit's own rows: Monday 08:00 (slot 8) and Monday 23:00 (slot 23), local.
+    slots = db.session.execute(
+        sa.select(ArrivalTally.slot, ArrivalTally.responses).where(
+            ArrivalTally.unit_id == commune.id, ArrivalTally.month == "2025-03"
+        )
+    ).all()
+    assert sorted(slots) == [(8, 2), (23, 1)]
+    assert arrival_grid(commune, MARCH) == expected_march()
+    make_response(unit=commune, submitted_at=local(4, 10, 15))  # Tuesday, not tallied yet
+    grid = expected_march()
+    grid[1][10] = 1
+    assert arrival_grid(commune, MARCH) == grid
+    tally_responses()
+    assert arrival_grid(commune, MARCH) == grid
+
+
+def test_a_tallied_rating_marked_as_spam_leaves_the_grid(commune):
+    late = make_response(unit=commune, submitted_at=local(31, 23, 59, 59))
+    tally_responses()
+    assert arrival_grid(commune, MARCH)[0][23] == 2
+    mark_response_spam(late, spam=True, by=None)
+    assert arrival_grid(commune, MARCH) == expected_march()
+    tally_responses()
+    assert arrival_grid(commune, MARCH) == expected_march()
+    mark_response_spam(late, spam=False, by=None)
+    tally_responses()
+    assert arrival_grid(commune, MARCH)[0][23] == 2
