@@ -89,13 +89,17 @@ class MonthCube:
         return {key: counts.figures() for key, counts in self.counts_by(name).items()}
 
     def counts_by(self, name: str) -> dict[Hashable, Counts]:
+        """The cells added up by one of their key's columns. Read only: a group of one cell
+        (most officers) is that cell itself, not a copy."""
         grouping, position = CUBE_CELLS[name]
         # Only the grouping needed is counted.
         cells = self.people_counts if grouping is BY_PERSON else self.places_counts
-        found: dict[Hashable, Counts] = defaultdict(Counts)
+        parts: dict[Hashable, list[Counts]] = defaultdict(list)
         for key, counts in cells.items():
-            found[key[position]].add(counts)
-        return found
+            parts[key[position]].append(counts)
+        return {
+            key: found[0] if len(found) == 1 else sum_counts(found) for key, found in parts.items()
+        }
 
 
 def count_cells(response_filter: ResponseFilter, month: Month, grouping: Grouping) -> dict:

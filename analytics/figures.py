@@ -74,10 +74,11 @@ def build_figures(
 ) -> Figures:
     """`weights`: see Figures.weights; None keeps the old rule (a snapshot frozen before)."""
     items = tuple(items)
-    factors = {
-        factor: _factor_figure([item for item in items if item.factor is factor], weights)
-        for factor in Factor
-    }
+    of_factor: dict[Factor | None, list[ItemFigure]] = {factor: [] for factor in Factor}
+    for item in items:  # one pass, not one per factor: a dashboard builds a thousand of these
+        if item.factor is not None:
+            of_factor[item.factor].append(item)
+    factors = {factor: _factor_figure(of_factor[factor], weights) for factor in Factor}
     with_data = [figure for figure in factors.values() if figure.index is not None]
     overall = [item for item in items if item.code == OVERALL_ITEM]
     return Figures(
