@@ -10,14 +10,13 @@ and hour here: exact for every time zone offset in use, and at most ~3,000 rows 
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import GenericFunction
 
 from analytics import counting
 from analytics.counting import ResponseFilter, response_conditions, untallied
 from survey_app.core.extensions import db
 from survey_app.models import ArrivalTally, Unit
 from survey_app.models import SurveyResponse as Response
+from survey_app.models.types import epoch_seconds
 from survey_app.months import Month, survey_zone
 from survey_app.queries.units import list_unit_subtree_ids
 
@@ -51,22 +50,3 @@ def _tallied(unit_ids: list[int], month: Month) -> sa.Select:
         .where(ArrivalTally.month == str(month), ArrivalTally.unit_id.in_(unit_ids))
         .group_by(ArrivalTally.slot)
     )
-
-
-class epoch_seconds(GenericFunction):  # noqa: N801 (SQL functions are lower case)
-    """Seconds since 1970 of a stored (naive UTC) timestamp, on SQLite and PostgreSQL."""
-
-    type = sa.BigInteger()
-    inherit_cache = True
-
-
-@compiles(epoch_seconds, "sqlite")
-def _epoch_sqlite(element, compiler, **kw):
-    (column,) = element.clauses
-    return compiler.process(sa.cast(sa.func.strftime("%s", column), sa.BigInteger), **kw)
-
-
-@compiles(epoch_seconds, "postgresql")
-def _epoch_postgresql(element, compiler, **kw):
-    (column,) = element.clauses
-    return compiler.process(sa.cast(sa.extract("epoch", column), sa.BigInteger), **kw)

@@ -24,10 +24,13 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-TALLIES = tuple(
-    f"{grain}_{kind}_tallies"
-    for grain in ("person", "place")
-    for kind in ("response", "answer", "factor")
+TALLIES = (
+    *(
+        f"{grain}_{kind}_tallies"
+        for grain in ("person", "place")
+        for kind in ("response", "answer", "factor")
+    ),
+    "arrival_tallies",
 )
 
 

@@ -4,6 +4,8 @@ import enum
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import GenericFunction
 from sqlalchemy.types import TypeDecorator
 
 
@@ -44,3 +46,22 @@ def value_enum(enum_class: type[enum.Enum], length: int, name: str | None = None
         length=length,
         name=name or enum_class.__name__.lower(),
     )
+
+
+class epoch_seconds(GenericFunction):  # noqa: N801 (SQL functions are lower case)
+    """Seconds since 1970 of a stored (naive UTC) timestamp, on SQLite and PostgreSQL."""
+
+    type = sa.BigInteger()
+    inherit_cache = True
+
+
+@compiles(epoch_seconds, "sqlite")
+def _epoch_sqlite(element, compiler, **kw):
+    (column,) = element.clauses
+    return compiler.process(sa.cast(sa.func.strftime("%s", column), sa.BigInteger), **kw)
+
+
+@compiles(epoch_seconds, "postgresql")
+def _epoch_postgresql(element, compiler, **kw):
+    (column,) = element.clauses
+    return compiler.process(sa.cast(sa.extract("epoch", column), sa.BigInteger), **kw)

@@ -28,6 +28,7 @@ from survey_app.models import (
     utcnow,
 )
 from survey_app.models import SurveyResponse as Response
+from survey_app.models.response import counted
 from survey_app.models.tallies import LEVEL_COLUMNS, NOBODY
 from survey_app.models.types import UTCDateTime
 from survey_app.months import Month, survey_zone, weekly_slot
@@ -38,17 +39,23 @@ ATTEMPTS = 5
 SERIALIZATION_FAILURE = "40001"
 
 
-# The run's scratch table: the responses it counts, with their time (the queue as it found it).
-# One Table object for every run, made in each run's connection: SQLAlchemy keys its cache of
-# compiled statements by the Table object, and a new one per run compiled the wide counting
-# statements again every time (0.3 s a run, most of a small run on SQLite).
+# The run's scratch table: the responses it takes (the queue as it found it), with their time,
+# unit and whether they count (neither spam nor held): the arrival counts read these alone
+# rather than the responses again. One Table object for every run, made in each run's
+# connection: SQLAlchemy keys its cache of compiled statements by the Table object, and a new
+# one per run compiled the wide counting statements again every time (0.3 s a run, most of a
+# small run on SQLite).
 TAKEN = sa.Table(
     "tally_taken",
     sa.MetaData(),
     sa.Column("response_id", sa.Integer),
     sa.Column("submitted_at", UTCDateTime),
+    sa.Column("unit_id", sa.Integer),
+    sa.Column("counted", sa.Boolean),
     prefixes=["TEMPORARY"],
 )
+# What _take reads of each response taken, in TAKEN's order.
+TAKEN_COLUMNS = (Response.id, Response.submitted_at, Response.unit_id, counted().label("counted"))
 
 
 @dataclass(frozen=True)
@@ -180,9 +187,7 @@ def _take_queue(connection: Connection, taken: sa.Table) -> None:
             .returning(queue.c.response_id)
             .cte("dequeued")
         )
-    queued = sa.select(Response.id, Response.submitted_at).join(
-        queue, queue.c.response_id == Response.id
-    )
+    queued = sa.select(*TAKEN_COLUMNS).join(queue, queue.c.response_id == Response.id)
     _take(connection, taken, queued, dequeue=not in_one_statement)
 
 
@@ -192,16 +197,16 @@ def _start_over(connection: Connection, zone: ZoneInfo, taken: sa.Table) -> None
         connection.execute(sa.delete(table).where(table.id.is_not(None)))  # see _dequeue
     # Every response taken, the queue emptied: one pass each. A response committed after this
     # run's snapshot keeps its own queue row for the next run.
-    _take(connection, taken, sa.select(Response.id, Response.submitted_at))
+    _take(connection, taken, sa.select(*TAKEN_COLUMNS))
     connection.execute(sa.update(TallyState).values(zone=zone.key))
 
 
 def _take(
     connection: Connection, taken: sa.Table, responses: sa.Select, *, dequeue: bool = True
 ) -> None:
-    """Fill `taken` with `responses` (id, time) and take them off the queue (`dequeue`; not
-    when the select did as it read them)."""
-    connection.execute(sa.insert(taken).from_select(["response_id", "submitted_at"], responses))
+    """Fill `taken` with `responses` (TAKEN_COLUMNS) and take them off the queue (`dequeue`;
+    not when the select did as it read them)."""
+    connection.execute(sa.insert(taken).from_select([c.name for c in taken.c], responses))
     _analyze(connection, taken)
     if dequeue:
         _dequeue(connection, taken)

@@ -83,3 +83,20 @@ def test_a_tallied_rating_marked_as_spam_leaves_the_grid(commune):
     mark_response_spam(late, spam=False, by=None)
     tally_responses()
     assert arrival_grid(commune, MARCH)[0][23] == 2
+
+
+def test_a_zone_that_changes_its_offset_in_the_month_is_counted_in_local_hours(app, monkeypatch):
+    """Berlin moves to summer time on Sunday 30 March 2025: 10:00 on the Saturday before is
+    09:00 UTC, 10:00 on the Monday after is 08:00 UTC; both are hour 10 of their day."""
+    monkeypatch.setitem(app.config, "SURVEY_TIMEZONE", "Europe/Berlin")
+    berlin = ZoneInfo("Europe/Berlin")
+    unit = make_unit(code="XA-BER")
+    for day, hour in ((29, 10), (31, 10), (3, 23)):
+        make_response(unit=unit, submitted_at=datetime(2025, 3, day, hour, 30, tzinfo=berlin))
+    db.session.commit()
+    grid = [[0] * 24 for _ in range(7)]
+    grid[5][10] = grid[0][10] = grid[0][23] = 1
+    assert arrival_grid(unit, MARCH) == grid
+    tally_responses()
+    assert arrival_grid(unit, MARCH) == grid
+    assert db.session.scalar(sa.select(sa.func.sum(ArrivalTally.responses))) == 3
