@@ -10,19 +10,12 @@ import sqlalchemy as sa
 from analytics.arrivals import arrival_grid
 from survey_app.core.extensions import db
 from survey_app.models import ArrivalTally, Channel
-from survey_app.months import Month
 from survey_app.services.responses.spam import mark_response_spam
 from survey_app.services.tallies import tally_responses
 from tests.helpers.builders import make_response, make_unit
+from tests.helpers.local_times import MARCH, local
 
 pytestmark = pytest.mark.usefixtures("app")
-
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-MARCH = Month(2025, 3)
-
-
-def local(day: int, hour: int = 9, minute: int = 0, second: int = 0, month: int = 3):
-    return datetime(2025, month, day, hour, minute, second, tzinfo=LOCAL)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -19,7 +18,6 @@ from analytics.evaluation import evaluate_officers
 from analytics.indices import ResponseFilter, compute_figures
 from survey_app.core.extensions import db
 from survey_app.models import Channel, Counter, Factor, TicketChannel, TicketStatus
-from survey_app.months import Month
 from survey_app.services.procedures import create_procedure
 from survey_app.services.tickets.opening import TicketRequest, open_ticket
 from tests.helpers.builders import (
@@ -29,15 +27,9 @@ from tests.helpers.builders import (
     make_response,
     make_unit,
 )
+from tests.helpers.local_times import MARCH, local
 
 pytestmark = pytest.mark.usefixtures("app")
-
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-MARCH = Month(2025, 3)
-
-
-def local(day: int, hour: int = 9, minute: int = 0, second: int = 0, month: int = 3):
-    return datetime(2025, month, day, hour, minute, second, tzinfo=LOCAL)
 
 
 @pytest.fixture
