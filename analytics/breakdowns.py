@@ -41,12 +41,14 @@ BY_PLACE = Grouping(
 )
 UNIT, OFFICER, COUNTER, CHANNEL = "unit", "officer", "counter", "channel"
 EMPTY_COUNTS = Counts()  # never added to: sum_counts adds parts to a new Counts
-# Which grouping's cells, and which position of their key, give each breakdown.
-CUBE_CELLS = {
-    UNIT: (BY_PERSON, 0),
-    OFFICER: (BY_PERSON, 1),
-    COUNTER: (BY_PLACE, 1),
-    CHANNEL: (BY_PLACE, 2),
+# Which position of the (unit, officer) cells' key gives each breakdown by person.
+CUBE_CELLS = {UNIT: 0, OFFICER: 1}
+# Counters and channels are counted each by itself, not summed from (unit, counter, channel)
+# cells: a province's month has 1,212 such cells for 205 counters and 4 channels, and each
+# cell's counts cost more to read and add up than to count in SQL.
+ALONE = {
+    COUNTER: Grouping((counting.COUNTER,), (sa.null(),)),
+    CHANNEL: Grouping((counting.CHANNEL,), (sa.null(),)),
 }
 # A response's field: its procedure's, else its counter's (a counter serves one field). The
 # tallies do not keep it: these figures are counted from the responses.
@@ -61,21 +63,20 @@ BY_FIELD = Grouping((FIELD,))
 
 
 class MonthCube:
-    """A unit's month counted by (unit, officer) and by (unit, counter, channel), each on first
-    use: the figures by any one of them are sums of these cells, since figures are built from
-    additive counts. One count serves all the breakdowns of a dashboard or a report. The cells
-    are kept as counts and added up as counts: figures are built once per group shown."""
+    """A unit's month counted once per breakdown: by (unit, officer) for the units and the
+    officers, whose figures are sums of these cells (figures are built from additive counts),
+    and by counter and by channel; each on first use. One count serves all the breakdowns of a
+    dashboard or a report. Cells are kept and added up as counts: figures are built once per
+    group shown."""
 
     def __init__(self, response_filter: ResponseFilter, month: Month) -> None:
         self.response_filter, self.month = response_filter, month
+        self.selection = Selection(response_filter, (month,), survey_zone())
+        self._alone: dict[str, dict[Hashable, Counts]] = {}
 
     @cached_property
     def people_counts(self) -> dict[tuple, Counts]:
-        return count_cells(self.response_filter, self.month, BY_PERSON)
-
-    @cached_property
-    def places_counts(self) -> dict[tuple, Counts]:
-        return count_cells(self.response_filter, self.month, BY_PLACE)
+        return grouped_counts(self.selection, BY_PERSON)
 
     @property
     def people(self) -> dict[tuple, Figures]:
@@ -83,27 +84,26 @@ class MonthCube:
 
     @property
     def places(self) -> dict[tuple, Figures]:
-        return {key: counts.figures() for key, counts in self.places_counts.items()}
+        """By (unit, counter, channel): what the tallies by place hold, cell by cell."""
+        cells = grouped_counts(self.selection, BY_PLACE)
+        return {key: counts.figures() for key, counts in cells.items()}
 
     def by(self, name: str) -> dict[Hashable, Figures]:
         return {key: counts.figures() for key, counts in self.counts_by(name).items()}
 
     def counts_by(self, name: str) -> dict[Hashable, Counts]:
-        """The cells added up by one of their key's columns. Read only: a group of one cell
-        (most officers) is that cell itself, not a copy."""
-        grouping, position = CUBE_CELLS[name]
-        # Only the grouping needed is counted.
-        cells = self.people_counts if grouping is BY_PERSON else self.places_counts
+        """Read only: a group of one cell (most officers) is that cell itself, not a copy."""
+        if name in ALONE:
+            if name not in self._alone:
+                self._alone[name] = grouped_counts(self.selection, ALONE[name])
+            return self._alone[name]
+        position = CUBE_CELLS[name]
         parts: dict[Hashable, list[Counts]] = defaultdict(list)
-        for key, counts in cells.items():
+        for key, counts in self.people_counts.items():
             parts[key[position]].append(counts)
         return {
             key: found[0] if len(found) == 1 else sum_counts(found) for key, found in parts.items()
         }
-
-
-def count_cells(response_filter: ResponseFilter, month: Month, grouping: Grouping) -> dict:
-    return grouped_counts(Selection(response_filter, (month,), survey_zone()), grouping)
 
 
 def month_cube(unit: Unit, month: Month) -> MonthCube:

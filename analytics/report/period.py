@@ -14,7 +14,7 @@ from functools import cached_property
 
 from flask_babel import force_locale
 
-from analytics.breakdowns import BY_PERSON, BY_PLACE, MonthCube, subtree_filter
+from analytics.breakdowns import BY_PERSON, MonthCube, subtree_filter
 from analytics.counting import Selection, position_in
 from analytics.evaluation import evaluate_officers
 from analytics.figures import EMPTY_FIGURES, Counts, Figures, sum_figures
@@ -71,10 +71,6 @@ class PeriodCube(MonthCube):
     @cached_property
     def people_counts(self) -> dict[tuple, Counts]:
         return _sums(self.counted[0], lambda key: key[:2])
-
-    @cached_property
-    def places_counts(self) -> dict[tuple, Counts]:
-        return grouped_counts(self.selection, BY_PLACE)
 
     def trend(self) -> list[tuple[Month, Figures]]:
         """Each month of the period with its figures, empty where nothing came."""

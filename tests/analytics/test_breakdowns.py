@@ -170,11 +170,11 @@ def test_complaint_ratings_count_for_the_unit_not_its_officer_counter_or_channel
 
 def test_the_officer_evaluation_counts_only_by_person(commune, monkeypatch):
     counted = []
-    real = breakdowns.count_cells
+    real = breakdowns.grouped_counts
     monkeypatch.setattr(
         breakdowns,
-        "count_cells",
-        lambda *args, **kwargs: counted.append(args[2]) or real(*args, **kwargs),
+        "grouped_counts",
+        lambda *args, **kwargs: counted.append(args[1]) or real(*args, **kwargs),
     )
     evaluate_officers(commune, MARCH)
     assert counted == [breakdowns.BY_PERSON]

@@ -12,7 +12,13 @@ from sqlalchemy.engine.interfaces import CacheStats
 
 from analytics import counting
 from analytics.arrivals import arrival_grid
-from analytics.breakdowns import figures_by_field, month_cube, rank_units
+from analytics.breakdowns import (
+    figures_by_channel,
+    figures_by_counter,
+    figures_by_field,
+    month_cube,
+    rank_units,
+)
 from analytics.evaluation import evaluate_officers
 from analytics.indices import ResponseFilter, compute_figures, monthly_trend
 from analytics.report.counts import count_answer_levels
@@ -51,6 +57,8 @@ def everything(province, commune, officer) -> dict:
         "commune": compute_figures(ResponseFilter(unit_ids=frozenset({commune.id})), MARCH),
         "fields": figures_by_field(province, MARCH),
         "arrivals": [arrival_grid(province, month) for month in (MARCH, MARCH.next())],
+        "counters": figures_by_counter(province, MARCH),
+        "channels": figures_by_channel(province, MARCH),
     }
 
 

@@ -74,6 +74,8 @@ def figures(province) -> dict:
         "trend": monthly_trend(subtree, MARCH.next(), 2),
         "levels": count_answer_levels(sorted(subtree.unit_ids), MARCH.next()),
         "arrivals": [arrival_grid(province, month) for month in (MARCH, MARCH.next())],
+        "counters": cube.by("counter"),
+        "channels": cube.by("channel"),
     }
 
 
