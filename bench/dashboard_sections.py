@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.analytics import bench_app  # noqa: E402
 from bench.national import DEFAULT_URL, MONTH, _largest_province  # noqa: E402
+from survey_app.core.gunicorn_conf import tune_garbage_collection  # noqa: E402
 
 # What analytics.dashboard.build_dashboard calls, by the names it imports them under.
 SECTIONS = (
@@ -60,7 +61,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=DEFAULT_URL)
     arguments = parser.parse_args()
-    with bench_app(arguments.database_url).app_context():
+    app = bench_app(arguments.database_url)
+    tune_garbage_collection()  # as a web worker does once it has loaded the app
+    with app.app_context():
         from analytics.dashboard import build_dashboard
         from survey_app.months import Month
 

@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.analytics import _vm_hwm_mb, bench_app, bench_database  # noqa: E402
+from survey_app.core.gunicorn_conf import tune_garbage_collection  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/survey_bench_national"
 PHASES = ("tally", "size", "dashboard", "evaluation", "xlsx", "pdf", "dump")
@@ -39,11 +40,16 @@ MONTH = "2026-03"
 # Timed twice: first in a new process (nothing compiled or cached yet), then again, as a worker
 # that has served pages before answers the next manager.
 WARM_TOO = ("dashboard", "evaluation")
+PAGES = ("dashboard", "evaluation", "xlsx", "pdf")  # served by a web worker
 
 
 def run_phase(name: str, url: str, output: Path, n: int) -> dict:
-    """One phase in this process."""
-    with bench_app(url).app_context():
+    """One phase in this process; a province's pages and reports as a web worker makes them,
+    its collector tuned once the app is loaded (survey_app.core.gunicorn_conf)."""
+    app = bench_app(url)
+    if name in PAGES:
+        tune_garbage_collection()
+    with app.app_context():
         if name == "load":
             from bench.national_data import load
 

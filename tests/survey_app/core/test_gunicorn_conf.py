@@ -137,3 +137,20 @@ def test_the_access_line_says_what_happened_and_nothing_of_who():
     assert line.endswith('"POST /s/***" 303 120 42ms'), line
     leaky = "%(h)s %(r)s %(q)s %({user-agent}i)s %({remote_addr}e)s"
     assert leaky % atoms == "- - - - -"
+
+
+def test_a_booted_worker_freezes_its_objects_and_collects_less_often():
+    """Run in a process of its own: the test process's collector stays as it is."""
+    script = (
+        "import gc\n"
+        "from gunicorn.config import Config\n"
+        "from survey_app.core import gunicorn_conf\n"
+        "config = Config()\n"
+        "config.set('post_worker_init', gunicorn_conf.post_worker_init)\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "config.post_worker_init(None)\n"  # what gunicorn calls once the worker has the app
+        "print(gc.get_freeze_count() > 1000, gc.get_threshold())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split(maxsplit=1) == ["True", "(20000, 10, 10)\n"]
