@@ -1,9 +1,9 @@
-"""A unit's month split by counter, channel, officer, child unit, field of procedures, and by
-when the ratings arrived.
+"""A unit's month split by counter, channel, officer, child unit and field of procedures (when
+the ratings arrived: analytics.arrivals).
 
-Two counts of the month — by (unit, officer) and by (unit, counter, channel), the `MonthCube` —
-serve the first four: their figures, and those of whole subtrees, are sums of their cells. The
-field and the arrival times have a grouped query each (analytics.indices.figures_by_group).
+The `MonthCube` counts the month once per breakdown: by (unit, officer), whose cells add up to
+the officers', the units' and whole subtrees' figures, and by counter and by channel. The field
+has a grouped query of its own (analytics.indices.figures_by_group).
 """
 
 from collections import defaultdict
