@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from analytics.indices import ResponseFilter, compute_figures
 from analytics.integrity import integrity_counts
 from survey_app.core.extensions import db
-from survey_app.models import HoldReason, SurveyResponse
+from survey_app.models import HoldReason, RatingRules, SurveyResponse
 from survey_app.months import current_month
 from survey_app.services.tallies import tally_responses
 from tests.helpers.kiosk_devices import paired_kiosk, rating, send
@@ -83,3 +83,40 @@ def test_the_kiosk_page_and_the_dashboard_show_the_filtered_count(client, manage
     assert integrity_counts([tree[1].id], current_month()).filtered == 3
     dashboard = parse(client.get(f"/quan-tri/bao-cao/{tree[1].code}/{current_month()}"))
     assert "3 phiếu bấm lặp" in dashboard.select_one("#integrity-counts").get_text()
+
+
+def test_the_window_ends_at_the_thank_you_screen_plus_the_units_seconds(client, tablet, tree):
+    """8 s of thanks plus the unit's 30 s: a repeat 38 s after is held, one 39 s after is not.
+    PostgreSQL compares in the insert, SQLite before it: both must draw the line here."""
+    kiosk, token = tablet
+    db.session.add(RatingRules(unit_id=tree[1].id, kiosk_repeat_seconds=30))
+    db.session.commit()
+    start = datetime.now(UTC) - timedelta(minutes=5)
+    for seconds in (0, 38, 38 + 39):
+        assert send(client, token, rating(submitted_at=tapped(start, seconds))).status_code == 201
+    assert held_reasons() == [None, HoldReason.KIOSK_REPEAT, None]
+
+
+def test_only_the_tablets_latest_rating_is_compared(client, tablet):
+    kiosk, token = tablet
+    start = datetime.now(UTC) - timedelta(minutes=2)
+    first = rating(submitted_at=tapped(start, 0))
+    send(client, token, first)
+    send(client, token, rating(submitted_at=tapped(start, 3), answers=first["answers"] | {"TT": 2}))
+    send(client, token, rating(submitted_at=tapped(start, 6)))  # as the first, not the latest
+    assert held_reasons() == [None, None, None]
+
+
+def test_another_tablets_rating_is_not_compared(client, tablet, tree):
+    _, token = tablet
+    _, other_token = paired_kiosk(tree[1], name="Máy tính bảng quầy 2")
+    start = datetime.now(UTC) - timedelta(minutes=2)
+    send(client, token, rating(submitted_at=tapped(start, 0)))
+    send(client, other_token, rating(submitted_at=tapped(start, 2)))
+    assert held_reasons() == [None, None]
+
+
+def held_reasons() -> list[HoldReason | None]:
+    """The stored ratings' hold reasons, in the order they were tapped."""
+    query = sa.select(SurveyResponse.hold_reason).order_by(SurveyResponse.submitted_at)
+    return list(db.session.scalars(query))

@@ -6,13 +6,14 @@ QR ratings are checked against the recent ratings of the same target (the unit, 
 officer a survey code names). On PostgreSQL the check and the insert hold a transaction lock
 on that target, so ratings racing to one officer are checked one after another: a burst sent
 in parallel is held as surely as one sent in a row. Kiosk ratings meet the repeat filter only
-(a kiosk has its own hours); one-time dossier links and paper imports meet no rule.
+(a kiosk has its own hours: kiosk_repeats.py); one-time dossier links and paper imports meet
+no rule.
 """
 
 import math
 import zlib
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import time
 
 import sqlalchemy as sa
 
@@ -20,7 +21,6 @@ from survey_app.core.extensions import db
 from survey_app.models import (
     Channel,
     HoldReason,
-    Kiosk,
     RatingRules,
     SurveyResponse,
     Unit,
@@ -46,10 +46,6 @@ from survey_app.workdays import is_working_day
 # the unit's fixed limit. Usual: the last four weeks, spread over 20 working days of 8 hours.
 NORMAL_FACTOR = 5
 WORKING_MINUTES = 20 * 8 * 60
-# The longest thank-you screen (60 s) plus the longest repeat window a unit may set (600 s).
-LONGEST_KIOSK_WINDOW = timedelta(
-    seconds=660
-)  # the latest ratings of a target whose answers a new one is compared to
 RULE_FIELDS = (
     "repeat_minutes",
     "burst_minutes",
@@ -136,13 +132,6 @@ def screen_qr_rating(response: SurveyResponse, source: RatingSource) -> None:
     response.held, response.hold_reason = reason is not None, reason
 
 
-def screen_kiosk_rating(response: SurveyResponse, *, repeat_on_tablet: bool) -> None:
-    """Filter a full rating repeated on one tablet within the window after its thank-you
-    screen: the tablet says so, or the server finds the same answers there just before."""
-    if repeat_on_tablet or _repeated_on_kiosk(response):
-        response.held, response.hold_reason = True, HoldReason.KIOSK_REPEAT
-
-
 def qr_hold_reason(
     response: SurveyResponse, source: RatingSource, rules: RatingRules | RulesCopy
 ) -> HoldReason | None:
@@ -182,65 +171,6 @@ def _target_limit(usual: int, rules: RatingRules | RulesCopy) -> int:
     burst."""
     per_window = usual * rules.burst_minutes / WORKING_MINUTES
     return max(rules.target_limit, math.ceil(NORMAL_FACTOR * per_window))
-
-
-def _previous_kiosk_rating() -> sa.Select:
-    """The tablet's latest rating in the window before a moment, its answers beside the two
-    settings: built once (building a statement cost more CPU than PostgreSQL spends on it)."""
-    # Compared with the column, each parameter takes its type (UTC times).
-    at, earliest = sa.bindparam("at"), sa.bindparam("earliest")
-    previous = (
-        sa.select(SurveyResponse.id)
-        .where(
-            SurveyResponse.kiosk_id == sa.bindparam("kiosk_id"),
-            SurveyResponse.submitted_at >= earliest,
-            SurveyResponse.submitted_at <= at,
-        )
-        .order_by(SurveyResponse.submitted_at.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    return (
-        sa.select(
-            SurveyResponse.submitted_at,
-            Kiosk.thanks_seconds,
-            RatingRules.kiosk_repeat_seconds,
-            SurveyResponse.comment,
-            SurveyResponse.instrument_id,
-            SurveyResponse.levels,
-        )
-        .join(Kiosk, Kiosk.id == SurveyResponse.kiosk_id)
-        .outerjoin(RatingRules, RatingRules.unit_id == SurveyResponse.unit_id)
-        .where(SurveyResponse.id == previous)
-    )
-
-
-PREVIOUS_KIOSK_RATING = _previous_kiosk_rating()
-
-
-def _repeated_on_kiosk(response: SurveyResponse) -> bool:
-    """The tablet's latest rating before this one came within its thank-you screen plus the
-    unit's repeat window, with the same answers and comment. One query (a kiosk rating reads
-    nothing else before its insert): the previous rating's answers beside the two settings."""
-    if response.kiosk_id is None:
-        return False
-    at = response.submitted_at
-    rows = (
-        db.session.connection()
-        .execute(
-            PREVIOUS_KIOSK_RATING,
-            {"kiosk_id": response.kiosk_id, "at": at, "earliest": at - LONGEST_KIOSK_WINDOW},
-        )
-        .all()
-    )
-    if not rows:
-        return False
-    at, thanks, repeat, comment, instrument_id, levels = rows[0]
-    window = timedelta(seconds=thanks + (KIOSK_REPEAT_SECONDS if repeat is None else repeat))
-    same = (instrument_id, levels) == (response.instrument_id, response.levels)
-    # A comment of its own is another citizen's, whatever the faces tapped.
-    same = same and comment == (response.comment or "")
-    return same and response.submitted_at - at <= window
 
 
 def _lock_target(response: SurveyResponse) -> None:

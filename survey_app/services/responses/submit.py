@@ -16,6 +16,7 @@ from survey_app.models import (
     SCALE,
     Channel,
     Counter,
+    HoldReason,
     Instrument,
     Kiosk,
     Officer,
@@ -35,10 +36,11 @@ from survey_app.queries.responses import get_response_by_dossier, get_response_b
 from survey_app.services.comment_alerts import alert_if_serious
 from survey_app.services.errors import DomainError, InvalidSubmission
 from survey_app.services.once import commit_once
-from survey_app.services.responses.holding_rules import (
-    RatingSource,
+from survey_app.services.responses.holding_rules import RatingSource, screen_qr_rating
+from survey_app.services.responses.kiosk_repeats import (
+    checked_by_insert,
+    repeat_held,
     screen_kiosk_rating,
-    screen_qr_rating,
 )
 
 DOSSIER_CODE_MAX_LENGTH = max_length(SurveyResponse.dossier_code)
@@ -162,25 +164,34 @@ def insert_response(response: SurveyResponse) -> int:
     stays transient, as it was built."""
     connection = db.session.connection()  # the session's transaction, without its ORM layer
     row = _row(response)
-    if connection.dialect.name == "postgresql":  # both rows in one statement, one round trip
-        return connection.execute(_insert_with_queue_row(tuple(sorted(row))), row).scalar_one()
-    response_id = connection.execute(INSERT_RESPONSE, row).scalar_one()
-    connection.execute(INSERT_QUEUED, {"response_id": response_id})
+    if connection.dialect.name != "postgresql":
+        response_id = connection.execute(INSERT_RESPONSE, row).scalar_one()
+        connection.execute(INSERT_QUEUED, {"response_id": response_id})
+        return response_id
+    statement = _insert_with_queue_row(tuple(sorted(row)), checked_by_insert(response))
+    response_id, held = connection.execute(statement, row).one()
+    if held:  # a kiosk rating repeating the tablet's latest (services/responses/kiosk_repeats.py)
+        response.held, response.hold_reason = True, HoldReason.KIOSK_REPEAT
     return response_id
 
 
 @cache
-def _insert_with_queue_row(columns: tuple[str, ...]) -> sa.Insert:
+def _insert_with_queue_row(columns: tuple[str, ...], kiosk_repeat: bool) -> sa.Insert:
     """PostgreSQL: the response and its queue row in one statement (an INSERT in a WITH), which
-    returns the new id; built once per set of columns (a new rating's are always the same)."""
+    returns the new id and whether it is held; with `kiosk_repeat`, the insert itself holds a
+    repeat of the tablet's latest rating (one round trip, not a query before it). Built once
+    per set of columns (a new rating's are always the same)."""
     table = SurveyResponse.__table__
     values = {name: sa.bindparam(name, type_=table.c[name].type) for name in columns}
-    new = sa.insert(table).values(values).returning(table.c.id).cte("new_response")
+    if kiosk_repeat:
+        values |= repeat_held(values)
+    new = sa.insert(table).values(values).returning(table.c.id, table.c.held)
+    new = new.cte("new_response")
     queue = UntalliedResponse.__table__
     return (
         sa.insert(queue)
         .from_select(["response_id"], sa.select(new.c.id))
-        .returning(queue.c.response_id)
+        .returning(queue.c.response_id, sa.select(new.c.held).scalar_subquery())
     )
 
 
