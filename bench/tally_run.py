@@ -72,10 +72,28 @@ def table_sizes() -> list[tuple[str, int, int]]:
     return found
 
 
+def timed_statements(engine) -> list[tuple[float, str]]:
+    """A list that fills with (seconds, SQL) of each statement the engine runs from now on."""
+    from sqlalchemy import event
+
+    spent: list[tuple[float, str]] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def started(connection, cursor, statement, parameters, context, executemany):
+        connection.info["began"] = time.perf_counter()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def ended(connection, cursor, statement, parameters, context, executemany):
+        spent.append((time.perf_counter() - connection.info["began"], statement))
+
+    return spent
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--upgrade", action="store_true", help="migrate to head first (timed)")
+    parser.add_argument("--statements", type=int, default=0, help="show the N slowest statements")
     arguments = parser.parse_args()
     from bench.analytics import bench_app
     from bench.analytics_data import vacuum_analyze
@@ -93,9 +111,12 @@ def main() -> None:
         responses = requeue()
         db.session.remove()
         vacuum_analyze()
+        spent = timed_statements(db.engine) if arguments.statements else []
         began = time.perf_counter()
         tally_responses()
         seconds = time.perf_counter() - began
+        for duration, statement in sorted(spent, reverse=True)[: arguments.statements]:
+            print(f"{duration:7.2f} s  {' '.join(statement.split())[:160]}")
         db.session.remove()
         vacuum_analyze()
         backend = db.engine.dialect.name
