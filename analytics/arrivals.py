@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from analytics import counting
-from analytics.counting import ResponseFilter, response_conditions, untallied
+from analytics.counting import untallied
+from analytics.selection import ResponseFilter, response_conditions
 from survey_app.core.extensions import db
 from survey_app.models import ArrivalTally, Unit
 from survey_app.models import SurveyResponse as Response

@@ -12,8 +12,7 @@ from functools import cached_property
 
 import sqlalchemy as sa
 
-from analytics import counting
-from analytics.counting import Dimension, Selection
+from analytics import selection
 from analytics.figures import EMPTY_FIGURES, Counts, Figures, sum_counts
 from analytics.indices import (
     Grouping,
@@ -22,6 +21,7 @@ from analytics.indices import (
     grouped_counts,
     min_sample,
 )
+from analytics.selection import Dimension, Selection
 from survey_app.core.extensions import db
 from survey_app.display.collation import sorted_vi, vi_key
 from survey_app.models import Channel, Counter, Procedure, Ticket, Unit
@@ -34,9 +34,9 @@ from survey_app.queries.units import list_unit_subtree_ids
 # thousands for every (officer, counter, channel) met.
 # A complaint's rating counts for its unit's PA, never for the officer or the counter named in
 # the complaint: it goes to the unit's cell without officer, counter and channel.
-BY_PERSON = Grouping((counting.UNIT, counting.OFFICER), (Ticket.unit_id, sa.null()))
+BY_PERSON = Grouping((selection.UNIT, selection.OFFICER), (Ticket.unit_id, sa.null()))
 BY_PLACE = Grouping(
-    (counting.UNIT, counting.COUNTER, counting.CHANNEL),
+    (selection.UNIT, selection.COUNTER, selection.CHANNEL),
     (Ticket.unit_id, sa.null(), sa.null()),
 )
 UNIT, OFFICER, COUNTER, CHANNEL = "unit", "officer", "counter", "channel"
@@ -47,8 +47,8 @@ CUBE_CELLS = {UNIT: 0, OFFICER: 1}
 # cells: a province's month has 1,212 such cells for 205 counters and 4 channels, and each
 # cell's counts cost more to read and add up than to count in SQL.
 ALONE = {
-    COUNTER: Grouping((counting.COUNTER,), (sa.null(),)),
-    CHANNEL: Grouping((counting.CHANNEL,), (sa.null(),)),
+    COUNTER: Grouping((selection.COUNTER,), (sa.null(),)),
+    CHANNEL: Grouping((selection.CHANNEL,), (sa.null(),)),
 }
 # A response's field: its procedure's, else its counter's (a counter serves one field). The
 # tallies do not keep it: these figures are counted from the responses.

@@ -19,15 +19,10 @@ from flask import current_app
 from analytics.counting import (
     ITEM_COUNTS,
     LEVEL_COLUMNS,
-    Dimension,
-    ResponseFilter,
-    Selection,
     factor_rows,
     item_rows,
     key_columns,
     level_rows,
-    position_in,
-    response_conditions,
     response_rows,
 )
 from analytics.figures import (
@@ -38,6 +33,13 @@ from analytics.figures import (
     ItemFigure,
     is_below_average,
     sum_figures,
+)
+from analytics.selection import (
+    Dimension,
+    ResponseFilter,
+    Selection,
+    position_in,
+    response_conditions,
 )
 from survey_app.core.extensions import db
 from survey_app.models import SATISFIED_FROM, SCALE, Factor, Instrument, Item, Ticket

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from analytics.counting import ResponseFilter
 from analytics.dashboard import REPORT_DUE_DAY
+from analytics.selection import ResponseFilter
 from survey_app.core.extensions import db
 from survey_app.models import SurveyResponse as Response
 from survey_app.months import Month, survey_zone

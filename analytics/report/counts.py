@@ -12,14 +12,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from analytics.counting import (
-    CHANNEL,
-    LEVEL_COLUMNS,
-    ResponseFilter,
-    Selection,
-    level_rows,
-    response_rows,
-)
+from analytics.counting import LEVEL_COLUMNS, level_rows, response_rows
+from analytics.selection import CHANNEL, ResponseFilter, Selection
 from survey_app.core.extensions import db
 from survey_app.models import OVERALL_ITEM, SCALE, Channel, Instrument, Item, SurveyCode
 from survey_app.models import SurveyResponse as Response

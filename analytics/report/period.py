@@ -15,7 +15,6 @@ from functools import cached_property
 from flask_babel import force_locale
 
 from analytics.breakdowns import BY_PERSON, MonthCube, subtree_filter
-from analytics.counting import Selection, position_in
 from analytics.evaluation import evaluate_officers
 from analytics.figures import EMPTY_FIGURES, Counts, Figures, sum_figures
 from analytics.indices import (
@@ -38,6 +37,7 @@ from analytics.report.counts import count_dossier_links, levels_counted_with_fig
 from analytics.report.narrative import Comparison, NarrativeFacts
 from analytics.report.narrative_sections import narrative_in_force
 from analytics.report.rollup import build_rollup
+from analytics.selection import Selection, position_in
 from analytics.themes import count_period_themes, narrative_themes
 from analytics.tickets import TicketFigures, ticket_figures
 from survey_app.core.extensions import db, prepare_bulk_counting

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from analytics.counting import ResponseFilter
 from analytics.opening_month import month_to_open
+from analytics.selection import ResponseFilter
 from survey_app.models import Role
 from survey_app.months import Month, current_month
 from survey_app.services.responses.spam import mark_response_spam
