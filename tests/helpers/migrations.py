@@ -13,8 +13,9 @@ from survey_app.core.extensions import db
 from survey_app.models import OVERALL_ITEM, Channel, Unit
 from survey_app.months import Month
 from survey_app.queries.instruments import get_current_instrument
+from survey_app.services.tallies import tally_responses
 from tests.helpers.app import make_test_app
-from tests.helpers.builders import make_counter, make_officer, make_response
+from tests.helpers.builders import make_counter, make_officer, make_response, make_unit
 from tests.helpers.databases import fresh_database
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -31,6 +32,20 @@ def database_at(tmp_dir, backend: str, revision: str):
             yield app
             db.session.remove()
             db.engine.dispose()
+
+
+@contextmanager
+def tallied_unit_at(tmp_dir, backend: str, revision: str, code: str, seed: int, months):
+    """A new database at `revision` holding 90 ratings of every kind (rate_every_kind) of a
+    unit `code`, all tallied by today's run: the unit's id, inside the app's context."""
+    with database_at(tmp_dir, backend, revision):
+        unit = make_unit(code=code)
+        rate_every_kind(unit, 90, months, random.Random(seed))
+        db.session.commit()
+        unit_id = unit.id
+        tally_responses()
+        db.session.remove()
+        yield unit_id
 
 
 def rate_every_kind(unit: Unit, count: int, months: Sequence[Month], draw: random.Random) -> None:

@@ -57,10 +57,7 @@ def test_the_same_rating_after_the_window_counts_again(client, tablet):
 
 def test_other_answers_or_a_comment_are_another_citizen(client, tablet):
     kiosk, token = tablet
-    start = datetime.now(UTC) - timedelta(minutes=2)
-    first = rating(submitted_at=tapped(start, 0))
-    send(client, token, first)
-    send(client, token, rating(submitted_at=tapped(start, 3), answers=first["answers"] | {"TT": 2}))
+    start = rated_then_changed(client, token)
     send(client, token, rating(submitted_at=tapped(start, 6), comment="Cảm ơn chị Lan."))
     assert counted(kiosk) == 3
 
@@ -99,10 +96,7 @@ def test_the_window_ends_at_the_thank_you_screen_plus_the_units_seconds(client, 
 
 def test_only_the_tablets_latest_rating_is_compared(client, tablet):
     kiosk, token = tablet
-    start = datetime.now(UTC) - timedelta(minutes=2)
-    first = rating(submitted_at=tapped(start, 0))
-    send(client, token, first)
-    send(client, token, rating(submitted_at=tapped(start, 3), answers=first["answers"] | {"TT": 2}))
+    start = rated_then_changed(client, token)
     send(client, token, rating(submitted_at=tapped(start, 6)))  # as the first, not the latest
     assert held_reasons() == [None, None, None]
 
@@ -114,6 +108,15 @@ def test_another_tablets_rating_is_not_compared(client, tablet, tree):
     send(client, token, rating(submitted_at=tapped(start, 0)))
     send(client, other_token, rating(submitted_at=tapped(start, 2)))
     assert held_reasons() == [None, None]
+
+
+def rated_then_changed(client, token) -> datetime:
+    """A rating two minutes ago, then one with another answer 3 s later; when the first came."""
+    start = datetime.now(UTC) - timedelta(minutes=2)
+    first = rating(submitted_at=tapped(start, 0))
+    send(client, token, first)
+    send(client, token, rating(submitted_at=tapped(start, 3), answers=first["answers"] | {"TT": 2}))
+    return start
 
 
 def held_reasons() -> list[HoldReason | None]:

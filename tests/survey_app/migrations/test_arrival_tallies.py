@@ -2,8 +2,6 @@
 channel: the upgrade adds the empty table and leaves the tallies to be counted again, the grid
 reads the same throughout, and the next run fills the table; the downgrade drops it alone."""
 
-import random
-
 import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
@@ -15,8 +13,7 @@ from survey_app.core.extensions import db
 from survey_app.models import Unit
 from survey_app.months import Month
 from survey_app.services.tallies import tally_responses
-from tests.helpers.builders import make_unit
-from tests.helpers.migrations import BACKENDS, database_at, rate_every_kind
+from tests.helpers.migrations import BACKENDS, tallied_unit_at
 
 BEFORE, AFTER = "0017_commented_index", "0018_arrival_tallies"
 MONTHS = (Month(2026, 1), Month(2026, 2), Month(2026, 3))
@@ -26,13 +23,7 @@ MONTHS = (Month(2026, 1), Month(2026, 2), Month(2026, 3))
 def tallied_unit(request, tmp_path):
     """A database at 0017 whose ratings are all tallied; the rated unit's id. Tallied at 0018 (the
     run writes arrival tallies), then taken down to 0017: its tallies as 0017 left them."""
-    with database_at(tmp_path, request.param, AFTER):
-        unit = make_unit(code="XA-ARR")
-        rate_every_kind(unit, 90, MONTHS, random.Random(18))
-        db.session.commit()
-        unit_id = unit.id
-        tally_responses()
-        db.session.remove()
+    with tallied_unit_at(tmp_path, request.param, AFTER, "XA-ARR", 18, MONTHS) as unit_id:
         downgrade(revision=BEFORE)
         yield unit_id
 

@@ -3,7 +3,6 @@ ratings of every instrument and channel: each key becomes a unique index that IN
 counts, under the same constraint name; the figures stay and the next run still adds to the
 same rows; the downgrade gives the plain keys back. SQLite keeps its keys as they are."""
 
-import random
 from datetime import UTC, datetime
 
 import pytest
@@ -16,8 +15,8 @@ from survey_app.core.extensions import db
 from survey_app.models import Unit
 from survey_app.months import Month
 from survey_app.services.tallies import tally_responses
-from tests.helpers.builders import make_response, make_unit
-from tests.helpers.migrations import BACKENDS, database_at, rate_every_kind
+from tests.helpers.builders import make_response
+from tests.helpers.migrations import BACKENDS, tallied_unit_at
 
 BEFORE, AFTER = "0018_arrival_tallies", "0019_covering_keys"
 MONTHS = (Month(2026, 1), Month(2026, 2), Month(2026, 3))
@@ -35,13 +34,7 @@ TALLIES = (
 @pytest.fixture(params=BACKENDS)
 def tallied_unit(request, tmp_path):
     """A database at 0018 whose ratings are all tallied; the rated unit's id."""
-    with database_at(tmp_path, request.param, BEFORE):
-        unit = make_unit(code="XA-COV")
-        rate_every_kind(unit, 90, MONTHS, random.Random(19))
-        db.session.commit()
-        unit_id = unit.id
-        tally_responses()
-        db.session.remove()
+    with tallied_unit_at(tmp_path, request.param, BEFORE, "XA-COV", 19, MONTHS) as unit_id:
         yield unit_id
 
 
