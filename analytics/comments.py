@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from analytics.contact_patterns import mask_contacts
 from analytics.indices import ResponseFilter, response_conditions
+from analytics.newest import NEWEST_FIRST, newest_ids
 from survey_app.core.extensions import db
 from survey_app.display.collation import sorted_vi
 from survey_app.models import SurveyResponse as Response
@@ -65,12 +66,11 @@ def list_recent_comments(
 ) -> list[RecentComment]:
     """The month's latest non-empty comments for a manager's dashboard, masked, newest first."""
     zone = zone or survey_zone()
-    start, end = month.bounds(zone)
+    chosen = newest_ids(response_filter, *month.bounds(zone), Response.comment != "", limit)
     query = (
         sa.select(Response.submitted_at, Response.comment)
-        .where(response_conditions(response_filter, start, end), Response.comment != "")
-        .order_by(Response.submitted_at.desc(), Response.id.desc())
-        .limit(limit)
+        .where(Response.id.in_(chosen))
+        .order_by(*NEWEST_FIRST)
     )
     return [
         RecentComment(at.astimezone(zone).date(), mask_personal_data(comment.strip(), masks))
