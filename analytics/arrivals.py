@@ -3,11 +3,8 @@ grid of a manager's dashboard.
 
 From the arrival tallies (survey_app.models.tallies.ArrivalTally) plus the responses not
 tallied yet, as every figure (analytics.counting); from the responses alone while the tallies
-are of another zone. Responses are counted per quarter hour in SQL and placed in local weekday
-and hour here: exact for every time zone offset in use, and at most ~3,000 rows a month.
+are of another zone. Both are keyed by the same local hour of the week (weekly_slot_in).
 """
-
-from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -17,12 +14,11 @@ from analytics.selection import ResponseFilter, response_conditions
 from survey_app.core.extensions import db
 from survey_app.models import ArrivalTally, Unit
 from survey_app.models import SurveyResponse as Response
-from survey_app.models.types import epoch_seconds
+from survey_app.models.tallies import HOURS_A_WEEK, weekly_slot_in
 from survey_app.months import Month, survey_zone
 from survey_app.queries.units import list_unit_subtree_ids
 
-ARRIVAL_BUCKET_SECONDS = 900
-WEEKDAYS, HOURS = 7, 24
+HOURS = 24
 
 
 def arrival_grid(unit: Unit, month: Month) -> list[list[int]]:
@@ -31,18 +27,15 @@ def arrival_grid(unit: Unit, month: Month) -> list[list[int]]:
     zone = survey_zone()
     unit_ids = list_unit_subtree_ids(unit.id)
     start, end = month.bounds(zone)
-    grid = [[0] * HOURS for _ in range(WEEKDAYS)]
+    slots = [0] * HOURS_A_WEEK
     raw = response_conditions(ResponseFilter(unit_ids=frozenset(unit_ids)), start, end)
     if counting.tallied_zone() == zone.key:  # read through the module: tests stand in for it
         for slot, count in db.session.execute(_tallied(unit_ids, month)):
-            grid[slot // HOURS][slot % HOURS] += int(count)
+            slots[slot] += int(count)
         raw = sa.and_(raw, untallied(start, end))
-    bucket = epoch_seconds(Response.submitted_at) // ARRIVAL_BUCKET_SECONDS
-    query = sa.select(bucket.label("bucket"), sa.func.count()).where(raw).group_by(bucket)
-    for number, count in db.session.execute(query):
-        moment = datetime.fromtimestamp(int(number) * ARRIVAL_BUCKET_SECONDS, UTC).astimezone(zone)
-        grid[moment.weekday()][moment.hour] += int(count)
-    return grid
+    for slot, count in db.session.execute(_untallied(raw, month)):
+        slots[int(slot)] += int(count)
+    return [slots[day : day + HOURS] for day in range(0, HOURS_A_WEEK, HOURS)]
 
 
 def _tallied(unit_ids: list[int], month: Month) -> sa.Select:
@@ -51,3 +44,11 @@ def _tallied(unit_ids: list[int], month: Month) -> sa.Select:
         .where(ArrivalTally.month == str(month), ArrivalTally.unit_id.in_(unit_ids))
         .group_by(ArrivalTally.slot)
     )
+
+
+def _untallied(raw: sa.ColumnElement[bool], month: Month) -> sa.Select:
+    """The responses `raw` selects, counted by the slot the tally run gives them. Keyed in a
+    subquery first: PostgreSQL matches a GROUP BY to its SELECT only on plain columns."""
+    slot = weekly_slot_in(Response.submitted_at, [month], survey_zone())
+    keyed = sa.select(slot.label("slot")).where(raw).subquery("keyed")
+    return sa.select(keyed.c.slot, sa.func.count()).group_by(keyed.c.slot)

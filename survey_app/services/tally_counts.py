@@ -23,7 +23,6 @@ item: inserting them costs 6 µs a row).
 import functools
 import operator
 from dataclasses import dataclass
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -39,14 +38,12 @@ from survey_app.models.tallies import (
     NOBODY,
     ArrivalTally,
     tally_key,
-    weekly_slot_of,
+    weekly_slot_in,
 )
-from survey_app.models.types import epoch_seconds
 from survey_app.months import Month
 
 KEY_NAMES = ("month", "unit_id", "officer_id", "counter_id", "channel")
 SCRATCH = "tally_month_counts"
-HOURS_A_WEEK, THURSDAY_HOUR = 7 * 24, 3 * 24
 
 
 @dataclass(frozen=True)
@@ -200,33 +197,13 @@ def _arrivals(taken: sa.Table, months: list[Month], zone: ZoneInfo) -> sa.Select
         sa.select(
             _month_of(taken.c.submitted_at, months, zone).label("month"),
             taken.c.unit_id,
-            _weekly_slot(taken.c.submitted_at, months, zone).label("slot"),
+            weekly_slot_in(taken.c.submitted_at, months, zone).label("slot"),
         )
         .where(taken.c.counted)
         .subquery("keyed")
     )
     keys = [keyed.c.month, keyed.c.unit_id, keyed.c.slot]
     return sa.select(*keys, sa.func.count()).group_by(*keys)
-
-
-def _weekly_slot(moment: sa.ColumnElement, months: list[Month], zone: ZoneInfo) -> sa.ColumnElement:
-    """SQL: survey_app.months.weekly_slot of a stored time in one of `months`. By arithmetic on
-    the seconds since 1970 when the zone keeps one UTC offset through the months (Vietnam's
-    always does): placing each time in the zone by name cost PostgreSQL 1 s per million."""
-    offset = _fixed_offset(months, zone)
-    if offset is None:
-        return weekly_slot_of(moment, zone.key)
-    # 1 January 1970 was a Thursday: hour 72 of a week that starts on Monday.
-    return ((epoch_seconds(moment) + offset) // 3600 + THURSDAY_HOUR) % HOURS_A_WEEK
-
-
-def _fixed_offset(months: list[Month], zone: ZoneInfo) -> int | None:
-    """The zone's UTC offset in seconds if it is the same at every hour of `months`, else None
-    (a daylight saving change)."""
-    start, end = months[0].bounds(zone)[0], months[-1].bounds(zone)[1]
-    hours = int((end - start).total_seconds()) // 3600
-    offsets = {zone.utcoffset(start + timedelta(hours=hour)) for hour in range(hours + 1)}
-    return int(offsets.pop().total_seconds()) if len(offsets) == 1 else None
 
 
 def _of_grain(scratch: sa.Table, grain: Grain, *, summed: bool) -> sa.Subquery:
