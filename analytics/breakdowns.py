@@ -70,7 +70,6 @@ class MonthCube:
     group shown."""
 
     def __init__(self, response_filter: ResponseFilter, month: Month) -> None:
-        self.response_filter, self.month = response_filter, month
         self.selection = Selection(response_filter, (month,), survey_zone())
         self._alone: dict[str, dict[Hashable, Counts]] = {}
 

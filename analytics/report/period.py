@@ -53,8 +53,9 @@ class PeriodCube(MonthCube):
     counter, channel) on first use."""
 
     def __init__(self, unit: Unit, period: Period) -> None:
-        super().__init__(subtree_filter(unit), period.last)
-        self.selection = Selection(self.response_filter, period.months, survey_zone())
+        response_filter = subtree_filter(unit)
+        super().__init__(response_filter, period.last)
+        self.selection = Selection(response_filter, period.months, survey_zone())
 
     @cached_property
     def counted(self) -> tuple[dict[tuple, Counts], ItemLevels]:
