@@ -37,7 +37,7 @@ from survey_app.models.integrity import (
     TARGET_LIMIT,
 )
 from survey_app.months import survey_zone
-from survey_app.queries.code_cache import RulesCopy, get_live_rules
+from survey_app.queries.code_cache import RULES_FIELDS, RulesCopy, get_live_rules
 from survey_app.services.audit import record_change
 from survey_app.services.responses.target_counts import count_target
 from survey_app.workdays import is_working_day
@@ -66,11 +66,15 @@ LOCK_CLASS = 1515
 # index: a QR rating's database time grew with every rating stored (0.5 ms to 2.4 ms within
 # 4,000 ratings); planned each time, it stayed under a millisecond. Measured with a counts
 # statement that read an index per count, since left out (its indexes cost 111 B per rating);
-# not measured again with today's one filtered pass. No round trip of its own.
+# not measured again with today's one filtered pass. No round trip of its own; nor has the
+# unit's rules read, which the same statement returns (NULLs: the unit keeps the defaults).
+_ONE_ROW = sa.values(sa.column("one", sa.Integer), name="one_row").data([(1,)])
+_RULES = RatingRules.__table__
 LOCK_TARGET = sa.select(
     sa.func.pg_advisory_xact_lock(LOCK_CLASS, sa.bindparam("key", type_=sa.Integer)),
     sa.func.set_config("plan_cache_mode", "force_custom_plan", True),
-)
+    *(_RULES.c[name] for name in RULES_FIELDS),
+).select_from(_ONE_ROW.outerjoin(_RULES, _RULES.c.unit_id == sa.bindparam("unit_id")))
 
 
 @dataclass(frozen=True)
@@ -83,18 +87,22 @@ class RatingSource:
 
 def rules_of(unit_id: int) -> RatingRules:
     """The unit's thresholds, or the defaults."""
-    return db.session.get(RatingRules, unit_id) or RatingRules(
-        unit_id=unit_id,
-        repeat_minutes=REPEAT_MINUTES,
-        burst_minutes=BURST_MINUTES,
-        address_limit=ADDRESS_LIMIT,
-        target_limit=TARGET_LIMIT,
-        pattern_limit=PATTERN_LIMIT,
-        kiosk_repeat_seconds=KIOSK_REPEAT_SECONDS,
-        office_hours_only=False,
-        opens_at=OPENS_AT,
-        closes_at=CLOSES_AT,
-    )
+    return db.session.get(RatingRules, unit_id) or RatingRules(**_default_rules(unit_id))
+
+
+def _default_rules(unit_id: int) -> dict:
+    return {
+        "unit_id": unit_id,
+        "repeat_minutes": REPEAT_MINUTES,
+        "burst_minutes": BURST_MINUTES,
+        "address_limit": ADDRESS_LIMIT,
+        "target_limit": TARGET_LIMIT,
+        "pattern_limit": PATTERN_LIMIT,
+        "kiosk_repeat_seconds": KIOSK_REPEAT_SECONDS,
+        "office_hours_only": False,
+        "opens_at": OPENS_AT,
+        "closes_at": CLOSES_AT,
+    }
 
 
 def save_rules(unit: Unit, values: dict, *, by: User | None) -> RatingRules:
@@ -127,8 +135,7 @@ def _audited(rules: RatingRules) -> dict:
 def screen_qr_rating(response: SurveyResponse, source: RatingSource) -> None:
     """Hold the new response if a rule says so; record its source either way."""
     response.phone_hash, response.address_hash = source.phone_hash, source.address_hash
-    _lock_target(response)
-    reason = qr_hold_reason(response, source, get_live_rules(response.unit_id, rules_of))
+    reason = qr_hold_reason(response, source, _lock_target_with_rules(response))
     response.held, response.hold_reason = reason is not None, reason
 
 
@@ -173,13 +180,19 @@ def _target_limit(usual: int, rules: RatingRules | RulesCopy) -> int:
     return max(rules.target_limit, math.ceil(NORMAL_FACTOR * per_window))
 
 
-def _lock_target(response: SurveyResponse) -> None:
-    """Checks of one target wait for one another until the commit (PostgreSQL; SQLite writes
-    one at a time anyway, though its checks may interleave)."""
+def _lock_target_with_rules(response: SurveyResponse) -> RulesCopy:
+    """The unit's rules, read after the target's lock is taken: checks of one target wait for
+    one another until the commit (PostgreSQL, where the rules ride in the lock's statement and
+    so are never stale; SQLite writes one at a time anyway, though its checks may interleave,
+    and reads the rules kept for a few seconds)."""
     connection = db.session.connection()
     if connection.dialect.name != "postgresql":
-        return
+        return get_live_rules(response.unit_id, rules_of)
     key = f"{response.unit_id}:{response.officer_id}:{response.counter_id}".encode()
     # crc32 is unsigned 32-bit; the lock key is a signed int4.
     signed = zlib.crc32(key) - 2**31
-    connection.execute(LOCK_TARGET, {"key": signed})
+    row = connection.execute(LOCK_TARGET, {"key": signed, "unit_id": response.unit_id}).one()
+    stored = row._mapping
+    if stored["unit_id"] is None:
+        return RulesCopy(**_default_rules(response.unit_id))
+    return RulesCopy(**{name: stored[name] for name in RULES_FIELDS})
