@@ -48,6 +48,7 @@ from bench.load_setup import (  # noqa: E402
     rate_limit_storage,
 )
 from bench.open_loop import mixed_open_loop  # noqa: E402
+from bench.sampling import sampled, summary  # noqa: E402
 from bench.wrk_runs import (  # noqa: E402
     WrkResult,
     open_forms,
@@ -140,7 +141,8 @@ def script_inputs(work_dir: Path, base_url: str, data, env: dict, options) -> di
         cookies = phone_cookies(env["SURVEY_SECRET_KEY"], wanted, nonce + run)
         return write_lines(work_dir / f"phones-{run}.txt", cookies)
 
-    return {"tokens": tokens, "forms": forms, "phones": phones, "nonce": nonce}
+    inputs = {"tokens": tokens, "forms": forms, "phones": phones, "nonce": nonce}
+    return inputs | {"work_dir": work_dir}
 
 
 def measure_paths(
@@ -171,7 +173,13 @@ def measure_paths(
         }
         settle()
         timed = argparse.Namespace(**{**vars(options), "seconds": seconds})
-        return run_wrk(path, server.base_url + suffix, script, args, timed, meters)
+        if path != options.sample or seconds == options.warmup:
+            return run_wrk(path, server.base_url + suffix, script, args, timed, meters)
+        samples = Path(options.sample_dir or inputs["work_dir"]) / f"samples-{runs}.txt"
+        with sampled(server.process.pid, samples):
+            result = run_wrk(path, server.base_url + suffix, script, args, timed, meters)
+        print(f"-- {path}, round {runs}: {summary(samples)}", flush=True)
+        return result
 
     warm = {path: one(path, options.warmup) for path in PATHS}
     results = {path: [] for path in PATHS}
@@ -285,6 +293,8 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--open-rate", type=float, default=0, help="then an open loop (req/s)")
     parser.add_argument("--open-seconds", type=float, default=60)
+    parser.add_argument("--sample", choices=PATHS, help="py-spy that path's rounds: where CPU goes")
+    parser.add_argument("--sample-dir", help="keep py-spy's folded stacks there")
     parser.add_argument("--verbose", action="store_true", help="print wrk's own output")
     return parser.parse_args()
 
