@@ -25,6 +25,24 @@ def recorded_statements() -> Iterator[list[str]]:
         event.remove(db.engine, "before_cursor_execute", record)
 
 
+@contextmanager
+def statements_with_transactions() -> Iterator[list[tuple[str, bool]]]:
+    """The statements sent inside the block (their first two words), each with whether it ran
+    inside a transaction: False for one that committed by itself (a PostgreSQL connection in
+    autocommit, which psycopg sends without BEGIN and COMMIT)."""
+    sent: list[tuple[str, bool]] = []
+
+    def record(connection, cursor, statement, *args) -> None:
+        autocommit = getattr(connection.connection.dbapi_connection, "autocommit", False)
+        sent.append((" ".join(statement.split()[:2]), not autocommit))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
 def count_statements(action) -> int:
     with recorded_statements() as statements:
         action()

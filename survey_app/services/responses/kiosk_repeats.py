@@ -35,7 +35,8 @@ def checked_by_insert(response: SurveyResponse) -> bool:
     tablet's latest rating (services/responses/submit.py, insert_response)."""
     if response.kiosk_id is None or response.held:
         return False
-    return db.session.connection().dialect.name == "postgresql"
+    # The bind, not a connection: taking one would begin the transaction the insert may skip.
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 def repeat_held(new: Mapping[str, sa.BindParameter]) -> dict[str, sa.ColumnElement]:

@@ -153,16 +153,26 @@ def submit_response(submission: Submission) -> SubmitResult:
 def _write_rating(response: SurveyResponse) -> None:
     """commit_once's write for a new rating: insert_response's statements, not the unit of
     work; the unique key (unit, client_ref) still tells a repeat or a lost race."""
-    response.id = insert_response(response)
+    response.id = insert_response(response, alone=_nothing_else_to_commit())
 
 
-def insert_response(response: SurveyResponse) -> int:
+def _nothing_else_to_commit() -> bool:
+    """Whether the rating is all the request writes: no transaction begun, nothing staged."""
+    session = db.session()  # the request's Session behind the scoped proxy
+    return not (session.in_transaction() or session.new or session.dirty or session.deleted)
+
+
+def insert_response(response: SurveyResponse, *, alone: bool = False) -> int:
     """Write a new rating's rows in the session's transaction (the caller commits) and return
     its id: how every new rating is written, with its row in the tally run's queue. SQLAlchemy
     Core statements, not the unit of work: the request never reads the rating back, so the
     session need not track it, and its bookkeeping cost more than the statements. `response`
-    stays transient, as it was built."""
-    connection = db.session.connection()  # the session's transaction, without its ORM layer
+    stays transient, as it was built.
+
+    `alone`: nothing else goes in the commit. On PostgreSQL the rating is then one statement
+    that commits by itself (autocommit; atomic, as every statement is): its transaction's
+    BEGIN and COMMIT would cost two round trips more than the statement."""
+    connection = _connection(alone)  # the session's transaction, without its ORM layer
     row = _row(response)
     if connection.dialect.name != "postgresql":
         response_id = connection.execute(INSERT_RESPONSE, row).scalar_one()
@@ -173,6 +183,13 @@ def insert_response(response: SurveyResponse) -> int:
     if held:  # a kiosk rating repeating the tablet's latest (services/responses/kiosk_repeats.py)
         response.held, response.hold_reason = True, HoldReason.KIOSK_REPEAT
     return response_id
+
+
+def _connection(alone: bool) -> sa.Connection:
+    session = db.session
+    if alone and session.get_bind().dialect.name == "postgresql":
+        return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return session.connection()
 
 
 @cache

@@ -16,7 +16,13 @@ from survey_app.services.responses.submit import (
     submit_response,
 )
 from tests.helpers.builders import full_answers, make_counter
-from tests.helpers.statements import reads_of, recorded_statements
+from tests.helpers.kiosk_devices import paired_kiosk, rating, send, stored_responses
+from tests.helpers.statements import (
+    queued_response_ids,
+    reads_of,
+    recorded_statements,
+    statements_with_transactions,
+)
 
 
 def submission(counter, **changes) -> Submission:
@@ -138,3 +144,29 @@ def test_unanswered_items_are_not_stored(app):
 )
 def test_flagged_means_any_answer_at_neutral_or_below(answers, flagged):
     assert is_flagged(answers) is flagged
+
+
+@pytest.fixture
+def tablet(tree):
+    return paired_kiosk(tree[1])[1]
+
+
+def test_a_rating_that_is_all_its_request_writes_commits_by_itself(client, tablet):
+    """PostgreSQL: one statement (the rating, its queue row and the repeat check), sent without
+    BEGIN and COMMIT; atomic as any statement."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite: the rating and its queue row are two statements, one transaction")
+    send(client, tablet, rating())  # reads the kiosk, writes its last contact
+    with statements_with_transactions() as sent:
+        assert send(client, tablet, rating()).status_code == 201
+    assert sent == [("WITH kiosk_repeat", False)]
+    assert len(queued_response_ids()) == len(stored_responses()) == 2
+
+
+def test_a_rating_shares_its_transaction_with_what_else_the_request_writes(client, tablet):
+    """A tablet that reports a new app version: the contact and the rating, both or neither."""
+    send(client, tablet, rating())
+    with statements_with_transactions() as sent:
+        assert send(client, tablet, rating(), **{"X-Kiosk-Version": "2.0.1"}).status_code == 201
+    assert sent[0][0] == "UPDATE kiosks" and all(in_transaction for _, in_transaction in sent)
+    assert len(sent) == {"postgresql": 2, "sqlite": 4}[db.engine.dialect.name]
