@@ -5,6 +5,7 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.engine.interfaces import CacheStats
 
 from survey_app.core.extensions import db
 from survey_app.models import UntalliedResponse
@@ -39,6 +40,24 @@ def statements_with_transactions() -> Iterator[list[tuple[str, bool]]]:
     event.listen(db.engine, "before_cursor_execute", record)
     try:
         yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+@contextmanager
+def statements_compiled_anew() -> Iterator[list[str]]:
+    """The statements sent inside the block that SQLAlchemy compiled again instead of taking
+    from its cache (a construct without a cache key is compiled on every use: a rating path
+    that does so spends a compile per rating)."""
+    compiled: list[str] = []
+
+    def record(connection, cursor, statement, parameters, context, executemany) -> None:
+        if context.compiled is not None and context.cache_hit is not CacheStats.CACHE_HIT:
+            compiled.append(" ".join(statement.split()[:4]))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield compiled
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
 

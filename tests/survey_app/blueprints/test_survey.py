@@ -13,6 +13,7 @@ from tests.helpers.builders import (
     make_unit,
     survey_code_of,
 )
+from tests.helpers.statements import statements_compiled_anew
 from tests.helpers.survey_pages import (
     FACTOR_TITLES_VI,
     SCALE_VI,
@@ -234,4 +235,15 @@ def test_another_phone_is_a_new_rating(app, client):
     _, page = open_survey(app.test_client(), code)
     assert page.select_one(".notice") is None
     send_survey(app.test_client(), code, full_answers())
+    assert len(stored_responses()) == 2
+
+
+def test_a_rating_compiles_no_statement_anew(app, client):
+    """Each statement of a QR rating comes from SQLAlchemy's cache from the second rating on
+    (the hold rules, the lock with the unit's rules, the insert)."""
+    code = survey_code_of(make_counter())
+    send_survey(client, code, full_answers())
+    with statements_compiled_anew() as compiled:  # another phone: the form, then the rating
+        send_survey(app.test_client(), code, full_answers(value=4))
+    assert compiled == []
     assert len(stored_responses()) == 2

@@ -21,6 +21,7 @@ from tests.helpers.statements import (
     queued_response_ids,
     reads_of,
     recorded_statements,
+    statements_compiled_anew,
     statements_with_transactions,
 )
 
@@ -170,3 +171,10 @@ def test_a_rating_shares_its_transaction_with_what_else_the_request_writes(clien
         assert send(client, tablet, rating(), **{"X-Kiosk-Version": "2.0.1"}).status_code == 201
     assert sent[0][0] == "UPDATE kiosks" and all(in_transaction for _, in_transaction in sent)
     assert len(sent) == {"postgresql": 2, "sqlite": 4}[db.engine.dialect.name]
+
+
+def test_a_kiosk_rating_compiles_no_statement_anew(client, tablet):
+    send(client, tablet, rating())
+    with statements_compiled_anew() as compiled:
+        assert send(client, tablet, rating()).status_code == 201
+    assert compiled == []
