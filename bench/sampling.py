@@ -8,6 +8,7 @@ server's), so the measured figures stay those of the run, a little slower.
 import re
 import shutil
 import subprocess
+import sys
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +20,9 @@ APP_PACKAGES = ("survey_app", "kiosk", "forms", "analytics")
 @contextmanager
 def sampled(pid: int, output: Path, rate: int = 200):
     """py-spy record of the process tree of pid while the block runs (raw, folded stacks)."""
-    spy = shutil.which("py-spy") or str(Path(__file__).resolve().parent.parent / ".venv/bin/py-spy")
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(spy).exists():
+        raise SystemExit("--sample needs py-spy: .venv/bin/pip install py-spy")
     command = [spy, "record", "--pid", str(pid), "--subprocesses", "--format", "raw"]
     command += ["--rate", str(rate), "--gil", "--full-filenames", "--nonblocking"]
     command += ["--output", str(output)]
