@@ -1,7 +1,7 @@
 """The SQL statements a piece of code sends, for tests of what a request reads and writes."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -10,24 +10,30 @@ from sqlalchemy.engine.interfaces import CacheStats
 from survey_app.core.extensions import db
 from survey_app.models import UntalliedResponse
 
+Recorder = Callable[[sa.Connection, object, str, object, object, bool], object]
+
 
 @contextmanager
-def recorded_statements() -> Iterator[list[str]]:
+def _sent(seen: list, record: Recorder) -> Iterator[list]:
+    """`seen`, filled by `record` (a before_cursor_execute listener) inside the block."""
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def recorded_statements() -> AbstractContextManager[list[str]]:
     """The statements sent inside the block, in order (an executemany counts once)."""
     statements: list[str] = []
 
     def record(connection, cursor, statement, *args) -> None:
         statements.append(" ".join(statement.split()))
 
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    return _sent(statements, record)
 
 
-@contextmanager
-def statements_with_transactions() -> Iterator[list[tuple[str, bool]]]:
+def statements_with_transactions() -> AbstractContextManager[list[tuple[str, bool]]]:
     """The statements sent inside the block (their first two words), each with whether it ran
     inside a transaction: False for one that committed by itself (a PostgreSQL connection in
     autocommit, which psycopg sends without BEGIN and COMMIT)."""
@@ -37,15 +43,10 @@ def statements_with_transactions() -> Iterator[list[tuple[str, bool]]]:
         autocommit = getattr(connection.connection.dbapi_connection, "autocommit", False)
         sent.append((" ".join(statement.split()[:2]), not autocommit))
 
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    return _sent(sent, record)
 
 
-@contextmanager
-def statements_compiled_anew() -> Iterator[list[str]]:
+def statements_compiled_anew() -> AbstractContextManager[list[str]]:
     """The statements sent inside the block that SQLAlchemy compiled again instead of taking
     from its cache (a construct without a cache key is compiled on every use: a rating path
     that does so spends a compile per rating)."""
@@ -55,11 +56,7 @@ def statements_compiled_anew() -> Iterator[list[str]]:
         if context.compiled is not None and context.cache_hit is not CacheStats.CACHE_HIT:
             compiled.append(" ".join(statement.split()[:4]))
 
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield compiled
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    return _sent(compiled, record)
 
 
 def count_statements(action) -> int:
