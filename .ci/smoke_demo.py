@@ -67,7 +67,7 @@ def main(survey_app: str, port: int) -> None:
             print("".join(output), file=sys.stderr)
             raise
         finally:
-            stop(server)
+            stop(server, output)
         assert not answers(f"{base}/healthz"), "the server still answers after Ctrl+C"
     print("smoke: ok")
 
@@ -76,6 +76,8 @@ def start_demo(survey_app: str, port: int, home: str):
     """Start the demo as a newcomer would: no SURVEY_* or FLASK_* setting, an empty home."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SURVEY_", "FLASK_"))}
     env["HOME"] = home
+    # A demo that hangs is ended with SIGABRT: Python then prints where each thread stood.
+    env["PYTHONFAULTHANDLER"] = "1"
     started = time.monotonic()
     server = subprocess.Popen(
         [survey_app, "demo", "--port", str(port)],
@@ -90,7 +92,7 @@ def start_demo(survey_app: str, port: int, home: str):
     healthz = f"http://127.0.0.1:{port}/healthz"
     while not answers(healthz):
         if server.poll() is not None or time.monotonic() - started > START_SECONDS:
-            stop(server)
+            stop(server, output)
             sys.exit(f"the demo did not answer {healthz}:\n{''.join(output)}")
         time.sleep(0.2)
     return server, output, time.monotonic() - started
@@ -141,15 +143,22 @@ def stored(submission_id: str) -> int:
         return connection.execute(query, (submission_id, COMMENT)).fetchone()[0]
 
 
-def stop(server: subprocess.Popen) -> None:
-    """Ctrl+C, as the demo's own line says; a server that ignores it fails the smoke."""
+def stop(server: subprocess.Popen, output: list[str]) -> None:
+    """Ctrl+C, as the demo's own line says; a server that ignores it fails the smoke, and its
+    output ends with the stack of each of its threads (faulthandler, on SIGABRT)."""
     if server.poll() is None:
         server.send_signal(signal.SIGINT)
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+            server.send_signal(signal.SIGABRT)
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+            time.sleep(0.5)  # the reader thread takes the last lines
+            print("".join(output), file=sys.stderr)
             sys.exit("the demo did not stop on Ctrl+C")
 
 
