@@ -86,6 +86,7 @@ def start_demo(survey_app: str, port: int, home: str):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        preexec_fn=_ctrl_c_as_in_a_terminal,  # noqa: PLW1509 (no threads started yet)
     )
     output: list[str] = []
     threading.Thread(target=lambda: output.extend(server.stdout), daemon=True).start()
@@ -96,6 +97,13 @@ def start_demo(survey_app: str, port: int, home: str):
             sys.exit(f"the demo did not answer {healthz}:\n{''.join(output)}")
         time.sleep(0.2)
     return server, output, time.monotonic() - started
+
+
+def _ctrl_c_as_in_a_terminal() -> None:
+    """SIGINT as a terminal's shell hands it to a command it starts. A CI started as a
+    background job of a non-interactive shell (`cmd &`) runs with SIGINT ignored, the demo
+    inherits that, and Python then leaves Ctrl+C ignored: the smoke failed so, once."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def answers(url: str) -> bool:
