@@ -12,6 +12,7 @@ import dataclasses
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from analytics.selection import ResponseFilter, response_conditions
 from survey_app.core.extensions import db
@@ -33,9 +34,10 @@ def newest_ids(
     if db.engine.dialect.name != "postgresql" or response_filter.unit_ids is None:
         selected = sa.and_(response_conditions(response_filter, start, end), condition)
         return sa.select(Response.id).where(selected).order_by(*NEWEST_FIRST).limit(limit)
-    units = sa.values(sa.column("unit_id", sa.Integer), name="units").data(
-        [(unit_id,) for unit_id in sorted(response_filter.unit_ids)]
-    )
+    # The units as one array parameter: a VALUES list with data has no cache key, so SQLAlchemy
+    # compiled it again on every call, and each set of units made a statement text of its own.
+    unit_ids = sa.literal(sorted(response_filter.unit_ids), type_=postgresql.ARRAY(sa.Integer))
+    units = sa.func.unnest(unit_ids).table_valued("unit_id").render_derived(name="units")
     others = dataclasses.replace(response_filter, unit_ids=None)
     of_unit = (
         sa.select(Response.id, Response.submitted_at)

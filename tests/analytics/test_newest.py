@@ -14,6 +14,7 @@ from survey_app.core.extensions import db
 from survey_app.models import SurveyResponse
 from survey_app.months import Month, survey_zone
 from tests.helpers.builders import make_officer, make_response, make_unit
+from tests.helpers.statements import statements_compiled_anew
 
 pytestmark = pytest.mark.usefixtures("app")
 MARCH = Month(2025, 3)
@@ -74,3 +75,15 @@ def test_the_dashboard_lists_the_newest_comments_of_the_month(province):
     recent = list_recent_comments(ResponseFilter.unit_subtree(province.id), MARCH, limit=3)
     assert [comment.text for comment in recent] == ["ý kiến"] * 3
     assert {comment.day for comment in recent} == {NOON.date()}  # not spam, held or April's
+
+
+def test_another_subtree_reuses_the_compiled_statement(province):
+    """The units are one parameter: another province's list takes the statement from
+    SQLAlchemy's cache instead of compiling it again."""
+    condition = SurveyResponse.comment != ""
+    bounds = MARCH.bounds(survey_zone())
+    db.session.scalars(newest_ids(ResponseFilter.unit_subtree(province.id), *bounds, condition, 5))
+    other = ResponseFilter(unit_ids=frozenset({province.id, province.id + 1}))
+    with statements_compiled_anew() as compiled:
+        assert list(db.session.scalars(newest_ids(other, *bounds, condition, 5)))
+    assert compiled == []
