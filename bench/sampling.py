@@ -25,6 +25,7 @@ def sampled(pid: int, output: Path, rate: int = 200):
         raise SystemExit("--sample needs py-spy: .venv/bin/pip install py-spy")
     command = [spy, "record", "--pid", str(pid), "--subprocesses", "--format", "raw"]
     command += ["--rate", str(rate), "--gil", "--full-filenames", "--nonblocking"]
+    output.parent.mkdir(parents=True, exist_ok=True)
     command += ["--output", str(output)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
