@@ -1,19 +1,19 @@
 """The citizen's QR survey: /s/<code> opens the unit's instrument for a counter or an officer."""
 
-import time
 from functools import cache
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     make_response,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import get_locale
+from werkzeug.wrappers import Response
 
 from forms import honeypot
 from forms.errors import attach_errors
@@ -44,9 +44,12 @@ from survey_app.services.responses.submit import DossierAlreadyRated, Submission
 
 bp = Blueprint("survey", __name__)
 # Going back from the thank-you page and sending again re-uses the first id, so the same visit
-# is never counted twice; a later visit (another dossier) gets a new one.
+# is never counted twice; a later visit (another dossier) gets a new one. The phone remembers
+# its last rating in a plain cookie that expires with the window, not in the signed session:
+# it holds only the id the form itself carries (a phone may send any id it likes), and signing
+# the session again cost every rating about 5 % of its CPU.
 RESEND_WINDOW_SECONDS = 30 * 60
-SENT_KEY = "last_sent"
+SENT_COOKIE = "sipas_sent"
 # The form checks its own CSRF token, so an expired token re-renders the page with every answer
 # kept instead of failing before the view runs.
 csrf.exempt(bp)
@@ -98,8 +101,8 @@ def _take_rating(survey_code: SurveyCode | SurveyCodeCopy, instrument, code: str
         return _show_answered(survey_code)
     # The stored response carries this id (found by it, or made with it): reading it back
     # from the committed, expired objects would cost two more queries.
-    _remember_sent(canonical_code, posted.submission_id)
-    return redirect(url_for(".thank_you", code=code, ref=posted.submission_id), code=303)
+    thanks = redirect(url_for(".thank_you", code=code, ref=posted.submission_id), code=303)
+    return _remember_sent(thanks, canonical_code, posted.submission_id)
 
 
 def _form_again(form: SurveyForm, survey_code, instrument, unknown: list[str]):
@@ -170,15 +173,24 @@ def _show_answered(survey_code: SurveyCode):
     return render_template("survey/answered.html", survey_code=survey_code), 410
 
 
-def _remember_sent(code: str, ref: str) -> None:
-    session[SENT_KEY] = {"code": code, "ref": ref, "at": time.time()}
+def _remember_sent(response: Response, code: str, ref: str) -> Response:
+    response.set_cookie(
+        SENT_COOKIE,
+        f"{code}:{ref}",
+        max_age=RESEND_WINDOW_SECONDS,
+        path="/s/",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def _recently_sent(code: str) -> str | None:
-    """The id of this phone's last response for the code, if sent within the resend window."""
-    sent = session.get(SENT_KEY) or {}
-    fresh = time.time() - sent.get("at", 0) < RESEND_WINDOW_SECONDS
-    return sent.get("ref") if fresh and sent.get("code") == code else None
+    """The id of this phone's last response for the code, if sent within the resend window
+    (the browser drops the cookie after it)."""
+    sent_code, _, ref = request.cookies.get(SENT_COOKIE, "").partition(":")
+    return ref if sent_code == code and ref else None
 
 
 def _survey_code_or_404(code: str, allow_revoked: bool = False) -> SurveyCode | SurveyCodeCopy:

@@ -19,6 +19,7 @@ from tests.helpers.survey_pages import (
     SCALE_VI,
     checked_values,
     error_texts,
+    hidden_fields,
     open_survey,
     parse,
     send_survey,
@@ -227,6 +228,24 @@ def test_going_back_and_sending_again_keeps_the_first_rating(client):
     assert resent.headers["Location"] == first.headers["Location"]
     [stored] = stored_responses()
     assert stored.answer_values()["CHUNG"] == 5
+
+
+def test_a_rating_is_remembered_for_the_resend_window_without_a_new_session(client):
+    """The session cookie is left as the form set it (signing it again cost every rating CPU);
+    the phone's memory of its rating is a cookie of the survey's pages that expires with the
+    window, and is read for its own code only."""
+    code = survey_code_of(make_counter())
+    sent, data = send_survey(client, code, full_answers())
+    [cookie] = sent.headers.getlist("Set-Cookie")
+    assert cookie.startswith(f"sipas_sent={code}:{data['submission_id']};")
+    assert "Max-Age=1800" in cookie and "Path=/s/" in cookie and "HttpOnly" in cookie
+    _, other_page = open_survey(client, survey_code_of(make_counter()))
+    assert other_page.select_one(".notice") is None
+    # The window is over: the browser dropped the cookie.
+    client.delete_cookie("sipas_sent", domain="survey.test", path="/s/")
+    _, page = open_survey(client, code)
+    assert page.select_one(".notice") is None
+    assert hidden_fields(page)["submission_id"] != data["submission_id"]
 
 
 def test_another_phone_is_a_new_rating(app, client):
