@@ -5,13 +5,15 @@ docs/rating-integrity.md explains each rule and its default.
 QR ratings are checked against the recent ratings of the same target (the unit, counter and
 officer a survey code names). On PostgreSQL the check and the insert hold a transaction lock
 on that target, so ratings racing to one officer are checked one after another: a burst sent
-in parallel is held as surely as one sent in a row. Kiosk ratings meet the repeat filter only
-(a kiosk has its own hours: kiosk_repeats.py); one-time dossier links and paper imports meet
-no rule.
+in parallel is held as surely as one sent in a row. The rating's insert counts and decides
+(`qr_held`, on both databases): its statement begins after the lock is taken, so it sees every
+rating of the target committed before, and a rating costs no round trip for its counts.
+Kiosk ratings meet the repeat filter only (a kiosk has its own hours: kiosk_repeats.py);
+one-time dossier links and paper imports meet no rule.
 """
 
-import math
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
 
@@ -39,7 +41,7 @@ from survey_app.models.integrity import (
 from survey_app.months import survey_zone
 from survey_app.queries.code_cache import RULES_FIELDS, RulesCopy, get_live_rules
 from survey_app.services.audit import record_change
-from survey_app.services.responses.target_counts import count_target
+from survey_app.services.responses.target_counts import count_params, counts_of_target
 from survey_app.workdays import is_working_day
 
 # "Far above the normal rate": a target's usual ratings per window, times this, once it passes
@@ -133,33 +135,58 @@ def _audited(rules: RatingRules) -> dict:
     }
 
 
-def screen_qr_rating(response: SurveyResponse, source: RatingSource) -> None:
-    """Hold the new response if a rule says so; record its source either way."""
+@dataclass(frozen=True)
+class QrCheck:
+    """A QR rating's hold rules, for its insert to decide (qr_held): the statement's shape
+    (a target without officer or counter) and the parameters beside the rating's own."""
+
+    no_officer: bool
+    no_counter: bool
+    params: dict
+
+
+def screen_qr_rating(response: SurveyResponse, source: RatingSource) -> QrCheck:
+    """Record the new response's source and take its target's lock; its insert holds it if a
+    rule says so (qr_held), with the parameters returned."""
     response.phone_hash, response.address_hash = source.phone_hash, source.address_hash
-    reason = qr_hold_reason(response, source, _lock_target_with_rules(response))
-    response.held, response.hold_reason = reason is not None, reason
-
-
-def qr_hold_reason(
-    response: SurveyResponse, source: RatingSource, rules: RatingRules | RulesCopy
-) -> HoldReason | None:
-    if source.phone_hash is None:
-        return HoldReason.NO_PHONE
-    counts = count_target(
+    rules = _lock_target_with_rules(response)
+    params = count_params(
         response, rules, phone_hash=source.phone_hash, address_hash=source.address_hash
     )
-    if counts.phone_repeats:
-        return HoldReason.PHONE_REPEAT
-    if counts.from_address >= rules.address_limit:
-        return HoldReason.ADDRESS_BURST
-    if counts.same_answers >= rules.pattern_limit:
-        return HoldReason.SAME_ANSWERS
-    if counts.in_window >= _target_limit(counts.usual, rules):
-        return HoldReason.TARGET_BURST
-    # Last, so a burst at night is still named a burst.
-    if outside_office_hours(response, rules):
-        return HoldReason.OUTSIDE_HOURS
-    return None
+    params |= {name: getattr(rules, name) for name in QR_LIMITS}
+    params |= {
+        "no_phone": source.phone_hash is None,
+        "outside_hours": outside_office_hours(response, rules),
+    }
+    return QrCheck(response.officer_id is None, response.counter_id is None, params)
+
+
+# The unit's settings the decision compares the counts with.
+QR_LIMITS = ("address_limit", "pattern_limit", "target_limit", "burst_minutes")
+
+
+def qr_held(no_officer: bool, no_counter: bool) -> dict[str, sa.ColumnElement]:
+    """The held and hold_reason values of a QR rating's insert: the rules in their order, the
+    first that matches names the reason. Evaluated once (a WITH), over the target's counts."""
+    counts = counts_of_target(no_officer, no_counter).c
+    limit = {name: sa.bindparam(name, type_=sa.Integer) for name in QR_LIMITS}
+    reason_type = SurveyResponse.__table__.c.hold_reason.type
+
+    def rule(condition, reason: HoldReason) -> tuple:
+        return condition, sa.literal(reason, type_=reason_type)
+
+    reason = sa.case(
+        rule(sa.bindparam("no_phone", type_=sa.Boolean), HoldReason.NO_PHONE),
+        rule(counts.phone_repeats > 0, HoldReason.PHONE_REPEAT),
+        rule(counts.from_address >= limit["address_limit"], HoldReason.ADDRESS_BURST),
+        rule(counts.same_answers >= limit["pattern_limit"], HoldReason.SAME_ANSWERS),
+        rule(_over_target_limit(counts, limit), HoldReason.TARGET_BURST),
+        # Last, so a burst at night is still named a burst.
+        rule(sa.bindparam("outside_hours", type_=sa.Boolean), HoldReason.OUTSIDE_HOURS),
+    )
+    decided = sa.select(reason.label("reason")).cte("qr_hold")
+    hold_reason = sa.select(decided.c.reason).scalar_subquery()
+    return {"held": hold_reason.is_not(None), "hold_reason": hold_reason}
 
 
 def outside_office_hours(response: SurveyResponse, rules: RatingRules | RulesCopy) -> bool:
@@ -173,12 +200,16 @@ def outside_office_hours(response: SurveyResponse, rules: RatingRules | RulesCop
     return not rules.opens_at <= local.time() < rules.closes_at
 
 
-def _target_limit(usual: int, rules: RatingRules | RulesCopy) -> int:
-    """The unit's limit, or NORMAL_FACTOR times the target's usual rate (`usual`: its counted
-    ratings of the last NORMAL_DAYS) when that is higher: a busy counter's rush hour is not a
-    burst."""
-    per_window = usual * rules.burst_minutes / WORKING_MINUTES
-    return max(rules.target_limit, math.ceil(NORMAL_FACTOR * per_window))
+def _over_target_limit(counts, limit: Mapping[str, sa.BindParameter]) -> sa.ColumnElement:
+    """The target's counted ratings in the burst window reach the unit's limit, and
+    NORMAL_FACTOR times its usual rate (its counted ratings of the last NORMAL_DAYS, spread over
+    WORKING_MINUTES) when that is higher: a busy counter's rush hour is not a burst. Whole
+    numbers: a count reaches ceil(x) exactly when it reaches x, so no division."""
+    usual_times_factor = NORMAL_FACTOR * counts.usual * limit["burst_minutes"]
+    return sa.and_(
+        counts.in_window >= limit["target_limit"],
+        counts.in_window * WORKING_MINUTES >= usual_times_factor,
+    )
 
 
 def _lock_target_with_rules(response: SurveyResponse) -> RulesCopy:

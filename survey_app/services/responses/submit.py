@@ -16,7 +16,6 @@ from survey_app.models import (
     SCALE,
     Channel,
     Counter,
-    HoldReason,
     Instrument,
     Kiosk,
     Officer,
@@ -36,7 +35,12 @@ from survey_app.queries.responses import get_response_by_dossier, get_response_b
 from survey_app.services.comment_alerts import alert_if_serious
 from survey_app.services.errors import DomainError, InvalidSubmission
 from survey_app.services.once import commit_once
-from survey_app.services.responses.holding_rules import RatingSource, screen_qr_rating
+from survey_app.services.responses.holding_rules import (
+    QrCheck,
+    RatingSource,
+    qr_held,
+    screen_qr_rating,
+)
 from survey_app.services.responses.kiosk_repeats import (
     checked_by_insert,
     repeat_held,
@@ -45,7 +49,6 @@ from survey_app.services.responses.kiosk_repeats import (
 
 DOSSIER_CODE_MAX_LENGTH = max_length(SurveyResponse.dossier_code)
 RESPONSE_COLUMNS = frozenset(column.key for column in SurveyResponse.__table__.columns) - {"id"}
-INSERT_RESPONSE = sa.insert(SurveyResponse.__table__).returning(SurveyResponse.__table__.c.id)
 # Many rows in one statement: the ids come back in the rows' order.
 INSERT_RESPONSES = sa.insert(SurveyResponse.__table__).returning(
     SurveyResponse.__table__.c.id, sort_by_parameter_order=True
@@ -134,13 +137,15 @@ def submit_response(submission: Submission) -> SubmitResult:
     if errors:
         raise InvalidSubmission(errors)
     response = build_response(submission)
-    screen_new_response(response, submission)
+    qr_check = screen_new_response(response, submission)
     if submission.link is not None:
         submission.link.used_at = utcnow()
     unit_id = submission.unit.id  # read now: the rollback of a clash expires the unit
     try:
         stored, created = commit_once(
-            response, lambda: get_response_by_ref(unit_id, submission.client_ref), _write_rating
+            response,
+            lambda: get_response_by_ref(unit_id, submission.client_ref),
+            lambda new: _write_rating(new, qr_check),
         )
     except IntegrityError:
         _check_dossier_not_rated(submission)  # two ratings of one dossier raced; one won
@@ -150,10 +155,11 @@ def submit_response(submission: Submission) -> SubmitResult:
     return SubmitResult(stored, created=created)
 
 
-def _write_rating(response: SurveyResponse) -> None:
+def _write_rating(response: SurveyResponse, qr_check: QrCheck | None) -> None:
     """commit_once's write for a new rating: insert_response's statements, not the unit of
     work; the unique key (unit, client_ref) still tells a repeat or a lost race."""
-    response.id = insert_response(response, alone=_nothing_else_to_commit())
+    alone = _nothing_else_to_commit()
+    response.id = insert_response(response, alone=alone, qr_check=qr_check)
 
 
 def _nothing_else_to_commit() -> bool:
@@ -162,26 +168,37 @@ def _nothing_else_to_commit() -> bool:
     return not (session.in_transaction() or session.new or session.dirty or session.deleted)
 
 
-def insert_response(response: SurveyResponse, *, alone: bool = False) -> int:
+def insert_response(
+    response: SurveyResponse, *, alone: bool = False, qr_check: QrCheck | None = None
+) -> int:
     """Write a new rating's rows in the session's transaction (the caller commits) and return
     its id: how every new rating is written, with its row in the tally run's queue. SQLAlchemy
     Core statements, not the unit of work: the request never reads the rating back, so the
     session need not track it, and its bookkeeping cost more than the statements. `response`
-    stays transient, as it was built.
+    stays transient, as it was built; its held and hold_reason are set as stored.
+
+    The insert may decide whether the rating is held: a QR rating's hold rules (`qr_check`,
+    holding_rules.qr_held) and, on PostgreSQL, a kiosk rating's repeat filter.
 
     `alone`: nothing else goes in the commit. On PostgreSQL the rating is then one statement
     that commits by itself (autocommit; atomic, as every statement is): its transaction's
     BEGIN and COMMIT would cost two round trips more than the statement."""
     connection = _connection(alone)  # the session's transaction, without its ORM layer
     row = _row(response)
+    columns = tuple(sorted(row))
+    if qr_check is not None:
+        check = ("qr", qr_check.no_officer, qr_check.no_counter)
+        row |= qr_check.params
+    else:
+        check = ("kiosk",) if checked_by_insert(response) else None
     if connection.dialect.name != "postgresql":
-        response_id = connection.execute(INSERT_RESPONSE, row).scalar_one()
+        statement = _insert_new(columns, check)
+        response_id, held, reason = connection.execute(statement, row).one()
         connection.execute(INSERT_QUEUED, {"response_id": response_id})
-        return response_id
-    statement = _insert_with_queue_row(tuple(sorted(row)), checked_by_insert(response))
-    response_id, held = connection.execute(statement, row).one()
-    if held:  # a kiosk rating repeating the tablet's latest (services/responses/kiosk_repeats.py)
-        response.held, response.hold_reason = True, HoldReason.KIOSK_REPEAT
+    else:
+        statement = _insert_with_queue_row(columns, check)
+        response_id, held, reason = connection.execute(statement, row).one()
+    response.held, response.hold_reason = held, reason
     return response_id
 
 
@@ -193,22 +210,34 @@ def _connection(alone: bool) -> sa.Connection:
 
 
 @cache
-def _insert_with_queue_row(columns: tuple[str, ...], kiosk_repeat: bool) -> sa.Insert:
-    """PostgreSQL: the response and its queue row in one statement (an INSERT in a WITH), which
-    returns the new id and whether it is held; with `kiosk_repeat`, the insert itself holds a
-    repeat of the tablet's latest rating (one round trip, not a query before it). Built once
+def _insert_new(columns: tuple[str, ...], check: tuple | None) -> sa.Insert:
+    """The response's insert, returning its id, held and hold_reason. `check`: ("qr", no
+    officer, no counter) holds it by the QR rules, ("kiosk",) by the kiosk's repeat filter
+    (PostgreSQL), in the statement itself: one round trip, not a query before it. Built once
     per set of columns (a new rating's are always the same)."""
     table = SurveyResponse.__table__
     values = {name: sa.bindparam(name, type_=table.c[name].type) for name in columns}
-    if kiosk_repeat:
+    if check == ("kiosk",):
         values |= repeat_held(values)
-    new = sa.insert(table).values(values).returning(table.c.id, table.c.held)
-    new = new.cte("new_response")
+    elif check is not None:
+        values |= qr_held(*check[1:])
+    return sa.insert(table).values(values).returning(table.c.id, table.c.held, table.c.hold_reason)
+
+
+@cache
+def _insert_with_queue_row(columns: tuple[str, ...], check: tuple | None) -> sa.Insert:
+    """PostgreSQL: _insert_new and the response's queue row in one statement (an INSERT in a
+    WITH), returning the same."""
+    new = _insert_new(columns, check).cte("new_response")
     queue = UntalliedResponse.__table__
     return (
         sa.insert(queue)
         .from_select(["response_id"], sa.select(new.c.id))
-        .returning(queue.c.response_id, sa.select(new.c.held).scalar_subquery())
+        .returning(
+            queue.c.response_id,
+            sa.select(new.c.held).scalar_subquery(),
+            sa.select(new.c.hold_reason).scalar_subquery(),
+        )
     )
 
 
@@ -237,16 +266,18 @@ def _check_dossier_not_rated(submission: Submission) -> None:
         raise DossierAlreadyRated(str(_l("This dossier has already been rated.")))
 
 
-def screen_new_response(response: SurveyResponse, submission: Submission) -> None:
+def screen_new_response(response: SurveyResponse, submission: Submission) -> QrCheck | None:
     """Hold (or filter) a new response that looks like stuffing: services/rating_rules.py. A
-    one-time dossier link is its own control: one dossier, one rating."""
+    one-time dossier link is its own control: one dossier, one rating. A QR rating's rules are
+    decided by its insert: the check returned goes to insert_response."""
     if submission.source is not None and submission.link is None:
-        screen_qr_rating(response, submission.source)
-    elif submission.source is not None:
+        return screen_qr_rating(response, submission.source)
+    if submission.source is not None:
         response.phone_hash = submission.source.phone_hash
         response.address_hash = submission.source.address_hash
     elif submission.channel == Channel.KIOSK:
         screen_kiosk_rating(response, repeat_on_tablet=submission.repeat_on_tablet)
+    return None
 
 
 def build_response(submission: Submission) -> SurveyResponse:

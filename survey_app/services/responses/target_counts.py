@@ -1,4 +1,4 @@
-"""What the hold rules of a QR rating count (holding_rules.qr_hold_reason), read in one query.
+"""What the hold rules of a QR rating count (holding_rules.qr_held), in one pass.
 
 The rules compare four counts of the recent QR ratings of the rating's target (its unit, counter
 and officer): this phone's within the repeat window, this address's and the counted ones within
@@ -8,6 +8,7 @@ gives the same numbers for about the cost of the longest of them. The same-answe
 (how many of the target's latest counted ratings in the burst window gave exactly these answers)
 rides in the same statement as a subquery: a round trip fewer, and no statement built per rating.
 The statement is built once per shape (a target without counter or officer compares with NULL).
+A rating's insert reads the counts as a subquery (`counts_of_target`) and decides in SQL.
 """
 
 from dataclasses import dataclass
@@ -46,10 +47,30 @@ def count_target(
     response: SurveyResponse,
     rules: RatingRules | RulesCopy,
     *,
-    phone_hash: str,
+    phone_hash: str | None,
     address_hash: str,
 ) -> TargetCounts:
-    """The four counts, over the QR ratings of the response's target from each window's start
+    """The counts the rating's insert decides on, read on their own (tests, support)."""
+    params = count_params(response, rules, phone_hash=phone_hash, address_hash=address_hash)
+    statement = _statement(response.officer_id is None, response.counter_id is None)
+    row = db.session.connection().execute(statement, params).one()
+    return TargetCounts(*(count or 0 for count in row))
+
+
+def counts_of_target(no_officer: bool, no_counter: bool) -> sa.Subquery:
+    """The counts as a subquery of one row, its columns named as TargetCounts' fields; its
+    parameters are count_params' (the rating's own values share the names of its columns)."""
+    return _statement(no_officer, no_counter).subquery("target_counts")
+
+
+def count_params(
+    response: SurveyResponse,
+    rules: RatingRules | RulesCopy,
+    *,
+    phone_hash: str | None,
+    address_hash: str,
+) -> dict:
+    """The counts are over the QR ratings of the response's target from each window's start
     to a little after the response's own time: a rating that took the target's lock first and
     committed may carry a later time than this one (its request began later), and must count."""
     now = response.submitted_at
@@ -58,7 +79,7 @@ def count_target(
         "burst_since": now - timedelta(minutes=rules.burst_minutes),
         "usual_since": now - timedelta(days=NORMAL_DAYS),
     }
-    params = windows | {
+    return windows | {
         "since": min(windows.values()),
         "until": now + RACING_REQUESTS,
         "unit_id": response.unit_id,
@@ -70,9 +91,6 @@ def count_target(
         "instrument_id": response.instrument_id,
         "levels": response.levels,
     }
-    statement = _statement(response.officer_id is None, response.counter_id is None)
-    row = db.session.connection().execute(statement, params).one()
-    return TargetCounts(*(count or 0 for count in row))
 
 
 @cache
@@ -86,12 +104,13 @@ def _statement(no_officer: bool, no_counter: bool) -> sa.Select:
     def where(*conditions) -> sa.ColumnElement:
         return sa.func.count().filter(sa.and_(*conditions))
 
+    phone, address = SurveyResponse.phone_hash, SurveyResponse.address_hash
     return sa.select(
-        where(since("repeat_since"), SurveyResponse.phone_hash == sa.bindparam("phone_hash")),
-        where(since("burst_since"), SurveyResponse.address_hash == sa.bindparam("address_hash")),
-        where(since("burst_since"), counted()),
-        where(since("usual_since"), counted()),
-        _same_answers(no_officer, no_counter),
+        where(since("repeat_since"), phone == sa.bindparam("phone_hash")).label("phone_repeats"),
+        where(since("burst_since"), address == sa.bindparam("address_hash")).label("from_address"),
+        where(since("burst_since"), counted()).label("in_window"),
+        where(since("usual_since"), counted()).label("usual"),
+        _same_answers(no_officer, no_counter).label("same_answers"),
     ).where(
         *_target(SurveyResponse, no_officer, no_counter),
         since("since"),
