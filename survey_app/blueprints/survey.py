@@ -1,6 +1,7 @@
 """The citizen's QR survey: /s/<code> opens the unit's instrument for a counter or an officer."""
 
 from functools import cache
+from typing import NoReturn
 
 from flask import (
     Blueprint,
@@ -34,13 +35,14 @@ from survey_app.core.errors import (
 from survey_app.core.extensions import csrf
 from survey_app.display.labels import FACTOR_LABELS, NO_OPINION_LABEL, SCALE_LABELS
 from survey_app.models import Channel, Factor, Instrument, Item, SurveyCode
-from survey_app.queries.code_cache import SurveyCodeCopy, get_live_survey_code
+from survey_app.queries.code_cache import RulesCopy, SurveyCodeCopy, get_live_survey_code
 from survey_app.queries.codes import get_survey_code, is_link_answered
 from survey_app.queries.instruments import get_cached_instrument
 from survey_app.queries.responses import get_response_by_dossier, get_response_by_ref
 from survey_app.services.errors import InvalidSubmission
 from survey_app.services.instruments import instrument_headings, read_instrument_files
 from survey_app.services.responses.submit import DossierAlreadyRated, Submission, submit_response
+from survey_app.services.responses.target_lock import read_code_locking_target
 
 bp = Blueprint("survey", __name__)
 # Going back from the thank-you page and sending again re-uses the first id, so the same visit
@@ -57,7 +59,7 @@ csrf.exempt(bp)
 
 @bp.route("/s/<code>", methods=["GET", "POST"])
 def answer_survey(code: str):
-    survey_code = _survey_code_or_404(code)
+    survey_code, locked_rules = _code_of_request(code)
     if request.method == "POST" and honeypot.caught():
         return _drop_bot_submission(survey_code)
     if survey_code.single_use and is_link_answered(survey_code):
@@ -65,7 +67,7 @@ def answer_survey(code: str):
     unit = survey_code.unit
     instrument = get_cached_instrument(unit.instrument_code, unit.instrument_version)
     if request.method == "POST":
-        return _take_rating(survey_code, instrument, code)
+        return _take_rating(survey_code, instrument, code, locked_rules)
     form = build_survey_form(instrument)
     sent_before = _recently_sent(survey_code.code)
     if sent_before:
@@ -75,7 +77,9 @@ def answer_survey(code: str):
     return give_phone_id(make_response(page))
 
 
-def _take_rating(survey_code: SurveyCode | SurveyCodeCopy, instrument, code: str):
+def _take_rating(
+    survey_code: SurveyCode | SurveyCodeCopy, instrument, code: str, locked_rules: RulesCopy | None
+):
     """Store the sent rating and go to the thank-you page, or show the form again (422) with
     what is wrong. A form with nothing wrong is read without WTForms (forms/survey.py)."""
     canonical_code = survey_code.code  # read now: a clash's rollback expires a stored code
@@ -90,7 +94,7 @@ def _take_rating(survey_code: SurveyCode | SurveyCodeCopy, instrument, code: str
             return _form_again(form, survey_code, instrument, unknown)
         posted = PostedSurvey(form.answers(list(codes)), form.comment.data or "", submission_id)
     try:
-        submit_response(_submission(posted, survey_code, instrument))
+        submit_response(_submission(posted, survey_code, instrument, locked_rules))
     except InvalidSubmission as error:
         if form is None:  # the form as sent, with the id the rating was sent with
             form = build_survey_form(instrument)
@@ -112,7 +116,7 @@ def _form_again(form: SurveyForm, survey_code, instrument, unknown: list[str]):
 
 @bp.get("/s/<code>/cam-on/<ref>")
 def thank_you(code: str, ref: str):
-    survey_code = _survey_code_or_404(code, allow_revoked=True)
+    survey_code = _survey_code_or_404(code)
     response = get_response_by_ref(survey_code.unit_id, ref) or abort(404)
     return render_template("survey/thanks.html", survey_code=survey_code, response=response)
 
@@ -193,20 +197,34 @@ def _recently_sent(code: str) -> str | None:
     return ref if sent_code == code and ref else None
 
 
-def _survey_code_or_404(code: str, allow_revoked: bool = False) -> SurveyCode | SurveyCodeCopy:
-    if allow_revoked:
-        survey_code = get_survey_code(code.upper())
+def _code_of_request(code: str) -> tuple[SurveyCode | SurveyCodeCopy, RulesCopy | None]:
+    """The code that opens the survey, or the 404 page. Opening the form reads the database, so
+    a visitor learns at once when it is down. A rating sent from the form reads the code with
+    its target's lock taken and its unit's rules (PostgreSQL: one statement; SQLite: the copy
+    the form's read renewed, and the rating takes the lock itself)."""
+    if request.method == "POST":
+        survey_code, locked_rules = read_code_locking_target(code.upper())
     else:
-        # Opening the form reads the database, so a visitor learns at once when it is down;
-        # the ratings sent from the form then use the copy this read renewed.
-        survey_code = get_live_survey_code(code.upper(), reread=request.method == "GET")
+        survey_code, locked_rules = get_live_survey_code(code.upper(), reread=True), None
     if survey_code is None:
-        abort(make_response(render_template("survey/unavailable.html"), 404))
-    return survey_code
+        _unavailable()
+    return survey_code, locked_rules
+
+
+def _survey_code_or_404(code: str) -> SurveyCode:
+    """Any code, revoked ones too (a thank-you page outlives its code)."""
+    return get_survey_code(code.upper()) or _unavailable()
+
+
+def _unavailable() -> NoReturn:
+    abort(make_response(render_template("survey/unavailable.html"), 404))
 
 
 def _submission(
-    posted: PostedSurvey, survey_code: SurveyCode | SurveyCodeCopy, instrument
+    posted: PostedSurvey,
+    survey_code: SurveyCode | SurveyCodeCopy,
+    instrument,
+    locked_rules: RulesCopy | None,
 ) -> Submission:
     return Submission(
         client_ref=posted.submission_id,
@@ -220,6 +238,7 @@ def _submission(
         dossier_code=survey_code.dossier_code,
         link=survey_code if survey_code.single_use else None,
         source=rating_source(),
+        locked_rules=locked_rules,
     )
 
 

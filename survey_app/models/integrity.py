@@ -39,6 +39,22 @@ class HoldReason(enum.StrEnum):
 FILTERED = (HoldReason.KIOSK_REPEAT,)
 
 
+def default_rules(unit_id: int) -> dict:
+    """The values of a unit's RatingRules while it has no row of its own."""
+    return {
+        "unit_id": unit_id,
+        "repeat_minutes": REPEAT_MINUTES,
+        "burst_minutes": BURST_MINUTES,
+        "address_limit": ADDRESS_LIMIT,
+        "target_limit": TARGET_LIMIT,
+        "pattern_limit": PATTERN_LIMIT,
+        "kiosk_repeat_seconds": KIOSK_REPEAT_SECONDS,
+        "office_hours_only": False,
+        "opens_at": OPENS_AT,
+        "closes_at": CLOSES_AT,
+    }
+
+
 class RatingRules(db.Model):
     """A unit's thresholds; a unit without a row uses the defaults above."""
 

@@ -1,6 +1,7 @@
-"""Live survey codes and paired kiosks kept by each process for a few seconds: the survey page,
-every rating sent through it and every rating a tablet sends read the code or the kiosk, its
-unit, counter and officer without a query.
+"""Live survey codes and paired kiosks kept by each process for a few seconds: the survey page
+(and on SQLite the ratings sent through it) and every rating a tablet sends read the code or the
+kiosk, its unit, counter and officer without a query. On PostgreSQL a rating sent from the form
+reads its code in the statement that takes its target's lock (services/responses/target_lock.py).
 
 Why this is safe although codes, units, counters and officers change: a copy is trusted for
 CODE_CACHE_SECONDS at most. A code revoked, a counter or officer deactivated, a unit switched to
@@ -18,7 +19,7 @@ request and is not a setting: writing it does not empty the copies.
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from datetime import time as dt_time
@@ -87,7 +88,7 @@ def get_live_survey_code(code: str, *, reread: bool = False) -> SurveyCode | Sur
     cached = None if reread else _fresh(CODE_CACHE_KEY, code)
     if cached is not None:
         return cached
-    copy = _standing_code_copy(code)
+    copy = standing_code_copy(code, get_code_columns(code))
     if copy is None:
         current_app.extensions.setdefault(CODE_CACHE_KEY, {}).pop(code, None)
         return get_active_survey_code(code)  # None, or a one-time link: its row, never kept
@@ -95,15 +96,18 @@ def get_live_survey_code(code: str, *, reread: bool = False) -> SurveyCode | Sur
     return copy
 
 
-def _standing_code_copy(code: str) -> SurveyCodeCopy | None:
-    """The copy of a standing code that opens a survey, read as plain columns (a counter or
-    officer code is read at nearly every rating: a country's codes are too many to stay kept);
-    None for any other code."""
-    row = get_code_columns(code)
-    if row is None or row.single_use or row.revoked_at is not None:
+def standing_code_copy(code: str, row: Sequence | None) -> SurveyCodeCopy | None:
+    """The copy of a standing code that opens a survey, from its plain columns (`row`, as
+    get_code_columns reads them: a counter or officer code is read at nearly every rating, a
+    country's codes are too many to stay kept); None for any other code."""
+    if row is None:
         return None
-    (_, _, unit_id, unit_code, unit_name, instrument, version, unit_active) = row[:8]
-    counter_id, counter_name, counter_active, officer_id, officer_name, officer_active = row[8:]
+    (single_use, revoked_at, unit_id, unit_code, unit_name, instrument, version, unit_active) = row[
+        :8
+    ]
+    counter_id, counter_name, counter_active, officer_id, officer_name, officer_active = row[8:14]
+    if single_use or revoked_at is not None:
+        return None
     if not opens_survey(unit_active, counter_active, officer_active):
         return None
     counter = CounterCopy(counter_id, counter_name, unit_id) if counter_id is not None else None

@@ -12,7 +12,6 @@ Kiosk ratings meet the repeat filter only (a kiosk has its own hours: kiosk_repe
 one-time dossier links and paper imports meet no rule.
 """
 
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
@@ -28,20 +27,12 @@ from survey_app.models import (
     Unit,
     User,
 )
-from survey_app.models.integrity import (
-    ADDRESS_LIMIT,
-    BURST_MINUTES,
-    CLOSES_AT,
-    KIOSK_REPEAT_SECONDS,
-    OPENS_AT,
-    PATTERN_LIMIT,
-    REPEAT_MINUTES,
-    TARGET_LIMIT,
-)
+from survey_app.models.integrity import default_rules
 from survey_app.months import survey_zone
-from survey_app.queries.code_cache import RULES_FIELDS, RulesCopy, get_live_rules
+from survey_app.queries.code_cache import RulesCopy, get_live_rules
 from survey_app.services.audit import record_change
 from survey_app.services.responses.target_counts import count_params, counts_of_target
+from survey_app.services.responses.target_lock import lock_target
 from survey_app.workdays import is_working_day
 
 # "Far above the normal rate": a target's usual ratings per window, times this, once it passes
@@ -60,24 +51,6 @@ RULE_FIELDS = (
 HOURS_FIELDS = ("office_hours_only", "opens_at", "closes_at")
 # The channels of a citizen's own phone or browser; a kiosk keeps its own hours.
 OFFICE_HOURS_CHANNELS = (Channel.QR, Channel.WEB)
-# pg_advisory_xact_lock takes two int4 keys: this one names "rating target" locks.
-LOCK_CLASS = 1515
-# With the lock, for the rest of the rating's transaction: plan the counts (target_counts.py)
-# for the values they are read with. After five runs psycopg prepares a statement and
-# PostgreSQL may keep one generic plan, which read the target's counts through the unit's
-# index: a QR rating's database time grew with every rating stored (0.5 ms to 2.4 ms within
-# 4,000 ratings); planned each time, it stayed under a millisecond. Measured with a counts
-# statement that read an index per count, since left out (its indexes cost 111 B per rating);
-# not measured again with today's one filtered pass. No round trip of its own; nor has the
-# unit's rules read, which the same statement returns (NULLs: the unit keeps the defaults).
-# One row to join the rules to (a literal column: a VALUES with data is compiled every time).
-_ONE_ROW = sa.select(sa.literal_column("1").label("one")).subquery("one_row")
-_RULES = RatingRules.__table__
-LOCK_TARGET = sa.select(
-    sa.func.pg_advisory_xact_lock(LOCK_CLASS, sa.bindparam("key", type_=sa.Integer)),
-    sa.func.set_config("plan_cache_mode", "force_custom_plan", True),
-    *(_RULES.c[name] for name in RULES_FIELDS),
-).select_from(_ONE_ROW.outerjoin(_RULES, _RULES.c.unit_id == sa.bindparam("unit_id")))
 
 
 @dataclass(frozen=True)
@@ -90,22 +63,7 @@ class RatingSource:
 
 def rules_of(unit_id: int) -> RatingRules:
     """The unit's thresholds, or the defaults."""
-    return db.session.get(RatingRules, unit_id) or RatingRules(**_default_rules(unit_id))
-
-
-def _default_rules(unit_id: int) -> dict:
-    return {
-        "unit_id": unit_id,
-        "repeat_minutes": REPEAT_MINUTES,
-        "burst_minutes": BURST_MINUTES,
-        "address_limit": ADDRESS_LIMIT,
-        "target_limit": TARGET_LIMIT,
-        "pattern_limit": PATTERN_LIMIT,
-        "kiosk_repeat_seconds": KIOSK_REPEAT_SECONDS,
-        "office_hours_only": False,
-        "opens_at": OPENS_AT,
-        "closes_at": CLOSES_AT,
-    }
+    return db.session.get(RatingRules, unit_id) or RatingRules(**default_rules(unit_id))
 
 
 def save_rules(unit: Unit, values: dict, *, by: User | None) -> RatingRules:
@@ -145,11 +103,14 @@ class QrCheck:
     params: dict
 
 
-def screen_qr_rating(response: SurveyResponse, source: RatingSource) -> QrCheck:
-    """Record the new response's source and take its target's lock; its insert holds it if a
-    rule says so (qr_held), with the parameters returned."""
+def screen_qr_rating(
+    response: SurveyResponse, source: RatingSource, locked_rules: RulesCopy | None = None
+) -> QrCheck:
+    """Record the new response's source and take its target's lock, unless the survey code was
+    read with it (`locked_rules`: its unit's rules, read in that statement); its insert holds
+    it if a rule says so (qr_held), with the parameters returned."""
     response.phone_hash, response.address_hash = source.phone_hash, source.address_hash
-    rules = _lock_target_with_rules(response)
+    rules = locked_rules or _lock_target(response)
     params = count_params(
         response, rules, phone_hash=source.phone_hash, address_hash=source.address_hash
     )
@@ -212,19 +173,10 @@ def _over_target_limit(counts, limit: Mapping[str, sa.BindParameter]) -> sa.Colu
     )
 
 
-def _lock_target_with_rules(response: SurveyResponse) -> RulesCopy:
-    """The unit's rules, read after the target's lock is taken: checks of one target wait for
-    one another until the commit (PostgreSQL, where the rules ride in the lock's statement and
-    so are never stale; SQLite writes one at a time anyway, though its checks may interleave,
-    and reads the rules kept for a few seconds)."""
-    connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
+def _lock_target(response: SurveyResponse) -> RulesCopy:
+    """The unit's rules, read after the target's lock is taken (target_lock.py); SQLite writes
+    one at a time anyway, though its checks may interleave, and reads the rules kept for a few
+    seconds."""
+    if db.session.get_bind().dialect.name != "postgresql":
         return get_live_rules(response.unit_id, rules_of)
-    key = f"{response.unit_id}:{response.officer_id}:{response.counter_id}".encode()
-    # crc32 is unsigned 32-bit; the lock key is a signed int4.
-    signed = zlib.crc32(key) - 2**31
-    row = connection.execute(LOCK_TARGET, {"key": signed, "unit_id": response.unit_id}).one()
-    stored = row._mapping
-    if stored["unit_id"] is None:
-        return RulesCopy(**_default_rules(response.unit_id))
-    return RulesCopy(**{name: stored[name] for name in RULES_FIELDS})
+    return lock_target(response.unit_id, response.officer_id, response.counter_id)

@@ -29,7 +29,7 @@ from survey_app.models import (
 )
 from survey_app.models.levels import encode
 from survey_app.models.response import CLIENT_REF_MAX_LENGTH, COMMENT_MAX_LENGTH
-from survey_app.queries.code_cache import CounterCopy, OfficerCopy, UnitCopy
+from survey_app.queries.code_cache import CounterCopy, OfficerCopy, RulesCopy, UnitCopy
 from survey_app.queries.instruments import InstrumentCopy
 from survey_app.queries.responses import get_response_by_dossier, get_response_by_ref
 from survey_app.services.comment_alerts import alert_if_serious
@@ -79,6 +79,9 @@ class Submission:
     kiosk: Kiosk | None = None  # the counter tablet a kiosk rating came from
     # A QR rating's phone and address (hashed): its hold rules read them.
     source: RatingSource | None = None
+    # Its unit's rules, read with its target's lock already taken (services/responses/
+    # target_lock.py, read_code_locking_target); None: the rating takes the lock itself.
+    locked_rules: RulesCopy | None = None
     # The tablet saw the same rating just before, within the unit's repeat window.
     repeat_on_tablet: bool = False
 
@@ -271,7 +274,7 @@ def screen_new_response(response: SurveyResponse, submission: Submission) -> QrC
     one-time dossier link is its own control: one dossier, one rating. A QR rating's rules are
     decided by its insert: the check returned goes to insert_response."""
     if submission.source is not None and submission.link is None:
-        return screen_qr_rating(response, submission.source)
+        return screen_qr_rating(response, submission.source, submission.locked_rules)
     if submission.source is not None:
         response.phone_hash = submission.source.phone_hash
         response.address_hash = submission.source.address_hash

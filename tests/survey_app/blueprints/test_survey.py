@@ -2,6 +2,7 @@
 
 from zoneinfo import ZoneInfo
 
+import pytest
 import sqlalchemy as sa
 
 from survey_app.core.extensions import db
@@ -13,7 +14,7 @@ from tests.helpers.builders import (
     make_unit,
     survey_code_of,
 )
-from tests.helpers.statements import statements_compiled_anew
+from tests.helpers.statements import recorded_statements, statements_compiled_anew
 from tests.helpers.survey_pages import (
     FACTOR_TITLES_VI,
     SCALE_VI,
@@ -266,3 +267,36 @@ def test_a_rating_compiles_no_statement_anew(app, client):
         send_survey(app.test_client(), code, full_answers(value=4))
     assert compiled == []
     assert len(stored_responses()) == 2
+
+
+def test_a_rating_reads_its_code_with_the_lock_and_then_inserts(app, client):
+    """PostgreSQL: a rating sent from the form is two statements, the code with its target's
+    lock and its unit's rules, then the insert that counts and decides (BEGIN and COMMIT
+    aside). SQLite reads the copy the form renewed, then the rules kept, then inserts."""
+    code = survey_code_of(make_counter())
+    _, page = open_survey(client, code)
+    data = hidden_fields(page) | {k: str(v) for k, v in full_answers().items()}
+    with recorded_statements() as sent:
+        posted = client.post(f"/s/{code}", data=data)
+    assert posted.status_code == 303
+    if db.engine.dialect.name == "postgresql":
+        assert len(sent) == 2
+        assert "pg_advisory_xact_lock" in sent[0] and "FROM survey_codes" in sent[0]
+        assert sent[1].startswith("WITH qr_hold AS")
+    assert len(stored_responses()) == 1
+
+
+def test_a_code_revoked_elsewhere_takes_no_rating_from_a_form_opened_before(app, client):
+    """Another worker revokes the code after this one renewed its copy (opening the form): on
+    PostgreSQL the rating reads the code anew and is refused at once."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite (development) uses the copy for a few seconds")
+    code = survey_code_of(make_counter())
+    _, page = open_survey(client, code)
+    with db.engine.begin() as other_worker:
+        other_worker.execute(
+            sa.update(SurveyCode).where(SurveyCode.code == code).values(revoked_at=utcnow())
+        )
+    data = hidden_fields(page) | {k: str(v) for k, v in full_answers().items()}
+    assert client.post(f"/s/{code}", data=data).status_code == 404
+    assert stored_responses() == []

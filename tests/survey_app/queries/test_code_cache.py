@@ -54,13 +54,19 @@ def later(monkeypatch, seconds: float) -> None:
     monkeypatch.setattr(code_cache.time, "monotonic", lambda: now)
 
 
-def test_a_rating_from_an_open_form_reads_no_survey_code(client):
+def test_a_rating_from_an_open_form_reads_its_code_only_with_the_lock(client):
+    """SQLite: the copy the form renewed. PostgreSQL: the code is read in the statement that
+    takes the target's lock (services/responses/target_lock.py), never on its own."""
     counter = make_counter()
     code = survey_code_of(counter)
     fields = open_form(client, code)
     with recorded_statements() as statements:
         assert send_from(client, code, fields, "a" * 32).status_code == 303
-    assert reads_of(statements, "survey_codes") == []
+    reads = reads_of(statements, "survey_codes")
+    if db.engine.dialect.name == "postgresql":
+        assert len(reads) == 1 and "pg_advisory_xact_lock" in reads[0]
+    else:
+        assert reads == []
     stored = db.session.scalars(sa.select(SurveyResponse)).one()
     assert (stored.unit_id, stored.counter_id, stored.officer_id) == (
         counter.unit_id,

@@ -25,6 +25,7 @@ from survey_app.models import (
 from survey_app.models.tallies import PersonResponseTally
 from survey_app.months import current_month
 from survey_app.services.responses.holding_rules import RatingSource
+from survey_app.services.responses.target_lock import LOCK_TARGET
 from survey_app.services.tallies import tally_responses
 from tests.helpers.app import make_test_app
 from tests.helpers.builders import full_answers, make_officer, make_response, survey_code_of
@@ -322,4 +323,29 @@ def test_parallel_posts_from_one_phone_count_once(app, officer):
     for thread in threads:
         thread.join()
     assert stored_count() == 8
+    assert counted_for(officer) == 1
+
+
+def test_a_post_of_the_form_waits_for_the_targets_lock(app, officer):
+    """The form's own path reads its code with the target's lock taken (one statement,
+    services/responses/target_lock.py): while another rating of the target holds the lock,
+    the POST waits, and goes on once that one ends."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite (development only) does not serialise the checks")
+    code = survey_code_of(officer)
+    phone = phone_at(app)
+    form = survey_form_data(phone, code, all_ones())
+    statuses = []
+    with db.engine.connect() as other_rating:
+        ids = {"unit": officer.unit_id, "officer": officer.id, "counter": None}
+        other_rating.execute(LOCK_TARGET, ids)
+        sender = threading.Thread(
+            target=lambda: statuses.append(phone.post(f"/s/{code}", data=form).status_code)
+        )
+        sender.start()
+        sender.join(timeout=1)
+        assert sender.is_alive() and statuses == []  # waiting for the lock
+        other_rating.rollback()
+    sender.join(timeout=10)
+    assert statuses == [303]
     assert counted_for(officer) == 1
