@@ -35,10 +35,10 @@ from survey_app.queries.instruments import InstrumentCopy, get_cached_instrument
 from survey_app.queries.responses import get_response_by_ref
 from survey_app.services.errors import InvalidSubmission
 from survey_app.services.kiosk_replay import check_true_repeat
+from survey_app.services.responses.inserts import insert_response
 from survey_app.services.responses.submit import (
     Submission,
     build_response,
-    insert_response,
     screen_new_response,
     submission_errors,
     submit_response,

@@ -38,7 +38,8 @@ from survey_app.queries.instruments import get_current_instrument
 from survey_app.queries.org import list_survey_codes
 from survey_app.queries.units import get_unit_by_code, get_unit_instrument, list_unit_subtree_ids
 from survey_app.services.org.members import add_counter, add_officer, add_unit
-from survey_app.services.responses.submit import Submission, build_response, insert_responses
+from survey_app.services.responses.inserts import insert_responses
+from survey_app.services.responses.submit import Submission, build_response
 from survey_app.services.unit_documents import stage_document_settings
 
 DEMO_FILE = PACKAGE_DIR / "data" / "demo.json"

@@ -25,7 +25,7 @@ from tests.helpers.kiosk_devices import (
 from tests.helpers.staff_pages import sign_in
 from tests.helpers.statements import queued_response_ids, recorded_statements
 
-# How a new rating is written (services/responses/submit.py, insert_response), per database.
+# How a new rating is written (services/responses/inserts.py, insert_response), per database.
 # The repeat filter's read of the tablet's rating before (services/responses/kiosk_repeats.py),
 # then the rating and its queue row.
 RATING_STATEMENTS = {

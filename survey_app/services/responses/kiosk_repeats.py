@@ -32,7 +32,7 @@ def screen_kiosk_rating(response: SurveyResponse, *, repeat_on_tablet: bool) -> 
 
 def checked_by_insert(response: SurveyResponse) -> bool:
     """A tablet's rating not held yet, on PostgreSQL: its insert holds it if it repeats the
-    tablet's latest rating (services/responses/submit.py, insert_response)."""
+    tablet's latest rating (services/responses/inserts.py, insert_response)."""
     if response.kiosk_id is None or response.held:
         return False
     # The bind, not a connection: taking one would begin the transaction the insert may skip.

@@ -15,7 +15,8 @@ from survey_app.services.responses.holding_rules import (
     RatingSource,
     rules_of,
 )
-from survey_app.services.responses.submit import Submission, build_response, insert_responses
+from survey_app.services.responses.inserts import insert_responses
+from survey_app.services.responses.submit import Submission, build_response
 from survey_app.services.responses.target_counts import TargetCounts, count_target
 from tests.helpers.builders import full_answers, make_officer, make_response
 from tests.helpers.statements import recorded_statements
