@@ -82,6 +82,9 @@ def _safe_next(target: str | None) -> str:
 
 # What a user with a temporary password (set by an administrator) may still open.
 OPEN_WITH_TEMPORARY_PASSWORD = frozenset({"auth.change_password", "auth.sign_out", "static"})
+# A citizen's pages: no account acts there, so none is looked up (a rating's session cookie,
+# which carries the form's CSRF token, made every rating ask Flask-Login for its user).
+CITIZEN_BLUEPRINTS = frozenset({"survey", "complaints", "public", "qr"})
 
 
 def _may_carry_a_sign_in() -> bool:
@@ -99,7 +102,9 @@ def _may_carry_a_sign_in() -> bool:
 @bp.before_app_request
 def require_own_password():
     """After an administrator's reset, every page leads to the change of password."""
-    if request.endpoint in OPEN_WITH_TEMPORARY_PASSWORD or not _may_carry_a_sign_in():
+    if request.endpoint in OPEN_WITH_TEMPORARY_PASSWORD or request.blueprint in CITIZEN_BLUEPRINTS:
+        return None
+    if not _may_carry_a_sign_in():
         return None
     if not current_user.is_authenticated:
         return None

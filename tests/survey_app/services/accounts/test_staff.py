@@ -6,7 +6,13 @@ import sqlalchemy as sa
 
 from survey_app.core.extensions import db
 from survey_app.models import AuditEvent, Role, User
-from tests.helpers.builders import DEFAULT_PASSWORD, make_officer, make_user
+from tests.helpers.builders import (
+    DEFAULT_PASSWORD,
+    make_counter,
+    make_officer,
+    make_user,
+    survey_code_of,
+)
 from tests.helpers.staff_pages import post_form, sign_in
 from tests.helpers.survey_pages import parse
 
@@ -244,6 +250,19 @@ def test_a_reset_ends_the_users_sessions_and_forces_a_new_password(
     assert other_client.get("/quan-tri/").headers["Location"] == "/tai-khoan/mat-khau"
     assert other_client.get("/quan-tri/nhat-ky").headers["Location"] == "/tai-khoan/mat-khau"
     assert audit_actions("quanly-a") == ["user.create", "user.reset_password"]
+
+
+def test_a_temporary_password_leads_staff_pages_only_to_its_change(client, tree, admin_a):
+    """A citizen's page (the survey form) opens as for anyone: no account acts there."""
+    user = make_user(unit=tree[1], username="quanly-a")
+    data = {"password": TEMPORARY_PASSWORD, "confirm": TEMPORARY_PASSWORD}
+    post_form(client, "/quan-tri/nguoi-dung/quanly-a/mat-khau", data)
+    user_client = client.application.test_client()
+    sign_in(user_client, user, password=TEMPORARY_PASSWORD)
+    code = survey_code_of(make_counter(unit=tree[1]))
+
+    assert user_client.get(f"/s/{code}").status_code == 200
+    assert user_client.get("/quan-tri/").headers["Location"] == "/tai-khoan/mat-khau"
 
 
 def test_after_choosing_a_new_password_the_user_works_normally(client, tree, admin_a):
