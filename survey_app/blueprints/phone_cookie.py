@@ -49,15 +49,22 @@ def phone_id() -> str | None:
 def give_phone_id(response: Response) -> Response:
     """Set the cookie on the form's page unless the phone already has a valid one."""
     if phone_id() is None:
-        response.set_cookie(
-            COOKIE,
-            _serializer().dumps(secrets.token_urlsafe(16)),
-            max_age=MAX_AGE,
-            path="/s/",
-            secure=current_app.config["SESSION_COOKIE_SECURE"],
-            httponly=True,
-            samesite="Lax",
-        )
+        set_survey_cookie(response, COOKIE, _serializer().dumps(secrets.token_urlsafe(16)), MAX_AGE)
+    return response
+
+
+def set_survey_cookie(response: Response, name: str, value: str, max_age: int) -> Response:
+    """A cookie sent only to the survey's own pages (/s/), out of reach of scripts, and over
+    https only where the session cookie is."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path="/s/",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
     return response
 
 

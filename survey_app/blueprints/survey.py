@@ -6,7 +6,6 @@ from typing import NoReturn
 from flask import (
     Blueprint,
     abort,
-    current_app,
     make_response,
     redirect,
     render_template,
@@ -25,7 +24,7 @@ from forms.survey import (
     read_posted_survey,
     unknown_field_names,
 )
-from survey_app.blueprints.phone_cookie import give_phone_id, rating_source
+from survey_app.blueprints.phone_cookie import give_phone_id, rating_source, set_survey_cookie
 from survey_app.core.errors import (
     DATABASE_DOWN,
     database_unavailable,
@@ -178,16 +177,7 @@ def _show_answered(survey_code: SurveyCode):
 
 
 def _remember_sent(response: Response, code: str, ref: str) -> Response:
-    response.set_cookie(
-        SENT_COOKIE,
-        f"{code}:{ref}",
-        max_age=RESEND_WINDOW_SECONDS,
-        path="/s/",
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
+    return set_survey_cookie(response, SENT_COOKIE, f"{code}:{ref}", RESEND_WINDOW_SECONDS)
 
 
 def _recently_sent(code: str) -> str | None:

@@ -254,23 +254,25 @@ def test_a_reset_ends_the_users_sessions_and_forces_a_new_password(
 
 def test_a_temporary_password_leads_staff_pages_only_to_its_change(client, tree, admin_a):
     """A citizen's page (the survey form) opens as for anyone: no account acts there."""
-    user = make_user(unit=tree[1], username="quanly-a")
-    data = {"password": TEMPORARY_PASSWORD, "confirm": TEMPORARY_PASSWORD}
-    post_form(client, "/quan-tri/nguoi-dung/quanly-a/mat-khau", data)
-    user_client = client.application.test_client()
-    sign_in(user_client, user, password=TEMPORARY_PASSWORD)
+    user_client = signed_in_with_a_temporary_password(client, tree)
     code = survey_code_of(make_counter(unit=tree[1]))
 
     assert user_client.get(f"/s/{code}").status_code == 200
     assert user_client.get("/quan-tri/").headers["Location"] == "/tai-khoan/mat-khau"
 
 
-def test_after_choosing_a_new_password_the_user_works_normally(client, tree, admin_a):
+def signed_in_with_a_temporary_password(client, tree):
+    """Another browser of a user whose password the administrator (`client`) just reset."""
     user = make_user(unit=tree[1], username="quanly-a")
     data = {"password": TEMPORARY_PASSWORD, "confirm": TEMPORARY_PASSWORD}
     post_form(client, "/quan-tri/nguoi-dung/quanly-a/mat-khau", data)
     user_client = client.application.test_client()
     sign_in(user_client, user, password=TEMPORARY_PASSWORD)
+    return user_client
+
+
+def test_after_choosing_a_new_password_the_user_works_normally(client, tree, admin_a):
+    user_client = signed_in_with_a_temporary_password(client, tree)
 
     change = {
         "current_password": TEMPORARY_PASSWORD,
