@@ -51,6 +51,8 @@ RULE_FIELDS = (
 HOURS_FIELDS = ("office_hours_only", "opens_at", "closes_at")
 # The channels of a citizen's own phone or browser; a kiosk keeps its own hours.
 OFFICE_HOURS_CHANNELS = (Channel.QR, Channel.WEB)
+# The unit's settings a QR rating's insert compares the counts with (qr_held).
+QR_LIMITS = ("address_limit", "pattern_limit", "target_limit", "burst_minutes")
 
 
 @dataclass(frozen=True)
@@ -120,10 +122,6 @@ def screen_qr_rating(
         "outside_hours": outside_office_hours(response, rules),
     }
     return QrCheck(response.officer_id is None, response.counter_id is None, params)
-
-
-# The unit's settings the decision compares the counts with.
-QR_LIMITS = ("address_limit", "pattern_limit", "target_limit", "burst_minutes")
 
 
 def qr_held(no_officer: bool, no_counter: bool) -> dict[str, sa.ColumnElement]:

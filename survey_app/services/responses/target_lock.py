@@ -79,10 +79,10 @@ def read_code_locking_target(
     PostgreSQL, the rules of its unit with its target's lock taken, in one statement (None
     elsewhere: the rating takes the lock itself). Always read, never a kept copy: the lock is
     taken anyway, and a code revoked a second ago stops taking ratings at once."""
-    connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
+    # The bind, not a connection: on SQLite a kept copy needs no transaction begun.
+    if db.session.get_bind().dialect.name != "postgresql":
         return get_live_survey_code(code), None
-    row = connection.execute(CODE_LOCKING_TARGET, {"code": code}).one_or_none()
+    row = db.session.connection().execute(CODE_LOCKING_TARGET, {"code": code}).one_or_none()
     if row is None:
         return None, None
     copy = standing_code_copy(code, row[:CODE_COLUMN_COUNT])
