@@ -37,29 +37,27 @@ def _target_key(unit_id, officer_id, counter_id) -> sa.ColumnElement[int]:
     return sa.func.hashtext(sa.func.concat_ws(":", *ids))
 
 
-def _locked(key: sa.ColumnElement[int]) -> tuple:
-    """The lock, and the plan setting for the rest of the transaction: plan the rating's insert,
-    whose counts read the target's recent ratings, for the values it is sent with. After five
-    runs psycopg prepares a statement and PostgreSQL may keep one generic plan, which read the
-    target's counts through the unit's index: a QR rating's database time grew with every
-    rating stored (0.5 ms to 2.4 ms within 4,000 ratings); planned each time, it stayed under a
-    millisecond (measured with a counts statement of its own, since folded into the insert)."""
-    return (
-        sa.func.pg_advisory_xact_lock(LOCK_CLASS, key),
-        sa.func.set_config("plan_cache_mode", "force_custom_plan", True),
-    )
+def _locked(key: sa.ColumnElement[int]) -> sa.ColumnElement:
+    """The lock, as a column of the statement's one row. The rating's insert that follows is
+    planned as PostgreSQL chooses (after five runs psycopg prepares it, and the server may keep
+    a generic plan): on a national database of 2,000,000 ratings with a target of 3,300 in
+    four weeks, the generic plan of each shape read the officer's index when the target names
+    an officer and the unit's otherwise, as the plans made for the values did, and took no
+    longer (bench/generic_plans.py). Planning each rating again cost a QR rating about a
+    third of its database time."""
+    return sa.func.pg_advisory_xact_lock(LOCK_CLASS, key)
 
 
 # One row to join the rules to (a literal column: a VALUES with data is compiled every time).
 _ONE_ROW = sa.select(sa.literal_column("1").label("one")).subquery("one_row")
 _ids = {name: sa.bindparam(name, type_=sa.Integer) for name in ("unit", "officer", "counter")}
 LOCK_TARGET = sa.select(
-    *_locked(_target_key(_ids["unit"], _ids["officer"], _ids["counter"])),
+    _locked(_target_key(_ids["unit"], _ids["officer"], _ids["counter"])),
     *(_RULES.c[name] for name in RULES_FIELDS),
 ).select_from(_ONE_ROW.outerjoin(_RULES, _RULES.c.unit_id == _ids["unit"]))
 # The survey code's columns (queries/codes.py), then the lock and the rules of its unit.
 CODE_LOCKING_TARGET = STANDING_CODE_COLUMNS.add_columns(
-    *_locked(_target_key(SurveyCode.unit_id, SurveyCode.officer_id, SurveyCode.counter_id)),
+    _locked(_target_key(SurveyCode.unit_id, SurveyCode.officer_id, SurveyCode.counter_id)),
     *(_RULES.c[name] for name in RULES_FIELDS),
 ).outerjoin(_RULES, _RULES.c.unit_id == SurveyCode.unit_id)
 
@@ -69,7 +67,7 @@ def lock_target(unit_id: int, officer_id: int | None, counter_id: int | None) ->
     return its unit's rules, read once the lock is held."""
     ids = {"unit": unit_id, "officer": officer_id, "counter": counter_id}
     row = db.session.connection().execute(LOCK_TARGET, ids).one()
-    return _rules_copy(row[2:], unit_id)
+    return _rules_copy(row[1:], unit_id)
 
 
 def read_code_locking_target(
@@ -88,7 +86,7 @@ def read_code_locking_target(
     copy = standing_code_copy(code, row[:CODE_COLUMN_COUNT])
     if copy is None:  # a one-time link, or a code that opens no survey
         return get_active_survey_code(code), None
-    return copy, _rules_copy(row[CODE_COLUMN_COUNT + 2 :], copy.unit.id)
+    return copy, _rules_copy(row[CODE_COLUMN_COUNT + 1 :], copy.unit.id)
 
 
 def _rules_copy(values, unit_id: int) -> RulesCopy:

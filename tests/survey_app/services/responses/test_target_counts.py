@@ -4,6 +4,7 @@ makes from them (holding_rules.qr_held): the rules in their order, in SQL on bot
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from survey_app.core.extensions import db
 from survey_app.models import Channel, HoldReason, SurveyResponse, utcnow
@@ -186,3 +187,24 @@ def test_a_rating_is_counted_and_decided_by_its_insert(app):
 def _index_of_lock(sent: list[str]) -> int:
     [index] = [n for n, statement in enumerate(sent) if "pg_advisory_xact_lock" in statement]
     return index
+
+
+def test_the_insert_of_a_target_is_planned_once_not_at_each_rating(app):
+    """Once psycopg has prepared the insert (from its sixth run) and PostgreSQL has planned it
+    for five ratings' values, it keeps one generic plan for the target's shape: a rating is not
+    planned again (bench/generic_plans.py shows the plan
+    reads the officer's index)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite prepares no statements")
+    officer = make_officer()
+    # Five runs before psycopg prepares it, five custom plans before PostgreSQL weighs a
+    # generic one.
+    for number in range(12):
+        rate(officer, 0, f"phone-{number}", f"address-{number}")
+    plans = db.session.execute(
+        sa.text(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE 'WITH qr_hold AS%'"
+        )
+    ).all()
+    assert plans and all(generic > 0 for generic, _ in plans)
