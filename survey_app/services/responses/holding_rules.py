@@ -31,7 +31,11 @@ from survey_app.models.integrity import default_rules
 from survey_app.months import survey_zone
 from survey_app.queries.code_cache import RulesCopy, get_live_rules
 from survey_app.services.audit import record_change
-from survey_app.services.responses.target_counts import count_params, counts_of_target
+from survey_app.services.responses.target_counts import (
+    count_params,
+    counts_of_target,
+    usual_of_target,
+)
 from survey_app.services.responses.target_lock import lock_target
 from survey_app.workdays import is_working_day
 
@@ -139,7 +143,10 @@ def qr_held(no_officer: bool, no_counter: bool) -> dict[str, sa.ColumnElement]:
         rule(counts.phone_repeats > 0, HoldReason.PHONE_REPEAT),
         rule(counts.from_address >= limit["address_limit"], HoldReason.ADDRESS_BURST),
         rule(counts.same_answers >= limit["pattern_limit"], HoldReason.SAME_ANSWERS),
-        rule(_over_target_limit(counts, limit), HoldReason.TARGET_BURST),
+        rule(
+            _over_target_limit(counts, limit, usual_of_target(no_officer, no_counter)),
+            HoldReason.TARGET_BURST,
+        ),
         # Last, so a burst at night is still named a burst.
         rule(sa.bindparam("outside_hours", type_=sa.Boolean), HoldReason.OUTSIDE_HOURS),
     )
@@ -159,12 +166,15 @@ def outside_office_hours(response: SurveyResponse, rules: RatingRules | RulesCop
     return not rules.opens_at <= local.time() < rules.closes_at
 
 
-def _over_target_limit(counts, limit: Mapping[str, sa.BindParameter]) -> sa.ColumnElement:
+def _over_target_limit(
+    counts, limit: Mapping[str, sa.BindParameter], usual: sa.ScalarSelect
+) -> sa.ColumnElement:
     """The target's counted ratings in the burst window reach the unit's limit, and
-    NORMAL_FACTOR times its usual rate (its counted ratings of the last NORMAL_DAYS, spread over
-    WORKING_MINUTES) when that is higher: a busy counter's rush hour is not a burst. Whole
-    numbers: a count reaches ceil(x) exactly when it reaches x, so no division."""
-    usual_times_factor = NORMAL_FACTOR * counts.usual * limit["burst_minutes"]
+    NORMAL_FACTOR times its usual rate (`usual`: its counted ratings of the last NORMAL_DAYS,
+    spread over WORKING_MINUTES) when that is higher: a busy counter's rush hour is not a burst.
+    The fixed limit is compared first, so the four weeks are counted only once it is reached.
+    Whole numbers: a count reaches ceil(x) exactly when it reaches x, so no division."""
+    usual_times_factor = NORMAL_FACTOR * usual * limit["burst_minutes"]
     return sa.and_(
         counts.in_window >= limit["target_limit"],
         counts.in_window * WORKING_MINUTES >= usual_times_factor,

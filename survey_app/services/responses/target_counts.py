@@ -1,14 +1,16 @@
-"""What the hold rules of a QR rating count (holding_rules.qr_held), in one pass.
+"""What the hold rules of a QR rating count (holding_rules.qr_held).
 
-The rules compare four counts of the recent QR ratings of the rating's target (its unit, counter
-and officer): this phone's within the repeat window, this address's and the counted ones within
-the burst window, and the counted ones of the last NORMAL_DAYS (the target's usual rate). They
-were four queries; one pass over the target's last NORMAL_DAYS, with one filtered count each,
-gives the same numbers for about the cost of the longest of them. The same-answers rule's count
-(how many of the target's latest counted ratings in the burst window gave exactly these answers)
-rides in the same statement as a subquery: a round trip fewer, and no statement built per rating.
-The statement is built once per shape (a target without counter or officer compares with NULL).
-A rating's insert reads the counts as a subquery (`counts_of_target`) and decides in SQL.
+The rules compare counts of the recent QR ratings of the rating's target (its unit, counter and
+officer): this phone's within the repeat window, this address's and the counted ones within the
+burst window, how many of the latest counted ones gave exactly these answers, and the counted
+ones of the last NORMAL_DAYS (the target's usual rate). The first four come from one pass over
+the short windows (minutes), one filtered count each, with the same-answers count as a
+subquery. The usual rate is a subquery of its own (`usual_of_target`), which the insert reads
+only when the burst window has reached the unit's fixed limit: a busy counter's four weeks are
+thousands of ratings, read for every rating when they were in the one pass (2–3 ms of database
+time a rating for a counter with 3,000, bench/generic_plans.py), and almost never needed.
+The statements are built once per shape (a target without counter or officer compares with
+NULL). A rating's insert reads the counts as a subquery (`counts_of_target`) and decides in SQL.
 """
 
 from dataclasses import dataclass
@@ -52,15 +54,33 @@ def count_target(
 ) -> TargetCounts:
     """The counts the rating's insert decides on, read on their own (tests, support)."""
     params = count_params(response, rules, phone_hash=phone_hash, address_hash=address_hash)
-    statement = _statement(response.officer_id is None, response.counter_id is None)
+    shape = (response.officer_id is None, response.counter_id is None)
+    statement = _statement(*shape).add_columns(usual_of_target(*shape).label("usual"))
     row = db.session.connection().execute(statement, params).one()
-    return TargetCounts(*(count or 0 for count in row))
+    return TargetCounts(**{name: count or 0 for name, count in row._mapping.items()})
 
 
 def counts_of_target(no_officer: bool, no_counter: bool) -> sa.Subquery:
-    """The counts as a subquery of one row, its columns named as TargetCounts' fields; its
-    parameters are count_params' (the rating's own values share the names of its columns)."""
+    """The counts of the short windows as a subquery of one row, its columns named as
+    TargetCounts' fields (all but `usual`); its parameters are count_params' (the rating's own
+    values share the names of its columns)."""
     return _statement(no_officer, no_counter).subquery("target_counts")
+
+
+def usual_of_target(no_officer: bool, no_counter: bool) -> sa.ScalarSelect:
+    """The target's counted ratings of the last NORMAL_DAYS, as a subquery of one number: a
+    statement evaluates it only where it reads it (PostgreSQL and SQLite evaluate a CASE's
+    conditions, and an AND's terms, in order, stopping at the first that decides)."""
+    return (
+        sa.select(sa.func.count())
+        .where(
+            *_target(SurveyResponse, no_officer, no_counter),
+            SurveyResponse.submitted_at >= sa.bindparam("usual_since"),
+            SurveyResponse.submitted_at <= sa.bindparam("until"),
+            counted(),
+        )
+        .scalar_subquery()
+    )
 
 
 def count_params(
@@ -77,10 +97,10 @@ def count_params(
     windows = {
         "repeat_since": now - timedelta(minutes=rules.repeat_minutes),
         "burst_since": now - timedelta(minutes=rules.burst_minutes),
-        "usual_since": now - timedelta(days=NORMAL_DAYS),
     }
     return windows | {
-        "since": min(windows.values()),
+        "since": min(windows.values()),  # the one pass: the longer of the short windows
+        "usual_since": now - timedelta(days=NORMAL_DAYS),
         "until": now + RACING_REQUESTS,
         "unit_id": response.unit_id,
         "officer_id": response.officer_id,
@@ -109,7 +129,6 @@ def _statement(no_officer: bool, no_counter: bool) -> sa.Select:
         where(since("repeat_since"), phone == sa.bindparam("phone_hash")).label("phone_repeats"),
         where(since("burst_since"), address == sa.bindparam("address_hash")).label("from_address"),
         where(since("burst_since"), counted()).label("in_window"),
-        where(since("usual_since"), counted()).label("usual"),
         _same_answers(no_officer, no_counter).label("same_answers"),
     ).where(
         *_target(SurveyResponse, no_officer, no_counter),
