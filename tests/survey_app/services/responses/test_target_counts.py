@@ -192,8 +192,7 @@ def _index_of_lock(sent: list[str]) -> int:
 def test_the_insert_of_a_target_is_planned_once_not_at_each_rating(app):
     """Once psycopg has prepared the insert (from its sixth run) and PostgreSQL has planned it
     for five ratings' values, it keeps one generic plan for the target's shape: a rating is not
-    planned again (bench/generic_plans.py shows the plan
-    reads the officer's index)."""
+    planned again (bench/generic_plans.py shows the plan reads the officer's index)."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite prepares no statements")
     officer = make_officer()
