@@ -93,3 +93,14 @@ def test_a_zone_that_changes_its_offset_in_the_month_is_counted_in_local_hours(a
     tally_responses()
     assert arrival_grid(unit, MARCH) == grid
     assert db.session.scalar(sa.select(sa.func.sum(ArrivalTally.responses))) == 3
+
+
+def test_the_last_instant_of_an_hour_stays_in_it_when_tallied(commune):
+    """23:59:59.7 on Monday 31 March is Monday's 23:00, raw and tallied: the seconds since 1970
+    are cut, never rounded up into the next hour (Tuesday, in April)."""
+    make_response(unit=commune, submitted_at=local(31, 23, 59, 59).replace(microsecond=700_000))
+    grid = expected_march()
+    grid[0][23] = 2
+    assert arrival_grid(commune, MARCH) == grid
+    tally_responses()
+    assert arrival_grid(commune, MARCH) == grid
