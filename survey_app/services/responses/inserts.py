@@ -2,7 +2,7 @@
 request never reads the rating back, so the session need not track it, and its bookkeeping
 cost more than the statements), the response with its row in the tally run's queue. The insert
 may itself decide whether the rating is held: a QR rating's hold rules (holding_rules.qr_held)
-and, on PostgreSQL, a kiosk rating's repeat filter (kiosk_repeats.repeat_held).
+and a kiosk rating's repeat filter (kiosk_repeats.repeat_held).
 """
 
 from functools import cache
@@ -12,7 +12,11 @@ import sqlalchemy as sa
 from survey_app.core.extensions import db
 from survey_app.models import SurveyResponse, UntalliedResponse
 from survey_app.services.responses.holding_rules import QrCheck, qr_held
-from survey_app.services.responses.kiosk_repeats import checked_by_insert, repeat_held
+from survey_app.services.responses.kiosk_repeats import (
+    checked_by_insert,
+    repeat_held,
+    repeat_params,
+)
 
 RESPONSE_COLUMNS = frozenset(column.key for column in SurveyResponse.__table__.columns) - {"id"}
 # Many rows in one statement: the ids come back in the rows' order.
@@ -33,7 +37,7 @@ def insert_response(
     stays transient, as it was built; its held and hold_reason are set as stored.
 
     The insert may decide whether the rating is held: a QR rating's hold rules (`qr_check`,
-    holding_rules.qr_held) and, on PostgreSQL, a kiosk rating's repeat filter.
+    holding_rules.qr_held) and a kiosk rating's repeat filter.
 
     `alone`: nothing else goes in the commit. On PostgreSQL the rating is then one statement
     that commits by itself (autocommit; atomic, as every statement is): its transaction's
@@ -44,8 +48,11 @@ def insert_response(
     if qr_check is not None:
         check = ("qr", qr_check.no_officer, qr_check.no_counter)
         row |= qr_check.params
+    elif checked_by_insert(response):
+        check = ("kiosk",)
+        row |= repeat_params(response)
     else:
-        check = ("kiosk",) if checked_by_insert(response) else None
+        check = None
     if connection.dialect.name != "postgresql":
         statement = _insert_new(columns, check)
         response_id, held, reason = connection.execute(statement, row).one()
@@ -67,8 +74,8 @@ def _connection(alone: bool) -> sa.Connection:
 @cache
 def _insert_new(columns: tuple[str, ...], check: tuple | None) -> sa.Insert:
     """The response's insert, returning its id, held and hold_reason. `check`: ("qr", no
-    officer, no counter) holds it by the QR rules, ("kiosk",) by the kiosk's repeat filter
-    (PostgreSQL), in the statement itself: one round trip, not a query before it. Built once
+    officer, no counter) holds it by the QR rules, ("kiosk",) by the kiosk's repeat filter, in
+    the statement itself: one round trip, not a query before it. Built once
     per set of columns (a new rating's are always the same)."""
     table = SurveyResponse.__table__
     values = {name: sa.bindparam(name, type_=table.c[name].type) for name in columns}

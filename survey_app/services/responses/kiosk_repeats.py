@@ -3,8 +3,9 @@ thank-you screen (the tablet's thanks_seconds plus the unit's kiosk_repeat_secon
 kiosk_repeat. The tablet may say so itself; the server also compares the new rating with the
 tablet's latest one: same questionnaire, same answers, same comment.
 
-On PostgreSQL that comparison rides in the rating's insert (`repeat_held`), so a kiosk rating
-costs one statement; on SQLite it is one query before the insert (`screen_kiosk_rating`).
+That comparison rides in the rating's insert (`repeat_held`), on both databases: a kiosk rating
+costs one statement, and the rule is written once, in SQL (times compared in microseconds since
+1970, which both databases count exactly).
 """
 
 from collections.abc import Mapping
@@ -13,35 +14,38 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from survey_app.core.extensions import db
 from survey_app.models import HoldReason, Kiosk, RatingRules, SurveyResponse
 from survey_app.models.integrity import KIOSK_REPEAT_SECONDS
+from survey_app.models.types import UTCDateTime, epoch_microseconds
 
 # The longest thank-you screen (60 s) plus the longest repeat window a unit may set (600 s):
 # the latest ratings of a tablet that a new one is compared with.
 LONGEST_KIOSK_WINDOW = timedelta(seconds=660)
-ONE_SECOND = sa.literal(timedelta(seconds=1))
+MICROSECONDS = 1_000_000
 
 
 def screen_kiosk_rating(response: SurveyResponse, *, repeat_on_tablet: bool) -> None:
-    """Hold the rating if the tablet says it is a repeat; on SQLite, or the server finds the
-    same answers there just before. On PostgreSQL the insert compares (checked_by_insert)."""
-    if repeat_on_tablet or (not checked_by_insert(response) and _repeated_on_kiosk(response)):
+    """Hold the rating if the tablet says it is a repeat; else its insert compares it with the
+    tablet's latest rating (checked_by_insert)."""
+    if repeat_on_tablet:
         response.held, response.hold_reason = True, HoldReason.KIOSK_REPEAT
 
 
 def checked_by_insert(response: SurveyResponse) -> bool:
-    """A tablet's rating not held yet, on PostgreSQL: its insert holds it if it repeats the
-    tablet's latest rating (services/responses/inserts.py, insert_response)."""
-    if response.kiosk_id is None or response.held:
-        return False
-    # The bind, not a connection: taking one would begin the transaction the insert may skip.
-    return db.session.get_bind().dialect.name == "postgresql"
+    """A tablet's rating not held yet: its insert holds it if it repeats the tablet's latest
+    rating (services/responses/inserts.py, insert_response, with `repeat_params`)."""
+    return response.kiosk_id is not None and not response.held
+
+
+def repeat_params(response: SurveyResponse) -> dict:
+    """The insert's parameter beside the rating's own values: where the tablet's ratings that
+    may be its latest one begin."""
+    return {"kiosk_since": response.submitted_at - LONGEST_KIOSK_WINDOW}
 
 
 def repeat_held(new: Mapping[str, sa.BindParameter]) -> dict[str, sa.ColumnElement]:
     """The held and hold_reason values of a kiosk rating's insert, from its other values
-    (`new`: the insert's parameters by column): _repeated_on_kiosk in SQL, evaluated once."""
+    (`new`: the insert's parameters by column): the comparison in SQL, evaluated once."""
     repeated = sa.select(_same_as_latest(new).label("repeated")).cte("kiosk_repeat")
     held = sa.select(repeated.c.repeated).scalar_subquery()
     reason_type = SurveyResponse.__table__.c.hold_reason.type
@@ -56,7 +60,7 @@ def _same_as_latest(new: Mapping[str, sa.BindParameter]) -> sa.Exists:
         sa.select(earlier.id)
         .where(
             earlier.kiosk_id == new["kiosk_id"],
-            earlier.submitted_at >= at - sa.literal(LONGEST_KIOSK_WINDOW),
+            earlier.submitted_at >= sa.bindparam("kiosk_since", type_=UTCDateTime()),
             earlier.submitted_at <= at,
         )
         .order_by(earlier.submitted_at.desc())
@@ -76,65 +80,8 @@ def _same_as_latest(new: Mapping[str, sa.BindParameter]) -> sa.Exists:
             previous.levels == new["levels"],
             # A comment of its own is another citizen's, whatever the faces tapped.
             previous.comment == sa.func.coalesce(new["comment"], ""),
-            previous.submitted_at >= at - window * ONE_SECOND,
+            epoch_microseconds(at) - epoch_microseconds(previous.submitted_at)
+            <= window * MICROSECONDS,
         )
         .exists()
     )
-
-
-def _previous_kiosk_rating() -> sa.Select:
-    """The tablet's latest rating in the window before a moment, its answers beside the two
-    settings: built once (building a statement cost more CPU than PostgreSQL spends on it)."""
-    # Compared with the column, each parameter takes its type (UTC times).
-    at, earliest = sa.bindparam("at"), sa.bindparam("earliest")
-    previous = (
-        sa.select(SurveyResponse.id)
-        .where(
-            SurveyResponse.kiosk_id == sa.bindparam("kiosk_id"),
-            SurveyResponse.submitted_at >= earliest,
-            SurveyResponse.submitted_at <= at,
-        )
-        .order_by(SurveyResponse.submitted_at.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    return (
-        sa.select(
-            SurveyResponse.submitted_at,
-            Kiosk.thanks_seconds,
-            RatingRules.kiosk_repeat_seconds,
-            SurveyResponse.comment,
-            SurveyResponse.instrument_id,
-            SurveyResponse.levels,
-        )
-        .join(Kiosk, Kiosk.id == SurveyResponse.kiosk_id)
-        .outerjoin(RatingRules, RatingRules.unit_id == SurveyResponse.unit_id)
-        .where(SurveyResponse.id == previous)
-    )
-
-
-PREVIOUS_KIOSK_RATING = _previous_kiosk_rating()
-
-
-def _repeated_on_kiosk(response: SurveyResponse) -> bool:
-    """The tablet's latest rating before this one came within its thank-you screen plus the
-    unit's repeat window, with the same answers and comment. One query (a kiosk rating reads
-    nothing else before its insert): the previous rating's answers beside the two settings."""
-    if response.kiosk_id is None:
-        return False
-    at = response.submitted_at
-    rows = (
-        db.session.connection()
-        .execute(
-            PREVIOUS_KIOSK_RATING,
-            {"kiosk_id": response.kiosk_id, "at": at, "earliest": at - LONGEST_KIOSK_WINDOW},
-        )
-        .all()
-    )
-    if not rows:
-        return False
-    at, thanks, repeat, comment, instrument_id, levels = rows[0]
-    window = timedelta(seconds=thanks + (KIOSK_REPEAT_SECONDS if repeat is None else repeat))
-    same = (instrument_id, levels) == (response.instrument_id, response.levels)
-    same = same and comment == (response.comment or "")
-    return same and response.submitted_at - at <= window
