@@ -75,8 +75,7 @@ def usual_of_target(no_officer: bool, no_counter: bool) -> sa.ScalarSelect:
         sa.select(sa.func.count())
         .where(
             *_target(SurveyResponse, no_officer, no_counter),
-            SurveyResponse.submitted_at >= sa.bindparam("usual_since"),
-            SurveyResponse.submitted_at <= sa.bindparam("until"),
+            *_between(SurveyResponse, "usual_since", "until"),
             counted(),
         )
         .scalar_subquery()
@@ -132,8 +131,7 @@ def _statement(no_officer: bool, no_counter: bool) -> sa.Select:
         _same_answers(no_officer, no_counter).label("same_answers"),
     ).where(
         *_target(SurveyResponse, no_officer, no_counter),
-        since("since"),
-        at <= sa.bindparam("until"),
+        *_between(SurveyResponse, "since", "until"),
     )
 
 
@@ -145,8 +143,7 @@ def _same_answers(no_officer: bool, no_counter: bool) -> sa.ScalarSelect:
         sa.select(rows.instrument_id, rows.levels)
         .where(
             *_target(rows, no_officer, no_counter),
-            rows.submitted_at >= sa.bindparam("burst_since"),
-            rows.submitted_at <= sa.bindparam("at"),
+            *_between(rows, "burst_since", "at"),
             counted(rows),
         )
         .order_by(rows.submitted_at.desc())
@@ -168,6 +165,12 @@ def _target(rows, no_officer: bool, no_counter: bool) -> tuple[sa.ColumnElement[
         _same(rows.counter_id, "counter_id", no_counter),
         rows.channel == Channel.QR,
     )
+
+
+def _between(rows, since: str, until: str) -> tuple[sa.ColumnElement[bool], ...]:
+    """The ratings from one parameter's time to another's, both included. Compared with the
+    column, each parameter takes its type (UTC times)."""
+    return (rows.submitted_at >= sa.bindparam(since), rows.submitted_at <= sa.bindparam(until))
 
 
 def _same(column, name: str, is_null: bool) -> sa.ColumnElement[bool]:
