@@ -14,6 +14,7 @@ from analytics.indices import min_sample
 from survey_app.core.csv_cells import neutralise_frame
 from survey_app.core.extensions import db
 from survey_app.display.collation import person_key
+from survey_app.display.numbers import rounded_float
 from survey_app.models import Factor, Officer, Unit
 from survey_app.months import Month
 from survey_app.queries.units import list_unit_subtree_ids
@@ -153,7 +154,7 @@ def _record(row: OfficerEvaluation) -> dict:
 
 
 def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, DECIMALS)
+    return rounded_float(value, DECIMALS)
 
 
 def _boolean(value: bool) -> str:

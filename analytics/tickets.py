@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from survey_app import workdays
 from survey_app.core.extensions import db
+from survey_app.display.numbers import rounded_float
 from survey_app.models import Ticket
 from survey_app.months import Month, survey_zone
 from survey_app.queries.tickets import EFFECTIVE_DUE
@@ -84,4 +85,4 @@ def _average_days(answers) -> float | None:
         return None
     calendar = workdays.WorkCalendar()  # one calendar: the override table is read once a year
     days = [calendar.working_days_between(row.received_at, row.answered_at) for row in answers]
-    return round(sum(days) / len(days), 1)
+    return rounded_float(sum(days) / len(days), 1)

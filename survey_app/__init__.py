@@ -39,9 +39,11 @@ def create_app(settings: dict | None = None) -> Flask:
     _register_blueprints(app)
     from survey_app.core import limits, security
     from survey_app.display import dates as date_text
+    from survey_app.display import numbers as figures_text
     from survey_app.queries import code_cache
 
     date_text.init_app(app)
+    figures_text.init_app(app)
     code_cache.init_app(app)
     security.init_app(app)
     limits.init_app(app)  # after the blueprints: its rules name them

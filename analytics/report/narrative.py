@@ -17,6 +17,7 @@ from analytics.figures import Figures, ItemFigure
 from analytics.follow_ups import FollowUpCounts
 from analytics.indices import TICKET_RATING_SOURCE
 from analytics.tickets import TicketFigures
+from survey_app.display.numbers import as_pattern
 from survey_app.models import Factor
 from survey_app.models.follow_ups import FOLLOW_UP_DAYS
 
@@ -312,7 +313,7 @@ def _proposals(facts: NarrativeFacts) -> list[str]:
 
 
 def _number(value: float | None) -> str:
-    return "–" if value is None else format_decimal(value, "0.00", locale="vi")
+    return "–" if value is None else format_decimal(as_pattern(value, "0.00"), "0.00", locale="vi")
 
 
 def _count(value: int) -> str:

@@ -41,6 +41,7 @@ from analytics.selection import Selection, position_in
 from analytics.themes import count_period_themes, narrative_themes
 from analytics.tickets import TicketFigures, ticket_figures
 from survey_app.core.extensions import db, prepare_bulk_counting
+from survey_app.display.numbers import rounded_float
 from survey_app.models import Ticket, Unit, utcnow
 from survey_app.months import Month, survey_zone
 from survey_app.queries.units import list_unit_subtree_ids
@@ -163,7 +164,7 @@ def _complaints(unit_ids: list[int], period: Period) -> TicketFigures:
         late_answered=sum(found.late_answered for found in months),
         overdue_open=months[-1].overdue_open,
         still_open=months[-1].still_open,
-        average_working_days=round(days / answered, 1) if answered else None,
+        average_working_days=rounded_float(days / answered, 1) if answered else None,
     )
 
 

@@ -9,6 +9,7 @@ from analytics.charts import Bar, bar_chart, column_chart
 from analytics.comments import Masks
 from analytics.figures import Figures
 from survey_app.display.labels import FACTOR_LABELS
+from survey_app.display.numbers import as_pattern
 from survey_app.months import Month
 
 
@@ -45,7 +46,7 @@ def trend_chart(
 
 
 def number(value: float | None) -> str:
-    return "–" if value is None else format_decimal(value, "0.0")
+    return "–" if value is None else format_decimal(as_pattern(value, "0.0"), "0.0")
 
 
 def _trend_title(month: Month, figures: Figures, index: float | None, show_counts: bool) -> str:

@@ -1,2 +1,2 @@
-"""Words and order for people: labels of stored values, dates in the administration's form, ticket
-history in words, Vietnamese collation."""
+"""Words and order for people: labels of stored values, dates in the administration's form,
+figures rounded alike everywhere, ticket history in words, Vietnamese collation."""
