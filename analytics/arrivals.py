@@ -14,11 +14,9 @@ from analytics.selection import ResponseFilter, response_conditions
 from survey_app.core.extensions import db
 from survey_app.models import ArrivalTally, Unit
 from survey_app.models import SurveyResponse as Response
-from survey_app.models.tallies import HOURS_A_WEEK, weekly_slot_in
+from survey_app.models.tallies import HOURS_A_DAY, HOURS_A_WEEK, weekly_slot_in
 from survey_app.months import Month, survey_zone
 from survey_app.queries.units import list_unit_subtree_ids
-
-HOURS = 24
 
 
 def arrival_grid(unit: Unit, month: Month) -> list[list[int]]:
@@ -30,19 +28,22 @@ def arrival_grid(unit: Unit, month: Month) -> list[list[int]]:
     slots = [0] * HOURS_A_WEEK
     raw = response_conditions(ResponseFilter(unit_ids=frozenset(unit_ids)), start, end)
     if counting.tallied_zone() == zone.key:  # read through the module: tests stand in for it
-        for slot, count in db.session.execute(_tallied(unit_ids, month)):
-            slots[slot] += int(count)
+        for weekday, *hours in db.session.execute(_tallied(unit_ids, month)):
+            for hour, count in enumerate(hours):
+                slots[weekday * HOURS_A_DAY + hour] += int(count)
         raw = sa.and_(raw, untallied(start, end))
     for slot, count in db.session.execute(_untallied(raw, month)):
         slots[int(slot)] += int(count)
-    return [slots[day : day + HOURS] for day in range(0, HOURS_A_WEEK, HOURS)]
+    return [slots[day : day + HOURS_A_DAY] for day in range(0, HOURS_A_WEEK, HOURS_A_DAY)]
 
 
 def _tallied(unit_ids: list[int], month: Month) -> sa.Select:
+    """Per local weekday, the units' arrivals at each hour."""
+    hours = [sa.func.sum(ArrivalTally.at_hour(hour)) for hour in range(HOURS_A_DAY)]
     return (
-        sa.select(ArrivalTally.slot, sa.func.sum(ArrivalTally.responses))
+        sa.select(ArrivalTally.weekday, *hours)
         .where(ArrivalTally.month == str(month), ArrivalTally.unit_id.in_(unit_ids))
-        .group_by(ArrivalTally.slot)
+        .group_by(ArrivalTally.weekday)
     )
 
 

@@ -30,7 +30,7 @@ TALLIES = (
         for grain in ("person", "place")
         for kind in ("response", "answer", "factor")
     ),
-    "arrival_tallies",
+    "arrival_day_tallies",
 )
 
 

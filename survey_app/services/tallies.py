@@ -29,7 +29,7 @@ from survey_app.models import (
 )
 from survey_app.models import SurveyResponse as Response
 from survey_app.models.response import counted
-from survey_app.models.tallies import LEVEL_COLUMNS, NOBODY
+from survey_app.models.tallies import HOUR_COLUMNS, HOURS_A_DAY, LEVEL_COLUMNS, NOBODY
 from survey_app.models.types import UTCDateTime
 from survey_app.months import Month, survey_zone, weekly_slot
 from survey_app.services.tally_counts import add_counts, count_months, read_item_layout
@@ -128,8 +128,10 @@ def _subtract(response: Response, zone: ZoneInfo) -> None:
         ]
         if weights:
             add_counts(connection, grain.factors, weights)
-    arrival = {"unit_id": response.unit_id, "slot": weekly_slot(response.submitted_at, zone)}
-    add_counts(connection, ArrivalTally, [{"month": month, **arrival, "responses": -1}])
+    weekday, hour = divmod(weekly_slot(response.submitted_at, zone), HOURS_A_DAY)
+    one_less = {name: -(at == hour) for at, name in enumerate(HOUR_COLUMNS)}
+    arrival = {"month": month, "unit_id": response.unit_id, "weekday": weekday}
+    add_counts(connection, ArrivalTally, [arrival | one_less])
 
 
 def _run(connection: Connection, zone: ZoneInfo) -> TallyRun:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from analytics.arrivals import arrival_grid
 from survey_app.core.extensions import db
 from survey_app.models import ArrivalTally, Channel
+from survey_app.models.tallies import HOUR_COLUMNS
 from survey_app.services.responses.spam import mark_response_spam
 from survey_app.services.tallies import tally_responses
 from tests.helpers.builders import make_response, make_unit
@@ -49,13 +50,16 @@ def test_arrival_grid_counts_local_weekday_and_hour(commune):
 
 def test_the_tally_run_keeps_the_grid_and_later_ratings_add_to_it(commune):
     tally_responses()
-    # The unit's own rows: Monday 08:00 (slot 8) and Monday 23:00 (slot 23), local.
-    slots = db.session.execute(
-        sa.select(ArrivalTally.slot, ArrivalTally.responses).where(
+    # The unit's own row: Monday (weekday 0), 2 at 08:00 and 1 at 23:00, local.
+    [monday] = db.session.scalars(
+        sa.select(ArrivalTally).where(
             ArrivalTally.unit_id == commune.id, ArrivalTally.month == "2025-03"
         )
     ).all()
-    assert sorted(slots) == [(8, 2), (23, 1)]
+    hours = [getattr(monday, name) for name in HOUR_COLUMNS]
+    assert monday.weekday == 0 and hours == [
+        2 if h == 8 else 1 if h == 23 else 0 for h in range(24)
+    ]
     assert arrival_grid(commune, MARCH) == expected_march()
     make_response(unit=commune, submitted_at=local(4, 10, 15))  # Tuesday, not tallied yet
     grid = expected_march()
@@ -92,7 +96,8 @@ def test_a_zone_that_changes_its_offset_in_the_month_is_counted_in_local_hours(a
     assert arrival_grid(unit, MARCH) == grid
     tally_responses()
     assert arrival_grid(unit, MARCH) == grid
-    assert db.session.scalar(sa.select(sa.func.sum(ArrivalTally.responses))) == 3
+    hours = [sa.func.sum(ArrivalTally.at_hour(hour)) for hour in range(24)]
+    assert sum(db.session.execute(sa.select(*hours)).one()) == 3
 
 
 def test_the_last_instant_of_an_hour_stays_in_it_when_tallied(commune):
