@@ -2,12 +2,12 @@
 revision before the one under test, used inside its app's context."""
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 
 from survey_app.core.extensions import db
 from survey_app.models import OVERALL_ITEM, Channel, Unit
@@ -66,3 +66,13 @@ def rate_every_kind(unit: Unit, count: int, months: Sequence[Month], draw: rando
             answers=answers | {OVERALL_ITEM: draw.randint(1, 5)},
             submitted_at=datetime(month.year, month.month, draw.randint(2, 27), 3, tzinfo=UTC),
         )
+
+
+def read_then_taken_down(unit_id: int, read: Callable[[int], object], revision: str) -> tuple:
+    """`read(unit_id)` at the head revision, then the database taken down to `revision`: the
+    unit's id and what was read. Today's code reads and counts at the head only, so a test of
+    an older migration reads its figures there, before going down and after coming back up."""
+    found = read(unit_id)
+    db.session.remove()
+    downgrade(revision=revision)
+    return unit_id, found

@@ -16,7 +16,7 @@ from survey_app.models import Unit
 from survey_app.months import Month
 from survey_app.services.tallies import tally_responses
 from tests.helpers.builders import make_response
-from tests.helpers.migrations import BACKENDS, tallied_unit_at
+from tests.helpers.migrations import BACKENDS, read_then_taken_down, tallied_unit_at
 
 BEFORE, AFTER = "0020_account_lock", "0021_arrival_days"
 MONTHS = (Month(2026, 1), Month(2026, 2), Month(2026, 3))
@@ -37,10 +37,7 @@ def tallied_unit(request, tmp_path):
             )
         db.session.commit()
         tally_responses()
-        grids = _grids(unit_id)
-        db.session.remove()
-        downgrade(revision=BEFORE)
-        yield unit_id, grids
+        yield read_then_taken_down(unit_id, _grids, BEFORE)
 
 
 def test_upgrade_converts_the_rows_in_place_and_the_runs_add_to_them(tallied_unit):

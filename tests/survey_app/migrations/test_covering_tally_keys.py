@@ -18,7 +18,7 @@ from survey_app.models import Unit
 from survey_app.months import Month
 from survey_app.services.tallies import tally_responses
 from tests.helpers.builders import make_response
-from tests.helpers.migrations import BACKENDS, tallied_unit_at
+from tests.helpers.migrations import BACKENDS, read_then_taken_down, tallied_unit_at
 
 BEFORE, AFTER = "0018_arrival_tallies", "0019_covering_keys"
 MONTHS = (Month(2026, 1), Month(2026, 2), Month(2026, 3))
@@ -38,10 +38,7 @@ def tallied_unit(request, tmp_path):
     """A database at 0018 whose ratings are all tallied (at the head, then taken down); the
     rated unit's id and its figures as the head read them."""
     with tallied_unit_at(tmp_path, request.param, "head", "XA-COV", 19, MONTHS) as unit_id:
-        figures = _figures(unit_id)
-        db.session.remove()
-        downgrade(revision=BEFORE)
-        yield unit_id, figures
+        yield read_then_taken_down(unit_id, _figures, BEFORE)
 
 
 def test_upgrade_keeps_the_figures_and_the_runs_add_to_the_same_rows(tallied_unit):
