@@ -27,27 +27,47 @@ depends_on = None
 
 OLD, NEW = "arrival_tallies", "arrival_day_tallies"
 HOURS = tuple(f"hour_{hour}" for hour in range(24))
+# The tables as statements name them; numbers written into the SQL (no parameters), so that
+# PostgreSQL sees the same weekday expression in the SELECT and the GROUP BY.
+_KEY = ("month", "unit_id")
+
+
+def _table(name: str, *counted: str) -> sa.TableClause:
+    numbers = (sa.column(column, sa.Integer) for column in ("unit_id", *counted))
+    return sa.table(name, sa.column("month", sa.String), *numbers)
+
+
+_old, _new = _table(OLD, "slot", "responses"), _table(NEW, "weekday", *HOURS)
+A_DAY = sa.literal_column("24", sa.Integer)
 
 
 def upgrade():
     _create(NEW, "weekday", HOURS)
-    sums = ", ".join(
-        f"sum(CASE WHEN slot % 24 = {hour} THEN responses ELSE 0 END)" for hour in range(24)
-    )
-    op.execute(
-        f"INSERT INTO {NEW} (month, unit_id, weekday, {', '.join(HOURS)}) "
-        f"SELECT month, unit_id, slot / 24, {sums} FROM {OLD} GROUP BY month, unit_id, slot / 24"
-    )
+    keys = [_old.c[name] for name in _KEY]
+    weekday = _old.c.slot // A_DAY
+    at_hour = [
+        sa.func.sum(
+            sa.case(
+                (_old.c.slot % A_DAY == sa.literal_column(str(hour)), _old.c.responses), else_=0
+            )
+        )
+        for hour in range(24)
+    ]
+    rows = sa.select(*keys, weekday, *at_hour).select_from(_old).group_by(*keys, weekday)
+    op.execute(sa.insert(_new).from_select([*_KEY, "weekday", *HOURS], rows))
     op.drop_table(OLD)
 
 
 def downgrade():
     _create(OLD, "slot", ("responses",))
-    hours = " UNION ALL ".join(
-        f"SELECT month, unit_id, weekday * 24 + {hour}, {name} FROM {NEW} WHERE {name} <> 0"
+    keys = [_new.c[name] for name in _KEY]
+    hours = [
+        sa.select(*keys, _new.c.weekday * A_DAY + sa.literal_column(str(hour)), _new.c[name])
+        .select_from(_new)
+        .where(_new.c[name] != 0)
         for hour, name in enumerate(HOURS)
-    )
-    op.execute(f"INSERT INTO {OLD} (month, unit_id, slot, responses) {hours}")
+    ]
+    op.execute(sa.insert(_old).from_select([*_KEY, "slot", "responses"], sa.union_all(*hours)))
     op.drop_table(NEW)
 
 
