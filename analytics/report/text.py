@@ -13,7 +13,7 @@ from analytics.evaluation import OfficerEvaluation
 from analytics.report.closure import ClosedMonth
 from analytics.report.document import DocumentSettings, administrative_date
 from survey_app.display.labels import CHANNEL_LABELS, FACTOR_LABELS, SCALE_LABELS
-from survey_app.display.numbers import as_pattern
+from survey_app.display.numbers import figure
 from survey_app.months import Month, survey_zone
 
 __all__ = ["CHANNEL_LABELS", "FACTOR_LABELS", "SCALE_LABELS"]
@@ -200,7 +200,7 @@ def closed_note(closed: ClosedMonth) -> str:
 
 def number(value: float | None, pattern: str = "0.00") -> str:
     """A figure as the reader writes it ("87,50" in Vietnamese); a dash where there is none."""
-    return NO_DATA if value is None else format_decimal(as_pattern(value, pattern), pattern)
+    return NO_DATA if value is None else figure(value, pattern)
 
 
 def count(value: int) -> str:

@@ -1,7 +1,6 @@
 """Pieces shared by the figures pages (an officer's own, a unit's dashboard, the public page):
 factor bars and the 12-month trend labelled in the reader's language, and comment masks."""
 
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -9,7 +8,7 @@ from analytics.charts import Bar, bar_chart, column_chart
 from analytics.comments import Masks
 from analytics.figures import Figures
 from survey_app.display.labels import FACTOR_LABELS
-from survey_app.display.numbers import as_pattern
+from survey_app.display.numbers import figure
 from survey_app.months import Month
 
 
@@ -46,7 +45,7 @@ def trend_chart(
 
 
 def number(value: float | None) -> str:
-    return "–" if value is None else format_decimal(as_pattern(value, "0.0"), "0.0")
+    return "–" if value is None else figure(value, "0.0")
 
 
 def _trend_title(month: Month, figures: Figures, index: float | None, show_counts: bool) -> str:

@@ -30,7 +30,8 @@ def as_pattern(value: float, pattern: str) -> Decimal:
 
 
 def figure(value: float, pattern: str = "0.0") -> str:
-    """Jinja filter: a figure in the request's language ("87,5" in Vietnamese)."""
+    """A figure in the request's language ("87,5" in Vietnamese): the pages' `figure` filter, and
+    the text of the reports and charts."""
     return format_decimal(as_pattern(value, pattern), pattern)
 
 

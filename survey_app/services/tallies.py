@@ -129,9 +129,9 @@ def _subtract(response: Response, zone: ZoneInfo) -> None:
         if weights:
             add_counts(connection, grain.factors, weights)
     weekday, hour = divmod(weekly_slot(response.submitted_at, zone), HOURS_A_DAY)
-    one_less = {name: -(at == hour) for at, name in enumerate(HOUR_COLUMNS)}
+    hour_less = {name: -(at == hour) for at, name in enumerate(HOUR_COLUMNS)}
     arrival = {"month": month, "unit_id": response.unit_id, "weekday": weekday}
-    add_counts(connection, ArrivalTally, [arrival | one_less])
+    add_counts(connection, ArrivalTally, [arrival | hour_less])
 
 
 def _run(connection: Connection, zone: ZoneInfo) -> TallyRun:

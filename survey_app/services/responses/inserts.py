@@ -75,8 +75,8 @@ def _connection(alone: bool) -> sa.Connection:
 def _insert_new(columns: tuple[str, ...], check: tuple | None) -> sa.Insert:
     """The response's insert, returning its id, held and hold_reason. `check`: ("qr", no
     officer, no counter) holds it by the QR rules, ("kiosk",) by the kiosk's repeat filter, in
-    the statement itself: one round trip, not a query before it. Built once
-    per set of columns (a new rating's are always the same)."""
+    the statement itself: one round trip, not a query before it. Built once per set of columns
+    (a new rating's are always the same)."""
     table = SurveyResponse.__table__
     values = {name: sa.bindparam(name, type_=table.c[name].type) for name in columns}
     if check == ("kiosk",):
