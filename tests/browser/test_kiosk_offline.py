@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from tests.helpers.kiosk_pages import (
     add_demo_kiosk,
+    go_offline,
     idle,
     open_kiosk,
     queued,
@@ -52,7 +53,7 @@ def test_twenty_ratings_given_offline_survive_a_reload_and_are_stored_once_back_
     first = working_morning(days_back=21)
     moments = [first + timedelta(minutes=5 * number) for number in range(20)]
     open_kiosk(page, demo, kiosk, at=first - timedelta(minutes=10))
-    page.context.set_offline(True)
+    go_offline(page)
     log_start = len(demo.output)
 
     for number, moment in enumerate(moments):
@@ -78,7 +79,7 @@ def test_a_revoked_tablet_stops_sending_and_keeps_its_queue(kiosk_tablet, demo, 
     page = kiosk_tablet
     kiosk = add_demo_kiosk(demo_app)
     open_kiosk(page, demo, kiosk)
-    page.context.set_offline(True)
+    go_offline(page)
     for number in range(3):
         rate_and_finish(page, number)
     revoke(demo_app, kiosk.id)

@@ -144,6 +144,23 @@ def open_at(page: Page, url: str, moment: datetime) -> None:
     page.goto(url)
 
 
+# A request to the server from the page, as the tablet's queue sends: true if it got an answer.
+REACHES_SERVER = """() => fetch(document.body.dataset.api + "/kiosk/config", {
+  cache: "no-store", credentials: "omit",
+}).then(() => true, () => false)"""
+
+
+def go_offline(page: Page, seconds: float = 10) -> None:
+    """The tablet's network down, and seen to be down by the page's own requests: Chromium
+    applies the offline state a moment later to what the service worker serves, and a rating
+    tapped at once once reached the server (CI, 2026-12-08)."""
+    page.context.set_offline(True)
+    deadline = monotonic() + seconds
+    while page.evaluate(REACHES_SERVER):
+        assert monotonic() < deadline, "the page still reaches the server while offline"
+        sleep(0.05)
+
+
 def wait_for_service_worker(page: Page) -> None:
     """The app is cached and the page controlled: from now on it works offline."""
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
